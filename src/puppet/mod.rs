@@ -1,0 +1,71 @@
+//! The Puppet front end: manifests to a typed AST with spans, Puppet's PN, and a
+//! lossless token view for checks.
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod pn;
+pub mod strings;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use std::sync::{Arc, OnceLock};
+
+/// A parsed manifest: its source, its AST (or the syntax error) and, on demand,
+/// its tokens.
+#[derive(Debug)]
+pub struct Manifest {
+    /// The file's text and name.
+    pub source: Arc<SourceFile>,
+    /// The program body, or the syntax error that stopped the parse.
+    pub body: Result<ast::Expr, Diagnostic>,
+    /// Warnings found while parsing (legacy syntax).
+    pub warnings: Vec<Diagnostic>,
+    tokens: OnceLock<lexer::Lexed>,
+}
+
+impl Manifest {
+    /// Parses `text`, naming it `path` in diagnostics.
+    pub fn parse(path: impl Into<String>, text: impl Into<String>) -> Manifest {
+        let source = SourceFile::new(path, text);
+        let (body, warnings) = match parser::parse(&source.path, &source.text) {
+            Ok(p) => (Ok(p.body), p.warnings),
+            Err(d) => (Err(*d), Vec::new()),
+        };
+        Manifest {
+            source,
+            body,
+            warnings,
+            tokens: OnceLock::new(),
+        }
+    }
+
+    /// The lossless token view, built once on first use.
+    pub fn tokens(&self) -> &lexer::Lexed {
+        self.tokens.get_or_init(|| lexer::lex(&self.source.text))
+    }
+
+    /// The program in Puppet's PN, or the syntax error.
+    pub fn pn(&self) -> Result<String, &Diagnostic> {
+        self.body.as_ref().map(pn::to_pn)
+    }
+
+    /// Every diagnostic: the syntax error, if any, then the warnings.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.body.as_ref().err().into_iter().chain(self.warnings.iter())
+    }
+
+    /// The syntax error in Puppet's wording: `message (file: F, line: L, column: C)`.
+    pub fn puppet_error_message(&self) -> Option<String> {
+        let d = self.body.as_ref().err()?;
+        Some(match d.span {
+            Some(span) => {
+                let (line, col) = self.source.line_col(span.start as usize);
+                format!(
+                    "{} (file: {}, line: {}, column: {})",
+                    d.message, self.source.path, line, col
+                )
+            }
+            None => format!("{} (file: {})", d.message, self.source.path),
+        })
+    }
+}
