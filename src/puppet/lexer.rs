@@ -277,6 +277,115 @@ pub fn lex(src: &str) -> Lexed {
     out
 }
 
+/// The first error Puppet's lexer would stop at: an unclosed quote or comment, or
+/// a heredoc without its end line. `(offset, message)` in Puppet's wording.
+pub fn first_lex_error(src: &str) -> Option<(usize, String)> {
+    let lexed = lex(src);
+    for t in &lexed.tokens {
+        let text = &src[t.span.range()];
+        let start = t.span.start as usize;
+        match t.kind {
+            TokenKind::MlComment if !text.ends_with("*/") || text.len() < 4 => {
+                return Some((start, "Unclosed multiline comment".to_string()))
+            }
+            TokenKind::SqString if !closes(text, '\'') => {
+                return Some((start + 1, unclosed_quote(src, start + 1, "'")))
+            }
+            TokenKind::DqString => {
+                if let Err((pos, after)) = scan_dq(src.as_bytes(), start) {
+                    return Some((pos, unclosed_quote(src, pos, &after)));
+                }
+            }
+            _ => {}
+        }
+    }
+    for h in &lexed.heredocs {
+        if h.lines == h.body && h.body.end as usize == src.len() {
+            return Some((h.lines.start as usize, "Heredoc without end-tagged line".to_string()));
+        }
+    }
+    None
+}
+
+fn closes(text: &str, q: char) -> bool {
+    text.len() >= 2 && text.ends_with(q) && {
+        let inner = &text[1..text.len() - 1];
+        inner.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0
+    }
+}
+
+/// Puppet's `Unclosed quote after X followed by Y` message.
+fn unclosed_quote(src: &str, pos: usize, after: &str) -> String {
+    let rest = &src[pos.min(src.len())..];
+    let followed = if rest.is_empty() {
+        "<eof>".to_string()
+    } else {
+        let five: String = rest.chars().take(5).collect();
+        format!("{five}...")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r")
+    };
+    let after = if after == "'" {
+        "\"'\"".to_string()
+    } else {
+        format!("'{after}'")
+    };
+    format!("Unclosed quote after {after} followed by '{followed}'")
+}
+
+/// Scans a double-quoted string at `start` as Puppet does; on an unclosed quote,
+/// where the lexer stopped and the text it matched last.
+fn scan_dq(b: &[u8], start: usize) -> Result<usize, (usize, String)> {
+    let mut i = start + 1;
+    let mut resume = i;
+    let mut last = "\"".to_string();
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Ok(i + 1),
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                let mut depth = 1;
+                i += 2;
+                while i < b.len() && depth > 0 {
+                    match b[i] {
+                        b'{' => depth += 1,
+                        b'}' => depth -= 1,
+                        b'"' => {
+                            i = scan_dq(b, i)?;
+                            continue;
+                        }
+                        b'\'' => {
+                            let end = quoted_end(b, i, b'\'');
+                            if end >= b.len() && !(end - i >= 2 && b[end - 1] == b'\'') {
+                                return Err((i + 1, "'".to_string()));
+                            }
+                            i = end;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                resume = i;
+                last = "}".to_string();
+            }
+            b'$' => {
+                let n = var_name_len(&b[i + 1..]);
+                if n > 0 {
+                    last = String::from_utf8_lossy(&b[i + 1..i + 1 + n]).into_owned();
+                    i += 1 + n;
+                    resume = i;
+                } else {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Err((resume, last))
+}
+
 /// Whether a `/` at this point starts a regex (Puppet's `regexp_acceptable?`).
 fn regex_acceptable(src: &str, last: Option<(TokenKind, usize, usize)>) -> bool {
     match last {

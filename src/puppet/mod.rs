@@ -58,6 +58,10 @@ impl Manifest {
     pub fn puppet_error_message(&self) -> Option<String> {
         let d = self.body.as_ref().err()?;
         Some(match d.span {
+            // Puppet gives no position for an error at the end of the input.
+            Some(_) if d.message.ends_with("at end of input") => {
+                format!("{} (file: {})", d.message, self.source.path)
+            }
             Some(span) => {
                 let (line, col) = self.source.line_col(span.start as usize);
                 format!(

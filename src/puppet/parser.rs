@@ -111,7 +111,8 @@ pub fn parse(file: &str, src: &str) -> Result<Parsed> {
         });
         &masked
     };
-    let mut pairs = PuppetGrammar::parse(Rule::program, text).map_err(|e| syntax_error(file, src, e))?;
+    let mut pairs =
+        PuppetGrammar::parse(Rule::program, text).map_err(|e| syntax_error(file, text, Rule::program, e))?;
     let builder = Builder {
         file,
         src,
@@ -176,45 +177,60 @@ fn check_nesting(file: &str, src: &str) -> Option<Diagnostic> {
     None
 }
 
-/// Turns pest's error into Puppet's wording: `Syntax error at 'TOKEN'`.
-fn syntax_error(file: &str, src: &str, err: pest::error::Error<Rule>) -> Box<Diagnostic> {
-    let pos = match err.location {
+/// Turns a failed parse into Puppet's wording and position: a lexical error
+/// (unclosed quote or comment, heredoc without end) where Puppet's lexer would
+/// stop, else `Syntax error at 'TOKEN'` at the furthest point the grammar reached.
+fn syntax_error(file: &str, src: &str, rule: Rule, err: pest::error::Error<Rule>) -> Box<Diagnostic> {
+    if let Some((pos, message)) = lexer::first_lex_error(src) {
+        return Box::new(Diagnostic::error(
+            "syntax-error",
+            file,
+            Some(Span::new(pos, pos)),
+            message,
+        ));
+    }
+    let pos = furthest_attempt(src, rule).unwrap_or(match err.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
-    };
+    });
     let token = lexer::lex(src)
         .tokens
         .into_iter()
         .find(|t| t.span.end as usize > pos && !t.kind.is_trivia());
-    match token {
+    let diag = match token {
         Some(t) => {
-            let text = &src[t.span.range()];
-            let shown: String = text.chars().take(40).collect();
-            let message = match t.kind {
-                lexer::TokenKind::DqString | lexer::TokenKind::SqString if !closed(text) => {
-                    "Unclosed quote after '' followed by '...'".to_string()
-                }
-                lexer::TokenKind::MlComment if !text.ends_with("*/") => "Unclosed multiline comment".to_string(),
-                _ => format!("Syntax error at '{shown}'"),
-            };
-            let span = if t.span.start as usize >= pos {
-                t.span
-            } else {
-                Span::new(pos, pos + 1)
-            };
-            Box::new(Diagnostic::error("syntax-error", file, Some(span), message))
+            let shown: String = token_value(&src[t.span.range()], t.kind).chars().take(40).collect();
+            Diagnostic::error("syntax-error", file, Some(t.span), format!("Syntax error at '{shown}'"))
         }
-        None => Box::new(Diagnostic::error(
+        None => Diagnostic::error(
             "syntax-error",
             file,
             Some(Span::new(src.len(), src.len())),
             "Syntax error at end of input",
-        )),
-    }
+        ),
+    };
+    Box::new(diag)
 }
 
-fn closed(text: &str) -> bool {
-    text.len() >= 2 && text.ends_with(&text[..1])
+/// The furthest offset any token was tried at (pest's detailed attempt tracking,
+/// switched on only to explain a failure).
+fn furthest_attempt(src: &str, rule: Rule) -> Option<usize> {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
+    pest::set_error_detail(true);
+    let result = PuppetGrammar::parse(rule, src);
+    pest::set_error_detail(false);
+    result.err()?.parse_attempts().map(|a| a.max_position)
+}
+
+/// A token as Puppet's messages show it: strings without quotes, variables without `$`.
+fn token_value(text: &str, kind: lexer::TokenKind) -> &str {
+    use lexer::TokenKind::*;
+    match kind {
+        SqString | DqString if text.len() >= 2 => &text[1..text.len() - 1],
+        Variable => &text[1..],
+        _ => text,
+    }
 }
 
 /// One statement before `transform_calls`: an expression, or a comma list.
@@ -242,13 +258,15 @@ fn boxed(e: Expr) -> Box<Expr> {
 
 impl<'a> Builder<'a> {
     fn internal(&self, span: Span, what: &str) -> Box<Diagnostic> {
-        Box::new(Diagnostic::error(
-            "internal-parser-error",
-            self.file,
-            Some(span),
-            format!("the parser could not build this construct ({what})"),
+        Box::new(
+            Diagnostic::error(
+                "internal-parser-error",
+                self.file,
+                Some(span),
+                format!("the parser could not build this construct ({what})"),
+            )
+            .with_help("this is a bug in puppetlift; please report it with the manifest"),
         )
-        .with_help("this is a bug in puppetlift; please report it with the manifest"))
     }
 
     fn unexpected(&self, p: &Pair<Rule>) -> Box<Diagnostic> {
@@ -336,13 +354,10 @@ impl<'a> Builder<'a> {
                         ),
                         None => "illegal comma separated argument list".to_string(),
                     };
-                    return Err(Box::new(Diagnostic::error(
-                        "syntax-error",
-                        self.file,
-                        Some(Span::new(comma, comma + 1)),
-                        message,
-                    )
-                    .with_help("put the arguments in parentheses: `name(a, b)`")));
+                    return Err(Box::new(
+                        Diagnostic::error("syntax-error", self.file, Some(Span::new(comma, comma + 1)), message)
+                            .with_help("put the arguments in parentheses: `name(a, b)`"),
+                    ));
                 }
             }
         }
@@ -496,24 +511,17 @@ impl<'a> Builder<'a> {
                 },
                 span,
             )),
-            ExprKind::Access { left: l, keys } => {
-                let is_resource_type = matches!(&l.kind, ExprKind::QualifiedReference(r) if r.eq_ignore_ascii_case("resource"))
-                    && keys.len() == 1;
-                let kind = if is_resource_type {
-                    ExprKind::ResourceDefaults {
-                        type_ref: boxed(left),
-                        ops,
-                        form: ResourceForm::Regular,
-                    }
-                } else {
-                    ExprKind::ResourceOverride {
-                        resources: boxed(left),
-                        ops,
-                        form: ResourceForm::Regular,
-                    }
-                };
-                Ok(Expr::new(kind, span))
-            }
+            // Puppet's factory means `Resource[T] { }` to be defaults, but compares
+            // a key the reference does not set, so every access is an override in
+            // Puppet 7 (factory.rb `resource_shape`); we build what Puppet evaluates.
+            ExprKind::Access { .. } => Ok(Expr::new(
+                ExprKind::ResourceOverride {
+                    resources: boxed(left),
+                    ops,
+                    form: ResourceForm::Regular,
+                },
+                span,
+            )),
             _ => Err(Box::new(Diagnostic::error(
                 "syntax-error",
                 self.file,
@@ -538,13 +546,15 @@ impl<'a> Builder<'a> {
                     entries.push(Entry { key, value, span });
                 }
                 _ => {
-                    return Err(Box::new(Diagnostic::error(
-                        "syntax-error",
-                        self.file,
-                        Some(braces),
-                        "Syntax error resource body without title or hash with +>",
-                    )
-                    .with_help("give the resource a title: `type { 'title': attr => value }`")))
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            "syntax-error",
+                            self.file,
+                            Some(braces),
+                            "Syntax error resource body without title or hash with +>",
+                        )
+                        .with_help("give the resource a title: `type { 'title': attr => value }`"),
+                    ))
                 }
             }
         }
@@ -1055,7 +1065,7 @@ impl<'a> Builder<'a> {
             return Err(Box::new(Diagnostic::error(
                 "syntax-error",
                 self.file,
-                Some(span),
+                Some(Span::new(body.lines.start as usize, body.lines.start as usize)),
                 format!("Heredoc without end-tagged line: no line ends with '{}'", parsed.tag),
             )));
         }
@@ -1070,7 +1080,7 @@ impl<'a> Builder<'a> {
                 Rule::heredoc_text_ne
             };
             let pairs = PuppetGrammar::parse(rule, &text).map_err(|e| {
-                let mut d = syntax_error(self.file, &text, e);
+                let mut d = syntax_error(self.file, &text, rule, e);
                 d.span = Some(text_span);
                 d
             })?;
@@ -1223,6 +1233,14 @@ impl<'a> Builder<'a> {
             match part.as_rule() {
                 Rule::kw_class | Rule::kw_define | Rule::kw_function => {}
                 Rule::classname => {
+                    if part.as_str() == "class" {
+                        return Err(Box::new(Diagnostic::error(
+                            "syntax-error",
+                            self.file,
+                            Some(span_of(&part)),
+                            "'class' keyword not allowed at this location",
+                        )));
+                    }
                     parts.name = part.as_str().to_string();
                     parts.name_span = span_of(&part);
                 }
