@@ -111,6 +111,9 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Lines longer than this are not shown in excerpts.
+const MAX_EXCERPT_LINE: usize = 400;
+
 /// A secondary location with a note.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Label {
@@ -191,7 +194,25 @@ impl Diagnostic {
     }
 
     /// The diagnostic rendered for people, with the source excerpt (miette).
+    /// Excerpts of very long lines are left out (one line, location and help instead).
     pub fn render(&self, source: Option<&Arc<SourceFile>>) -> String {
+        let long_line = |src: &SourceFile, at: u32| {
+            let at = (at as usize).min(src.text.len());
+            let start = src.text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = src.text[at..].find('\n').map_or(src.text.len(), |i| at + i);
+            end - start > MAX_EXCERPT_LINE
+        };
+        if let (Some(src), Some(span)) = (source, self.span) {
+            if long_line(src, span.start) || long_line(src, span.end) {
+                let mut out = self.one_line(Some(src));
+                if let Some(help) = &self.help {
+                    out.push_str("\n  help: ");
+                    out.push_str(help);
+                }
+                out.push('\n');
+                return out;
+            }
+        }
         let report = miette::Report::new(Rendered {
             diag: self.clone(),
             source: source.map(|s| miette::NamedSource::new(s.path.clone(), s.text.clone())),

@@ -6,6 +6,7 @@ pub mod lexer;
 pub mod parser;
 pub mod pn;
 pub mod strings;
+pub mod visit;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use std::sync::{Arc, OnceLock};

@@ -76,8 +76,38 @@ pub struct Parsed {
 
 type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
+/// Deepest AST accepted. Deeper trees (thousands of chained operators) get a
+/// diagnostic, so that everything that walks an AST can recurse on an ordinary stack.
+pub const MAX_DEPTH: usize = 400;
+
+/// The stack the parser runs on: pest and the builder recurse with the input's
+/// nesting, and a user's file must never overflow a pre-commit hook's stack.
+const PARSE_STACK: usize = 256 << 20;
+
 /// Parses the manifest `src` (named `file` in diagnostics).
 pub fn parse(file: &str, src: &str) -> Result<Parsed> {
+    stacker::grow(PARSE_STACK, || {
+        let parsed = parse_on_this_stack(file, src)?;
+        let (depth, deepest) = super::visit::deepest(&parsed.body);
+        if depth > MAX_DEPTH {
+            let span = deepest.span;
+            // Dropping the tree recurses too: do it here, on the big stack.
+            drop(parsed);
+            return Err(Box::new(
+                Diagnostic::error(
+                    "nesting-too-deep",
+                    file,
+                    Some(span),
+                    format!("nesting too deep: the expression is more than {MAX_DEPTH} levels deep"),
+                )
+                .with_help("split the expression into variables or smaller statements"),
+            ));
+        }
+        Ok(parsed)
+    })
+}
+
+fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
     if let Some(diag) = check_nesting(file, src) {
         return Err(Box::new(diag));
     }

@@ -1,0 +1,174 @@
+//! Conformance with the oracles (Puppet 7.23 itself). These need the oracles that
+//! `bash ../shared/oracles/install.sh` installs, so plain `cargo test` skips them
+//! and `.ci/run` runs them with `--include-ignored`; without the oracles they fail
+//! loudly rather than pass on nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CORPUS: &str = "/usr/share/puppet/modules.available";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn oracle_script(name: &str) -> PathBuf {
+    let p = root().join("../shared/oracles").join(name);
+    assert!(
+        p.exists(),
+        "oracle script {} missing: is ../shared checked out?",
+        p.display()
+    );
+    p
+}
+
+fn require_tool(tool: &str) {
+    let ok = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(ok, "{tool} is not installed: run `bash ../shared/oracles/install.sh`");
+}
+
+fn puppetlift() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+}
+
+/// Runs puppet-pn.rb and `puppetlift parse --pn` on `paths`, then pn-agreement.py.
+fn pn_agreement(paths: &[PathBuf], min: &str, work: &Path) -> String {
+    require_tool("ruby");
+    require_tool("puppet");
+    let list: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
+    let oracle = work.join("oracle.jsonl");
+    let ours = work.join("ours.jsonl");
+    let mut child = Command::new("ruby")
+        .arg(oracle_script("puppet-pn.rb"))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::fs::File::create(&oracle).expect("oracle output"))
+        .spawn()
+        .expect("ruby runs");
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(list.as_bytes())
+            .expect("paths written");
+    }
+    assert!(child.wait().expect("oracle finished").success(), "puppet-pn.rb failed");
+    let out = puppetlift()
+        .arg("parse")
+        .arg("--pn")
+        .args(paths)
+        .output()
+        .expect("puppetlift runs");
+    std::fs::write(&ours, &out.stdout).expect("our output");
+    let cmp = Command::new("python3")
+        .arg(oracle_script("pn-agreement.py"))
+        .args([&oracle, &ours])
+        .arg(min)
+        .output()
+        .expect("python3 runs");
+    let report = String::from_utf8_lossy(&cmp.stdout).into_owned();
+    assert!(cmp.status.success(), "PN agreement below {min}:\n{report}");
+    report
+}
+
+fn pp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "pp"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let p = e.expect("entry").path();
+        if p.is_dir() && !p.is_symlink() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn workdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("puppetlift-conformance-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("work dir");
+    d
+}
+
+#[test]
+#[ignore = "needs puppet 7.23 and the corpus (oracles): run by .ci/run"]
+fn pn_agrees_with_puppet_on_the_corpus() {
+    let files = pp_files(Path::new(CORPUS));
+    assert!(
+        files.len() >= 1800,
+        "corpus has {} manifests: run the oracle install",
+        files.len()
+    );
+    let report = pn_agreement(&files, "0.995", &workdir("corpus"));
+    println!("{report}");
+}
+
+#[test]
+#[ignore = "needs puppet 7.23 (oracle): run by .ci/run"]
+fn pn_agrees_with_puppet_on_our_fixtures() {
+    let mut files = pp_files(&root().join("fixtures/puppet/syntax"));
+    files.extend(pp_files(&root().join("fixtures/demo")));
+    let report = pn_agreement(&files, "1.0", &workdir("fixtures"));
+    println!("{report}");
+}
+
+/// `Syntax error at end of input` carries no position in Puppet's message.
+fn position(message: &str) -> Option<(u32, u32)> {
+    let at = message.rfind("line: ")?;
+    let rest = &message[at + 6..];
+    let (line, rest) = rest.split_once(", column: ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, col.parse().ok()?))
+}
+
+#[test]
+#[ignore = "needs puppet 7.23 (oracle): run by .ci/run"]
+fn syntax_errors_are_where_puppet_parser_validate_puts_them() {
+    require_tool("puppet");
+    let files = pp_files(&root().join("fixtures/puppet/errors"));
+    assert!(files.len() >= 25);
+    let mut mismatches = Vec::new();
+    for f in &files {
+        let validate = Command::new("puppet")
+            .args(["parser", "validate", "--color=false"])
+            .arg(f)
+            .output()
+            .expect("puppet runs");
+        // `puppet parser validate` exits 0 on syntax errors: read stderr.
+        let theirs = String::from_utf8_lossy(&validate.stderr);
+        let theirs = theirs.lines().find(|l| l.contains("Error:")).unwrap_or("").to_string();
+        assert!(!theirs.is_empty(), "{}: puppet found no error", f.display());
+        let ours = puppetlift()
+            .args(["parse", "--pn"])
+            .arg(f)
+            .output()
+            .expect("puppetlift runs");
+        let ours: serde_json::Value = serde_json::from_slice(&ours.stdout).expect("one JSON line");
+        let ours = ours["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: we found no error", f.display()));
+        let agree = match position(&theirs) {
+            Some(pos) => position(ours) == Some(pos),
+            None => theirs.contains("end of input") && ours.contains("end of input"),
+        };
+        if !agree {
+            mismatches.push(format!("{}\n  puppet: {theirs}\n  ours:   {ours}", f.display()));
+        }
+    }
+    assert!(mismatches.is_empty(), "positions differ:\n{}", mismatches.join("\n"));
+    println!("{} syntax errors at Puppet's line and column", files.len());
+}
