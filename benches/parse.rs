@@ -1,1 +1,91 @@
-fn main() {}
+//! Parse throughput on the corpus (the 1,891 Debian-packaged manifests under
+//! /usr/share/puppet/modules.available, installed by ../shared/oracles/install.sh):
+//! puppetlift's parser beside the `tree-sitter-puppet` crate, one core each.
+//!
+//!     cargo bench --bench parse
+//!
+//! Prints, before criterion's figures, how many corpus files tree-sitter-puppet
+//! parses with errors (ours: how many we reject).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::path::{Path, PathBuf};
+
+const CORPUS: &str = "/usr/share/puppet/modules.available";
+
+fn corpus() -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![PathBuf::from(CORPUS)];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "pp") {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    files.push((p, text));
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn tree_sitter_parser() -> tree_sitter::Parser {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_puppet::LANGUAGE.into())
+        .expect("tree-sitter-puppet grammar loads");
+    parser
+}
+
+fn bench(c: &mut Criterion) {
+    let files = corpus();
+    assert!(
+        !files.is_empty(),
+        "no corpus under {CORPUS}: run bash ../shared/oracles/install.sh"
+    );
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+
+    let mut ts = tree_sitter_parser();
+    let ts_errors = files
+        .iter()
+        .filter(|(_, t)| ts.parse(t, None).is_none_or(|tree| tree.root_node().has_error()))
+        .count();
+    let ours_errors = files
+        .iter()
+        .filter(|(p, t)| puppetlift::Manifest::parse(display(p), t.as_str()).body.is_err())
+        .count();
+    println!(
+        "corpus: {} files, {:.2} MB; parse errors: puppetlift {ours_errors}, tree-sitter-puppet {ts_errors}",
+        files.len(),
+        bytes as f64 / 1e6
+    );
+
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(10);
+    group.bench_function("puppetlift", |b| {
+        b.iter(|| {
+            for (p, t) in &files {
+                std::hint::black_box(puppetlift::puppet::parser::parse(&display(p), t).ok());
+            }
+        })
+    });
+    group.bench_function("tree-sitter-puppet", |b| {
+        b.iter(|| {
+            for (_, t) in &files {
+                std::hint::black_box(ts.parse(t, None));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -80,18 +80,29 @@ type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 /// diagnostic, so that everything that walks an AST can recurse on an ordinary stack.
 pub const MAX_DEPTH: usize = 400;
 
-/// The stack the parser runs on: pest and the builder recurse with the input's
-/// nesting, and a user's file must never overflow a pre-commit hook's stack.
-const PARSE_STACK: usize = 256 << 20;
+/// Stack the parser may need per byte of input, at worst (`!!!!...` recurses once
+/// per byte); pest and the builder recurse with the input's nesting, and a user's
+/// file must never overflow a pre-commit hook's stack.
+const STACK_PER_BYTE: usize = 512;
 
 /// Parses the manifest `src` (named `file` in diagnostics).
 pub fn parse(file: &str, src: &str) -> Result<Parsed> {
-    stacker::grow(PARSE_STACK, || {
+    let need = src.len() * STACK_PER_BYTE + (1 << 20);
+    if stacker::remaining_stack().is_some_and(|left| left > need) {
+        parse_checked(file, src)
+    } else {
+        // A fresh stack is costly (its pages are new): only when this one is short.
+        stacker::grow(need.max(64 << 20), || parse_checked(file, src))
+    }
+}
+
+fn parse_checked(file: &str, src: &str) -> Result<Parsed> {
+    {
         let parsed = parse_on_this_stack(file, src)?;
         let (depth, deepest) = super::visit::deepest(&parsed.body);
         if depth > MAX_DEPTH {
             let span = deepest.span;
-            // Dropping the tree recurses too: do it here, on the big stack.
+            // Dropping the tree recurses too: do it here, with the stack we were given.
             drop(parsed);
             return Err(Box::new(
                 Diagnostic::error(
@@ -104,7 +115,7 @@ pub fn parse(file: &str, src: &str) -> Result<Parsed> {
             ));
         }
         Ok(parsed)
-    })
+    }
 }
 
 fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
@@ -219,14 +230,27 @@ fn syntax_error(file: &str, src: &str, rule: Rule, err: pest::error::Error<Rule>
             message,
         ));
     }
-    let pos = furthest_attempt(src, rule).unwrap_or(match err.location {
+    let fallback = match err.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
-    });
-    let token = lexer::lex(src)
-        .tokens
-        .into_iter()
-        .find(|t| t.span.end as usize > pos && !t.kind.is_trivia());
+    };
+    let tokens = lexer::lex(src).tokens;
+    let significant = |t: &&lexer::Token| !t.kind.is_trivia();
+    let token = match furthest_attempt(src, rule) {
+        // The grammar gave up inside trivia after a token it had accepted without
+        // expecting anything more: that token is the offending one.
+        Some((pos, false)) => tokens
+            .iter()
+            .filter(significant)
+            .take_while(|t| (t.span.start as usize) < pos)
+            .last(),
+        Some((pos, true)) => tokens.iter().filter(significant).find(|t| t.span.end as usize > pos),
+        None => tokens
+            .iter()
+            .filter(significant)
+            .find(|t| t.span.end as usize > fallback),
+    }
+    .copied();
     let diag = match token {
         Some(t) => {
             let shown: String = token_value(&src[t.span.range()], t.kind).chars().take(40).collect();
@@ -243,14 +267,19 @@ fn syntax_error(file: &str, src: &str, rule: Rule, err: pest::error::Error<Rule>
 }
 
 /// The furthest offset any token was tried at (pest's detailed attempt tracking,
-/// switched on only to explain a failure).
-fn furthest_attempt(src: &str, rule: Rule) -> Option<usize> {
+/// switched on only to explain a failure), and whether a token was expected there.
+fn furthest_attempt(src: &str, rule: Rule) -> Option<(usize, bool)> {
     static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
     pest::set_error_detail(true);
     let result = PuppetGrammar::parse(rule, src);
     pest::set_error_detail(false);
-    result.err()?.parse_attempts().map(|a| a.max_position)
+    result.err()?.parse_attempts().map(|a| {
+        (
+            a.max_position,
+            !a.expected_tokens().is_empty() || !a.call_stacks().is_empty(),
+        )
+    })
 }
 
 /// A token as Puppet's messages show it: strings without quotes, variables without `$`.
@@ -703,7 +732,6 @@ impl<'a> Builder<'a> {
         let first = self.next(&mut inner, span)?;
         let mut e = match first.as_rule() {
             Rule::dq_name_var => Expr::new(ExprKind::Variable(first.as_str().to_string()), span_of(&first)),
-            Rule::call => self.call(first)?,
             Rule::primary => self.primary(first)?,
             _ => return Err(self.unexpected(&first)),
         };
@@ -711,6 +739,7 @@ impl<'a> Builder<'a> {
             let pspan = span_of(&post);
             let whole = Span::new(e.span.start as usize, pspan.end as usize);
             e = match post.as_rule() {
+                Rule::call => self.call(e, post, whole)?,
                 Rule::access => {
                     let keys = self.arguments(self.next(&mut post.into_inner(), pspan)?)?;
                     Expr::new(ExprKind::Access { left: boxed(e), keys }, whole)
@@ -723,27 +752,20 @@ impl<'a> Builder<'a> {
         Ok(e)
     }
 
-    fn call(&self, p: Pair<Rule>) -> Result<Expr> {
+    /// `functor(args) |params| { }`
+    fn call(&self, functor: Expr, p: Pair<Rule>, whole: Span) -> Result<Expr> {
         let span = span_of(&p);
         let mut inner = p.into_inner();
-        let callee = self.next(&mut inner, span)?;
-        let cspan = span_of(&callee);
-        let name = callee.as_str();
-        let functor = match callee.into_inner().next().map(|c| c.as_rule()) {
-            Some(Rule::classref) => ExprKind::QualifiedReference(name.to_string()),
-            _ if lexer::is_name(name) || name == "type" => ExprKind::QualifiedName(name.to_string()),
-            _ => ExprKind::Str(name.to_string()),
-        };
         let args = self.call_args(self.next(&mut inner, span)?)?;
         let lambda = inner.next().map(|l| self.lambda(l)).transpose()?.map(Box::new);
         Ok(Expr::new(
             ExprKind::CallNamed {
-                functor: boxed(Expr::new(functor, cspan)),
+                functor: boxed(functor),
                 args,
                 lambda,
                 rval_required: true,
             },
-            span,
+            whole,
         ))
     }
 
@@ -962,6 +984,7 @@ impl<'a> Builder<'a> {
             Rule::literal_undef => ExprKind::Undef,
             Rule::literal_default => ExprKind::Default,
             Rule::reserved_word => ExprKind::Reserved(text.to_string()),
+            Rule::type_call => ExprKind::QualifiedName("type".to_string()),
             Rule::paren => {
                 let inner = self.assignment(self.next(&mut p.into_inner(), span)?)?;
                 ExprKind::Paren(boxed(inner))
