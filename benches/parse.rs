@@ -19,9 +19,10 @@ fn corpus() -> Vec<(PathBuf, String)> {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() {
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "pp") {
+            } else if kind.is_file() && p.extension().is_some_and(|x| x == "pp") {
                 if let Ok(text) = std::fs::read_to_string(&p) {
                     files.push((p, text));
                 }
