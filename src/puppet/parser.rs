@@ -447,34 +447,28 @@ impl<'a> Builder<'a> {
         self.optional_statements(p.into_inner().next())
     }
 
+    /// `resource (edge resource)* (= assignment)?`: relationships, then assignment.
     fn assignment(&self, p: Pair<Rule>) -> Result<Expr> {
-        let span = span_of(&p);
-        let mut inner = p.into_inner();
-        let left = self.relationship(self.next(&mut inner, span)?)?;
-        match inner.next() {
-            None => Ok(left),
-            Some(op) => {
-                let op = match op.as_str() {
-                    "+=" => BinaryOp::AddAssign,
-                    "-=" => BinaryOp::SubAssign,
-                    _ => BinaryOp::Assign,
-                };
-                let right = self.assignment(self.next(&mut inner, span)?)?;
-                Ok(binary(op, left, right))
-            }
-        }
-    }
-
-    fn relationship(&self, p: Pair<Rule>) -> Result<Expr> {
         let span = span_of(&p);
         let mut inner = p.into_inner();
         let mut left = self.resource(self.next(&mut inner, span)?)?;
         while let Some(op) = inner.next() {
-            let op = match op.as_str() {
-                "->" => BinaryOp::InEdge,
-                "~>" => BinaryOp::InEdgeSub,
-                "<-" => BinaryOp::OutEdge,
-                _ => BinaryOp::OutEdgeSub,
+            let op = match op.as_rule() {
+                Rule::edge_op => match op.as_str() {
+                    "->" => BinaryOp::InEdge,
+                    "~>" => BinaryOp::InEdgeSub,
+                    "<-" => BinaryOp::OutEdge,
+                    _ => BinaryOp::OutEdgeSub,
+                },
+                _ => {
+                    let op = match op.as_str() {
+                        "+=" => BinaryOp::AddAssign,
+                        "-=" => BinaryOp::SubAssign,
+                        _ => BinaryOp::Assign,
+                    };
+                    let right = self.assignment(self.next(&mut inner, span)?)?;
+                    return Ok(binary(op, left, right));
+                }
             };
             let right = self.resource(self.next(&mut inner, span)?)?;
             left = binary(op, left, right);
@@ -658,6 +652,14 @@ impl<'a> Builder<'a> {
     // ------------------------------------------------------------ expressions
 
     fn expression(&self, p: Pair<Rule>) -> Result<Expr> {
+        // Most expressions are a single term: no need for the precedence climb.
+        let mut inner = p.clone().into_inner();
+        if let (Some(only), None) = (inner.next(), inner.next()) {
+            return match only.as_rule() {
+                Rule::term | Rule::dq_term => self.term(only),
+                _ => Err(self.unexpected(&only)),
+            };
+        }
         pratt()
             .map_primary(|t| match t.as_rule() {
                 Rule::term | Rule::dq_term => self.term(t),
