@@ -981,10 +981,12 @@ impl<'a> Builder<'a> {
             Rule::dq_string => return self.dq_string(p),
             Rule::heredoc => return self.heredoc(p),
             Rule::regex => ExprKind::Regex(regex_value(text)),
-            Rule::literal_true => ExprKind::Boolean(true),
-            Rule::literal_false => ExprKind::Boolean(false),
-            Rule::literal_undef => ExprKind::Undef,
-            Rule::literal_default => ExprKind::Default,
+            Rule::literal => match text {
+                "true" => ExprKind::Boolean(true),
+                "false" => ExprKind::Boolean(false),
+                "undef" => ExprKind::Undef,
+                _ => ExprKind::Default,
+            },
             Rule::reserved_word => ExprKind::Reserved(text.to_string()),
             Rule::type_call => ExprKind::QualifiedName("type".to_string()),
             Rule::paren => {
