@@ -31,7 +31,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Deeply nested manifests recurse deeply; give the workers room.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
+    // The parser needs stack in proportion to a file's size at worst (see
+    // `puppet::parser`); large reserved stacks cost nothing until touched, and a
+    // stack grown per file would (fresh pages).
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(1 << 30).build_global();
     match cli.command {
         Command::Parse { pn, paths } => parse(pn, &paths),
     }

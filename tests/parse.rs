@@ -148,3 +148,9 @@ fn spans_point_at_the_source() {
     assert_eq!(&m.source.text[stmt.span.range()], "$x = \"v ${y}\"");
     assert_eq!(&m.source.text[def.name_span.range()], "a");
 }
+
+#[test]
+fn oversized_manifest_is_a_diagnostic() {
+    let m = Manifest::parse("big.pp", "$a = 1\n".repeat(400_000));
+    assert_eq!(m.body.as_ref().expect_err("too large").code, "file-too-large");
+}
