@@ -142,6 +142,18 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
     if let Some(diag) = check_nesting(file, src) {
         return Err(Box::new(diag));
     }
+    // A `/*` that never closes ends Puppet's lexer wherever it is; the grammar
+    // would read a lone `/` as a division instead.
+    if src.contains("/*") {
+        if let Some((pos, message)) = lexer::first_lex_error(src).filter(|(_, m)| m.starts_with("Unclosed multiline")) {
+            return Err(Box::new(Diagnostic::error(
+                "syntax-error",
+                file,
+                Some(Span::new(pos, pos)),
+                message,
+            )));
+        }
+    }
     let heredocs = if src.contains("@(") {
         lexer::lex(src).heredocs
     } else {
@@ -348,6 +360,21 @@ impl<'a> Builder<'a> {
         )
     }
 
+    /// Attribute and method names are NAMEs or keywords; a WORD (`_x`, `a-b`) there
+    /// is a syntax error in Puppet.
+    fn require_name(&self, p: &Pair<Rule>) -> Result<()> {
+        let text = p.as_str();
+        if lexer::is_name(text) || is_keyword(text) {
+            return Ok(());
+        }
+        Err(Box::new(Diagnostic::error(
+            "syntax-error",
+            self.file,
+            Some(span_of(p)),
+            format!("Syntax error at '{text}'"),
+        )))
+    }
+
     fn unexpected(&self, p: &Pair<Rule>) -> Box<Diagnostic> {
         self.internal(span_of(p), &format!("unexpected {:?}", p.as_rule()))
     }
@@ -548,11 +575,12 @@ impl<'a> Builder<'a> {
                 ))
             }
             Rule::expression => {
-                let left = self.expression(first)?;
-                match inner.next() {
-                    None => Ok(left),
-                    Some(tail) => self.resource_tail(left, tail, span),
+                let mut e = self.expression(first)?;
+                for tail in inner {
+                    let whole = e.span.to(span_of(&tail));
+                    e = self.resource_tail(e, tail, whole)?;
                 }
+                Ok(e)
             }
             _ => Err(self.unexpected(&first)),
         }
@@ -661,6 +689,7 @@ impl<'a> Builder<'a> {
                     return Ok(AttributeOp::Splat { value, span });
                 }
                 let name = first.as_str().to_string();
+                self.require_name(&first)?;
                 let op_pair = self.next(&mut inner, span)?;
                 let op = if op_pair.as_str() == "+>" { "+>" } else { "=>" };
                 let value = self.expression(self.next(&mut inner, span)?)?;
@@ -852,6 +881,7 @@ impl<'a> Builder<'a> {
         let pspan = span_of(&p);
         let mut inner = p.into_inner();
         let name = self.next(&mut inner, pspan)?;
+        self.require_name(&name)?;
         let name_expr = Expr::new(ExprKind::QualifiedName(name.as_str().to_string()), span_of(&name));
         let access_span = recv.span.to(name_expr.span);
         let functor = Expr::new(
