@@ -172,3 +172,108 @@ fn syntax_errors_are_where_puppet_parser_validate_puts_them() {
     assert!(mismatches.is_empty(), "positions differ:\n{}", mismatches.join("\n"));
     println!("{} syntax errors at Puppet's line and column", files.len());
 }
+
+/// A deterministic stream of numbers (xorshift) for the mutation test.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// Random edits of real manifests (deletions, insertions of Puppet's punctuation
+/// and keywords, duplicated slices): where Puppet accepts the result we must
+/// too, with the same PN; what Puppet rejects we mostly reject.
+#[test]
+#[ignore = "needs puppet 7.23 and the corpus (oracles): run by .ci/run"]
+fn mutated_corpus_agrees_with_puppet() {
+    const PIECES: [&str; 38] = [
+        "{", "}", "[", "]", "(", ")", "\"", "'", "$", "@", "|", "<", ">", "-", "=", "~", "!", "?", ":", ";", ",", ".",
+        "#", "/", "*", "\\", "\n", " ", "${", "@(", "/*", "<|", "|>", "=>", "->", "if ", "case ", "\u{e9}",
+    ];
+    let corpus = pp_files(Path::new(CORPUS));
+    assert!(corpus.len() >= 1800, "run the oracle install first");
+    let dir = workdir("mutated");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut files = Vec::new();
+    for (i, f) in corpus.iter().enumerate().filter(|(i, _)| i % 5 == 0) {
+        let src = std::fs::read_to_string(f).expect("corpus file");
+        let chars: Vec<char> = src.chars().collect();
+        for k in 0..5 {
+            let mut s = chars.clone();
+            for _ in 0..1 + rng.below(6) {
+                if s.is_empty() {
+                    break;
+                }
+                let at = rng.below(s.len());
+                match rng.below(10) {
+                    0..=3 => {
+                        let end = (at + 1 + rng.below(20)).min(s.len());
+                        s.drain(at..end);
+                    }
+                    4..=7 => {
+                        let piece = PIECES[rng.below(PIECES.len())];
+                        s.splice(at..at, piece.chars());
+                    }
+                    _ => {
+                        let from = rng.below(s.len());
+                        let slice: Vec<char> = s[from..(from + 1 + rng.below(40)).min(s.len())].to_vec();
+                        s.splice(at..at, slice);
+                    }
+                }
+            }
+            let path = dir.join(format!("m{i:04}-{k}.pp"));
+            std::fs::write(&path, s.into_iter().collect::<String>()).expect("written");
+            files.push(path);
+        }
+    }
+    // Both sides, then compare acceptance and PN.
+    let report = pn_agreement(&files, "0", &dir);
+    let load = |name: &str| -> std::collections::HashMap<String, serde_json::Value> {
+        std::fs::read_to_string(dir.join(name))
+            .expect("results")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| (v["file"].as_str().unwrap_or_default().to_string(), v))
+            .collect()
+    };
+    let (theirs, ours) = (load("oracle.jsonl"), load("ours.jsonl"));
+    let (mut accepted, mut same, mut we_reject, mut we_accept_more, mut rejected) = (0, 0, 0, 0, 0);
+    for (f, t) in &theirs {
+        let o = &ours[f];
+        match (t.get("pn"), o.get("pn")) {
+            (Some(a), Some(b)) => {
+                accepted += 1;
+                same += usize::from(a == b);
+            }
+            (Some(_), None) => {
+                accepted += 1;
+                we_reject += 1;
+            }
+            (None, theirs_pn) => {
+                // Puppet's PN printer crashing is not a rejection.
+                if t["error"].as_str().is_some_and(|e| e.starts_with("oracle:")) {
+                    continue;
+                }
+                rejected += 1;
+                we_accept_more += usize::from(theirs_pn.is_some());
+            }
+        }
+    }
+    println!(
+        "{report}mutated: puppet accepts {accepted}, we agree on {same} (we reject {we_reject}); \
+         puppet rejects {rejected}, we accept {we_accept_more}"
+    );
+    assert!(
+        same * 1000 >= accepted * 995,
+        "PN agreement on accepted mutants below 99.5%"
+    );
+    assert!(
+        we_accept_more * 100 <= rejected * 2,
+        "we accept over 2% of what Puppet rejects"
+    );
+}
