@@ -110,7 +110,6 @@ pub fn lex(src: &str) -> Lexed {
     let b = src.as_bytes();
     let mut out = Lexed::default();
     let mut pending: Vec<Pending> = Vec::new();
-    let mut newline_jump: Option<usize> = None;
     let mut last_sig: Option<(TokenKind, usize, usize)> = None;
     let mut i = 0;
     while i < b.len() {
@@ -123,6 +122,8 @@ pub fn lex(src: &str) -> Lexed {
                     kind: TokenKind::Newline,
                     span: Span::new(start, i),
                 });
+                // Heredocs opened on the line just ended: their bodies follow, one after
+                // the other, in the order they were opened.
                 if !pending.is_empty() {
                     for p in pending.drain(..) {
                         let (body, next) = heredoc_body(src, i, p);
@@ -133,9 +134,6 @@ pub fn lex(src: &str) -> Lexed {
                         out.heredocs.push(body);
                         i = next;
                     }
-                }
-                if let Some(j) = newline_jump.take() {
-                    i = i.max(j);
                 }
                 continue;
             }
@@ -261,16 +259,12 @@ pub fn lex(src: &str) -> Lexed {
                 }
             }
         };
-        // A heredoc opened after another on the same line resumes after that one's body.
         out.tokens.push(Token {
             kind,
             span: Span::new(start, i),
         });
         if !kind.is_trivia() {
             last_sig = Some((kind, start, i));
-        }
-        if kind == TokenKind::HeredocOpen && pending.len() > 1 {
-            newline_jump = None;
         }
     }
     // Heredocs opened on the last line have no body; Puppet reports that.
@@ -430,37 +424,10 @@ fn quoted_end(b: &[u8], start: usize, q: u8) -> usize {
     b.len()
 }
 
-/// The end of a double-quoted string, stepping over `${...}` with nested strings.
+/// The end of a double-quoted string, stepping over `${...}` with nested strings
+/// (the end of the input when it is not closed).
 fn dq_end(b: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            b'$' if b.get(i + 1) == Some(&b'{') => {
-                let mut depth = 1;
-                i += 2;
-                while i < b.len() && depth > 0 {
-                    match b[i] {
-                        b'{' => depth += 1,
-                        b'}' => depth -= 1,
-                        b'"' => {
-                            i = dq_end(b, i);
-                            continue;
-                        }
-                        b'\'' => {
-                            i = quoted_end(b, i, b'\'');
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    b.len()
+    scan_dq(b, start).unwrap_or(b.len())
 }
 
 /// Length of `(::)?(\w+::)*\w+` at the start of `b` (0 when none).
