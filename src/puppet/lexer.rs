@@ -274,7 +274,11 @@ pub fn lex(src: &str) -> Lexed {
 /// The first error Puppet's lexer would stop at: an unclosed quote or comment, or
 /// a heredoc without its end line. `(offset, message)` in Puppet's wording.
 pub fn first_lex_error(src: &str) -> Option<(usize, String)> {
-    let lexed = lex(src);
+    first_lex_error_in(&lex(src), src)
+}
+
+/// [`first_lex_error`] over tokens already lexed from `src`.
+pub fn first_lex_error_in(lexed: &Lexed, src: &str) -> Option<(usize, String)> {
     for t in &lexed.tokens {
         let text = &src[t.span.range()];
         let start = t.span.start as usize;

@@ -5,15 +5,7 @@ use super::*;
 
 impl<'a> Builder<'a> {
     pub(super) fn internal(&self, span: Span, what: &str) -> Box<Diagnostic> {
-        Box::new(
-            Diagnostic::error(
-                "internal-parser-error",
-                self.file,
-                Some(span),
-                format!("the parser could not build this construct ({what})"),
-            )
-            .with_help("this is a bug in puppetlift; please report it with the manifest"),
-        )
+        internal(self.file, Some(span), what)
     }
 
     /// Attribute and method names are NAMEs or keywords; a WORD (`_x`, `a-b`) there

@@ -146,27 +146,31 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
     if let Some(diag) = check_nesting(file, src) {
         return Err(Box::new(diag));
     }
-    // A `/*` that never closes ends Puppet's lexer wherever it is; the grammar
-    // would read a lone `/` as a division instead.
-    if src.contains("/*") {
-        if let Some((pos, message)) = lexer::first_lex_error(src).filter(|(_, m)| m.starts_with("Unclosed multiline")) {
-            return Err(Box::new(Diagnostic::error(
-                "syntax-error",
-                file,
-                Some(Span::new(pos, pos)),
-                message,
-            )));
-        }
+    // The lossless lexer runs only when the grammar needs its help: heredoc bodies
+    // (lifted out, see lexer.rs) and `/*` that never closes, which ends Puppet's
+    // lexer wherever it is (the grammar would read a lone `/` as a division).
+    let block_comment = src.contains("/*");
+    let lexed = (block_comment || src.contains("@(")).then(|| lexer::lex(src));
+    if let Some((pos, message)) = lexed
+        .as_ref()
+        .filter(|_| block_comment)
+        .and_then(|l| lexer::first_lex_error_in(l, src))
+        .filter(|(_, m)| m.starts_with("Unclosed multiline"))
+    {
+        return Err(Box::new(Diagnostic::error(
+            "syntax-error",
+            file,
+            Some(Span::new(pos, pos)),
+            message,
+        )));
     }
-    let heredocs = if src.contains("@(") {
-        lexer::lex(src).heredocs
-    } else {
-        Vec::new()
-    };
+    let heredocs = lexed.map(|l| l.heredocs).unwrap_or_default();
     let masked;
     let text: &str = if heredocs.is_empty() {
         src
     } else {
+        // Blank the bodies, line breaks kept: offsets stay true, and every byte
+        // replaced (continuation bytes included) becomes ASCII, so this stays UTF-8.
         let mut bytes = src.as_bytes().to_vec();
         for h in &heredocs {
             for b in &mut bytes[h.body.range()] {
@@ -175,17 +179,7 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
                 }
             }
         }
-        // Only ASCII bytes were replaced by spaces inside whole lines, but a line may
-        // hold multi-byte characters: blank them whole so the text stays UTF-8.
-        masked = String::from_utf8(bytes).unwrap_or_else(|e| {
-            let mut v = e.into_bytes();
-            for b in &mut v {
-                if *b >= 0x80 {
-                    *b = b' ';
-                }
-            }
-            String::from_utf8_lossy(&v).into_owned()
-        });
+        masked = String::from_utf8(bytes).map_err(|_| internal(file, None, "heredoc masking"))?;
         &masked
     };
     let mut pairs =
@@ -208,6 +202,19 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
 }
 
 /// A quick scan for nesting deeper than [`MAX_NESTING`]; exact only when it matters.
+/// A bug of ours, reported instead of a panic.
+fn internal(file: &str, span: Option<Span>, what: &str) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            "internal-parser-error",
+            file,
+            span,
+            format!("the parser could not build this construct ({what})"),
+        )
+        .with_help("this is a bug in puppetlift; please report it with the manifest"),
+    )
+}
+
 fn check_nesting(file: &str, src: &str) -> Option<Diagnostic> {
     let mut depth = 0usize;
     let mut max = 0usize;
