@@ -26,10 +26,47 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Run puppet-lint's checks (same names, messages, control comments and
+    /// output). `--no-CHECK-check` and `--CHECK-check` turn single checks off and on.
+    Lint(LintArgs),
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Output template; placeholders %{filename} %{path} %{fullpath} %{line}
+    /// %{column} %{kind} %{KIND} %{check} %{message}.
+    #[arg(long)]
+    log_format: Option<String>,
+    /// Run only these checks (comma separated).
+    #[arg(long, value_delimiter = ',')]
+    only_checks: Vec<String>,
+    /// Exit non-zero on warnings too.
+    #[arg(long)]
+    fail_on_warnings: bool,
+    /// Put the file name before each problem.
+    #[arg(long)]
+    with_filename: bool,
+    /// Also show problems ignored by control comments.
+    #[arg(long)]
+    show_ignored: bool,
+    /// Files or directories (walked for *.pp).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--no-CHECK-check` / `--CHECK-check` name checks, so clap cannot know them.
+    let mut toggles: Vec<(String, bool)> = Vec::new();
+    let args: Vec<String> = std::env::args()
+        .filter(|a| match check_toggle(a) {
+            Some(t) => {
+                toggles.push(t);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    let cli = Cli::parse_from(args);
     // Deeply nested manifests recurse deeply; give the workers room.
     // The parser needs stack in proportion to a file's size at worst (see
     // `puppet::parser`); large reserved stacks cost nothing until touched, and a
@@ -37,6 +74,82 @@ fn main() -> ExitCode {
     let _ = rayon::ThreadPoolBuilder::new().stack_size(1 << 30).build_global();
     match cli.command {
         Command::Parse { pn, paths } => parse(pn, &paths),
+        Command::Lint(args) => lint(&args, &toggles),
+    }
+}
+
+/// `--no-NAME-check` -> (NAME, false), `--NAME-check` -> (NAME, true), for known checks.
+fn check_toggle(arg: &str) -> Option<(String, bool)> {
+    let name = arg.strip_prefix("--")?.strip_suffix("-check")?;
+    let (name, on) = match name.strip_prefix("no-") {
+        Some(n) => (n, false),
+        None => (name, true),
+    };
+    puppetlift::check::rule(name).map(|r| (r.name.to_string(), on))
+}
+
+fn lint(args: &LintArgs, toggles: &[(String, bool)]) -> ExitCode {
+    use puppetlift::check::{self, Kind};
+    let enabled: Vec<&check::Rule> = check::registry()
+        .iter()
+        .filter(|r| {
+            if !args.only_checks.is_empty() {
+                return args.only_checks.iter().any(|c| c == r.name);
+            }
+            toggles
+                .iter()
+                .rev()
+                .find(|(n, _)| n == r.name)
+                .map_or(r.enabled_by_default, |(_, on)| *on)
+        })
+        .collect();
+    let template = args.log_format.as_deref().unwrap_or(if args.with_filename {
+        puppetlift::report::log_format::WITH_FILENAME
+    } else {
+        puppetlift::report::log_format::DEFAULT
+    });
+    let (files, problems) = project::manifest_paths(&args.paths);
+    for p in &problems {
+        eprintln!("{}", p.one_line(None));
+    }
+    let results: Vec<(String, Vec<check::Problem>, Vec<String>)> = files
+        .par_iter()
+        .map(|f| {
+            let name = f.display().to_string();
+            match project::read_text(f) {
+                Ok(text) => {
+                    let m = Manifest::parse(name.clone(), text);
+                    let (found, warnings) = check::run(&m, &enabled);
+                    (name, found, warnings)
+                }
+                Err(d) => (name, Vec::new(), vec![d.one_line(None)]),
+            }
+        })
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = !problems.is_empty();
+    for (name, found, warnings) in &results {
+        for w in warnings {
+            eprintln!("{w}");
+        }
+        for p in found {
+            if p.ignored.is_none() {
+                failed |= p.kind == Kind::Error || (args.fail_on_warnings && p.kind == Kind::Warning);
+            } else if !args.show_ignored {
+                continue;
+            }
+            let _ = writeln!(out, "{}", puppetlift::report::log_format::render(template, name, p));
+            if let Some(reason) = &p.ignored {
+                let _ = writeln!(out, "  {reason}");
+            }
+        }
+    }
+    let _ = out.flush();
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

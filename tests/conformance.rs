@@ -277,3 +277,46 @@ fn mutated_corpus_agrees_with_puppet() {
         "we accept over 2% of what Puppet rejects"
     );
 }
+
+/// `puppetlift lint` and `puppet-lint` with the same arguments, over the corpus
+/// and our lint fixtures, for every check puppetlift has: the same multiset of
+/// `path:line:column:check` lines (lint-agreement.py, F1 >= 0.99).
+#[test]
+#[ignore = "needs puppet-lint 3.0.1 and the corpus (oracles): run by .ci/run"]
+fn lint_agrees_with_puppet_lint() {
+    require_tool("puppet-lint");
+    let checks: Vec<&str> = puppetlift::check::registry().iter().map(|r| r.name).collect();
+    let only = checks.join(",");
+    let format = "%{fullpath}:%{line}:%{column}:%{check}";
+    let work = workdir("lint");
+    let targets = [CORPUS.to_string(), root().join("fixtures/lint").display().to_string()];
+    // puppet-lint 3.0.1 lints only its first PATH (bin.rb reads `@args[0]`): one run each.
+    let mut theirs_out = Vec::new();
+    for t in &targets {
+        let run = Command::new("puppet-lint")
+            .args(["--only-checks", &only, "--log-format", format, t])
+            .output()
+            .expect("puppet-lint runs");
+        theirs_out.extend(run.stdout);
+    }
+    let ours = puppetlift()
+        .args(["lint", "--only-checks", &only, "--log-format", format])
+        .args(&targets)
+        .output()
+        .expect("puppetlift runs");
+    std::fs::write(work.join("pl.txt"), &theirs_out).expect("written");
+    std::fs::write(work.join("ours.txt"), &ours.stdout).expect("written");
+    assert!(
+        !theirs_out.is_empty(),
+        "puppet-lint found nothing: is the corpus installed?"
+    );
+    let cmp = Command::new("python3")
+        .arg(oracle_script("lint-agreement.py"))
+        .args([work.join("pl.txt"), work.join("ours.txt")])
+        .arg("0.99")
+        .output()
+        .expect("python3 runs");
+    let report = String::from_utf8_lossy(&cmp.stdout).into_owned();
+    println!("checks {only}\n{report}");
+    assert!(cmp.status.success(), "lint agreement below 0.99:\n{report}");
+}

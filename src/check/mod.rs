@@ -1,0 +1,142 @@
+//! Checks over manifests: a registry of rules (puppet-lint's names, kinds and
+//! messages), each in its own file under `rules/`, and the runner that applies
+//! puppet-lint's control comments (`# lint:ignore:CHECK reason`).
+
+pub mod control;
+pub mod rules;
+
+use crate::puppet::lexer::{Token, TokenKind};
+use crate::puppet::Manifest;
+use serde::Serialize;
+
+/// How bad a problem is, in puppet-lint's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A style problem.
+    Warning,
+    /// A problem puppet-lint fails on by default.
+    Error,
+}
+
+impl Kind {
+    /// `warning` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Warning => "warning",
+            Kind::Error => "error",
+        }
+    }
+}
+
+/// One finding of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The check's name (`trailing_whitespace`).
+    pub check: &'static str,
+    /// Warning or error.
+    pub kind: Kind,
+    /// What is wrong, as puppet-lint says it.
+    pub message: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The control comment's reason when the problem is ignored.
+    pub ignored: Option<String>,
+}
+
+/// A check: its name, defaults and the function that runs it.
+pub struct Rule {
+    /// The name puppet-lint uses (`--no-NAME-check`, `lint:ignore:NAME`).
+    pub name: &'static str,
+    /// Whether it runs unless disabled.
+    pub enabled_by_default: bool,
+    /// The documentation `puppetlift explain NAME` prints.
+    pub doc: &'static str,
+    /// Finds the problems in one manifest.
+    pub check: fn(&Context) -> Vec<Problem>,
+}
+
+/// What a check sees of a manifest: its text, lines and tokens.
+pub struct Context<'a> {
+    /// The manifest.
+    pub manifest: &'a Manifest,
+    /// Its tokens (with trivia).
+    pub tokens: &'a [Token],
+}
+
+impl<'a> Context<'a> {
+    /// The context for one manifest.
+    pub fn new(manifest: &'a Manifest) -> Self {
+        Context {
+            manifest,
+            tokens: &manifest.tokens().tokens,
+        }
+    }
+
+    /// The text of a token.
+    pub fn text(&self, t: &Token) -> &'a str {
+        &self.manifest.source.text[t.span.range()]
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.manifest.source.line_col(offset)
+    }
+
+    /// The blanks tokens with the kind puppet-lint gives them: `true` for INDENT
+    /// (blanks first on a line), `false` for WHITESPACE. A carriage return that
+    /// ends a line belongs to the line break, not to the blanks.
+    pub fn blanks(&self) -> impl Iterator<Item = (usize, &'a str, bool, Option<&'a Token>)> + '_ {
+        self.tokens.iter().enumerate().filter_map(move |(i, t)| {
+            if t.kind != TokenKind::Whitespace {
+                return None;
+            }
+            let text = self.text(t).trim_end_matches('\r');
+            if text.is_empty() {
+                return None;
+            }
+            let indent = i > 0 && self.tokens[i - 1].kind == TokenKind::Newline;
+            Some((t.span.start as usize, text, indent, self.tokens.get(i + 1)))
+        })
+    }
+
+    /// A problem of `rule` at a byte offset.
+    pub fn problem(&self, check: &'static str, kind: Kind, message: &str, offset: usize) -> Problem {
+        let (line, column) = self.line_col(offset);
+        Problem {
+            check,
+            kind,
+            message: message.to_string(),
+            line,
+            column,
+            ignored: None,
+        }
+    }
+}
+
+/// Runs the `enabled` rules (in registry order, as puppet-lint reports) on one
+/// manifest, control comments applied. Also returns the control comment warnings.
+pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>) {
+    let ctx = Context::new(manifest);
+    let (overrides, warnings) = control::Overrides::parse(&ctx);
+    let mut problems = Vec::new();
+    for rule in enabled {
+        for mut p in (rule.check)(&ctx) {
+            p.ignored = overrides.reason(p.check, p.line).map(str::to_string);
+            problems.push(p);
+        }
+    }
+    (problems, warnings)
+}
+
+/// Every rule, in puppet-lint's order.
+pub fn registry() -> &'static [Rule] {
+    rules::ALL
+}
+
+/// The rule named `name`.
+pub fn rule(name: &str) -> Option<&'static Rule> {
+    registry().iter().find(|r| r.name == name)
+}

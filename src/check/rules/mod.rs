@@ -1,0 +1,17 @@
+//! The rules, one file each; `ALL` lists them in puppet-lint's order.
+
+mod hard_tabs;
+mod line_length;
+mod trailing_whitespace;
+mod two_space_soft_tabs;
+
+use super::Rule;
+
+/// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
+pub static ALL: &[Rule] = &[
+    line_length::CHARS_140,
+    two_space_soft_tabs::RULE,
+    line_length::CHARS_80,
+    hard_tabs::RULE,
+    trailing_whitespace::RULE,
+];

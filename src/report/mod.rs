@@ -1,0 +1,3 @@
+//! Output formats for problems.
+
+pub mod log_format;

@@ -1,0 +1,78 @@
+//! `puppetlift lint`, by example: fixtures in, snapshots out.
+
+use puppetlift::check;
+use puppetlift::Manifest;
+use std::path::Path;
+
+fn lint_fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint").join(name);
+    let m = Manifest::parse(
+        format!("fixtures/lint/{name}"),
+        std::fs::read_to_string(path).expect("fixture"),
+    );
+    let all: Vec<&check::Rule> = check::registry().iter().collect();
+    let (problems, warnings) = check::run(&m, &all);
+    let mut out: Vec<String> = problems
+        .iter()
+        .map(|p| {
+            let line = puppetlift::report::log_format::render(
+                "%{line}:%{column}:%{check}:%{kind}:%{message}",
+                "whitespace.pp",
+                p,
+            );
+            match &p.ignored {
+                Some(reason) => format!("{line} (ignored: {reason:?})"),
+                None => line,
+            }
+        })
+        .collect();
+    out.extend(warnings);
+    out.join("\n")
+}
+
+#[test]
+fn whitespace_checks_and_control_comments() {
+    insta::assert_snapshot!(lint_fixture("whitespace.pp"));
+}
+
+#[test]
+fn every_rule_fires_on_the_fixtures() {
+    let report = lint_fixture("whitespace.pp");
+    for rule in check::registry() {
+        assert!(
+            report.contains(&format!(":{}:", rule.name)),
+            "{} never fires",
+            rule.name
+        );
+    }
+}
+
+#[test]
+fn every_rule_is_documented() {
+    for rule in check::registry() {
+        for section in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
+            assert!(rule.doc.contains(section), "{} lacks {section}", rule.name);
+        }
+    }
+}
+
+#[test]
+fn log_format_placeholders() {
+    let p = check::Problem {
+        check: "hard_tabs",
+        kind: check::Kind::Error,
+        message: "tab character found".into(),
+        line: 3,
+        column: 7,
+        ignored: None,
+    };
+    let out = puppetlift::report::log_format::render(
+        "%{filename}|%{path}|%{line}|%{column}|%{kind}|%{KIND}|%{check}|%{message}|%{other}",
+        "dir/a.pp",
+        &p,
+    );
+    assert_eq!(
+        out,
+        "a.pp|dir/a.pp|3|7|error|ERROR|hard_tabs|tab character found|%{other}"
+    );
+}
