@@ -41,15 +41,14 @@ impl Overrides {
             let n = controls.clone().count();
             let reason = words[n..].join(" ");
             // After code on the line: the previous token is not a line break or indent.
-            let prev = ctx.tokens[..i].iter().rev().next();
-            let trailing = match prev {
+            let before = &ctx.tokens[..i];
+            let trailing = match before.last() {
                 None => false,
                 Some(p) if p.kind == TokenKind::Newline => false,
-                Some(p) if p.kind == TokenKind::Whitespace => ctx.tokens[..i]
-                    .iter()
-                    .rev()
-                    .nth(1)
-                    .is_some_and(|pp| pp.kind != TokenKind::Newline),
+                // Blanks after a line break are an indent, not code.
+                Some(p) if p.kind == TokenKind::Whitespace => {
+                    before.len() >= 2 && before[before.len() - 2].kind != TokenKind::Newline
+                }
                 Some(_) => true,
             };
             let mut opened = Vec::new();
