@@ -15,11 +15,7 @@ fn lint_fixture(name: &str) -> String {
     let mut out: Vec<String> = problems
         .iter()
         .map(|p| {
-            let line = puppetlift::report::log_format::render(
-                "%{line}:%{column}:%{check}:%{kind}:%{message}",
-                "whitespace.pp",
-                p,
-            );
+            let line = puppetlift::report::log_format::render("%{line}:%{column}:%{check}:%{kind}:%{message}", name, p);
             match &p.ignored {
                 Some(reason) => format!("{line} (ignored: {reason:?})"),
                 None => line,
@@ -36,8 +32,13 @@ fn whitespace_checks_and_control_comments() {
 }
 
 #[test]
+fn string_and_comment_checks() {
+    insta::assert_snapshot!(lint_fixture("strings_and_comments.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
-    let report = lint_fixture("whitespace.pp");
+    let report = lint_fixture("whitespace.pp") + &lint_fixture("strings_and_comments.pp");
     for rule in check::registry() {
         assert!(
             report.contains(&format!(":{}:", rule.name)),

@@ -116,6 +116,32 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The value puppet-lint sees in a string token, as written (escapes kept): a
+/// single-quoted string's content, or a double-quoted string's text up to its
+/// first interpolation. The flag says whether that is the whole string.
+pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)> {
+    let text = ctx.text(t);
+    match t.kind {
+        TokenKind::SqString if text.len() >= 2 => Some((&text[1..text.len() - 1], true)),
+        TokenKind::DqString if text.len() >= 2 => {
+            let inner = &text[1..text.len() - 1];
+            let b = inner.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'\\' => i += 2,
+                    b'$' if b.get(i + 1) == Some(&b'{') || crate::puppet::lexer::var_name_len(&b[i + 1..]) > 0 => {
+                        return Some((&inner[..i], false))
+                    }
+                    _ => i += 1,
+                }
+            }
+            Some((inner, true))
+        }
+        _ => None,
+    }
+}
+
 /// Runs the `enabled` rules (in registry order, as puppet-lint reports) on one
 /// manifest, control comments applied. Also returns the control comment warnings.
 pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>) {

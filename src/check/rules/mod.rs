@@ -2,6 +2,9 @@
 
 mod hard_tabs;
 mod line_length;
+mod puppet_url_without_modules;
+mod quoted_booleans;
+mod star_comments;
 mod trailing_whitespace;
 mod two_space_soft_tabs;
 
@@ -9,6 +12,9 @@ use super::Rule;
 
 /// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
 pub static ALL: &[Rule] = &[
+    star_comments::RULE,
+    puppet_url_without_modules::RULE,
+    quoted_booleans::RULE,
     line_length::CHARS_140,
     two_space_soft_tabs::RULE,
     line_length::CHARS_80,
