@@ -64,15 +64,44 @@ pub struct Context<'a> {
     pub manifest: &'a Manifest,
     /// Its tokens (with trivia).
     pub tokens: &'a [Token],
+    /// Byte ranges puppet-lint's lexer folds into a variable token: the `[...]`
+    /// right after `$name` (its VARIABLE pattern ends in `(\[.+?\])*`), so
+    /// strings there are never seen by its string checks.
+    variable_indexes: Vec<std::ops::Range<usize>>,
 }
 
 impl<'a> Context<'a> {
     /// The context for one manifest.
     pub fn new(manifest: &'a Manifest) -> Self {
+        let tokens: &'a [Token] = &manifest.tokens().tokens;
+        let text = &manifest.source.text;
+        let variable_indexes = tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Variable)
+            .filter_map(|t| {
+                let start = t.span.end as usize;
+                let mut end = start;
+                // `\[.+?\]` repeated: a `[`, at least one character, the nearest `]` on the line.
+                while text[end..].starts_with('[') {
+                    let line = &text[end + 1..text[end..].find('\n').map_or(text.len(), |n| end + n)];
+                    match line.get(1..).and_then(|l| l.find(']')) {
+                        Some(k) => end = end + 1 + 1 + k + 1,
+                        None => break,
+                    }
+                }
+                (end > start).then_some(start..end)
+            })
+            .collect();
         Context {
             manifest,
-            tokens: &manifest.tokens().tokens,
+            tokens,
+            variable_indexes,
         }
+    }
+
+    /// Whether puppet-lint's lexer hides this offset inside a variable token.
+    pub fn in_variable_index(&self, offset: usize) -> bool {
+        self.variable_indexes.iter().any(|r| r.contains(&offset))
     }
 
     /// The text of a token.
@@ -120,6 +149,9 @@ impl<'a> Context<'a> {
 /// single-quoted string's content, or a double-quoted string's text up to its
 /// first interpolation. The flag says whether that is the whole string.
 pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)> {
+    if ctx.in_variable_index(t.span.start as usize) {
+        return None;
+    }
     let text = ctx.text(t);
     match t.kind {
         TokenKind::SqString if text.len() >= 2 => Some((&text[1..text.len() - 1], true)),

@@ -1,9 +1,11 @@
 //! The rules, one file each; `ALL` lists them in puppet-lint's order.
 
+mod double_quoted_strings;
 mod hard_tabs;
 mod line_length;
 mod puppet_url_without_modules;
 mod quoted_booleans;
+mod single_quote_string_with_variables;
 mod star_comments;
 mod trailing_whitespace;
 mod two_space_soft_tabs;
@@ -13,8 +15,10 @@ use super::Rule;
 /// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
 pub static ALL: &[Rule] = &[
     star_comments::RULE,
+    double_quoted_strings::RULE,
     puppet_url_without_modules::RULE,
     quoted_booleans::RULE,
+    single_quote_string_with_variables::RULE,
     line_length::CHARS_140,
     two_space_soft_tabs::RULE,
     line_length::CHARS_80,
