@@ -37,8 +37,14 @@ fn string_and_comment_checks() {
 }
 
 #[test]
+fn interpolation_checks() {
+    insta::assert_snapshot!(lint_fixture("interpolation.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
-    let report = lint_fixture("whitespace.pp") + &lint_fixture("strings_and_comments.pp");
+    let report =
+        lint_fixture("whitespace.pp") + &lint_fixture("strings_and_comments.pp") + &lint_fixture("interpolation.pp");
     for rule in check::registry() {
         assert!(
             report.contains(&format!(":{}:", rule.name)),

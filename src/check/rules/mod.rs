@@ -9,6 +9,7 @@ mod single_quote_string_with_variables;
 mod star_comments;
 mod trailing_whitespace;
 mod two_space_soft_tabs;
+mod variables_not_enclosed;
 
 use super::Rule;
 
@@ -19,6 +20,7 @@ pub static ALL: &[Rule] = &[
     puppet_url_without_modules::RULE,
     quoted_booleans::RULE,
     single_quote_string_with_variables::RULE,
+    variables_not_enclosed::RULE,
     line_length::CHARS_140,
     two_space_soft_tabs::RULE,
     line_length::CHARS_80,
