@@ -42,9 +42,20 @@ fn interpolation_checks() {
 }
 
 #[test]
+fn variable_and_relationship_checks() {
+    insta::assert_snapshot!(lint_fixture("variables.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
-    let report =
-        lint_fixture("whitespace.pp") + &lint_fixture("strings_and_comments.pp") + &lint_fixture("interpolation.pp");
+    let report = [
+        "whitespace.pp",
+        "strings_and_comments.pp",
+        "interpolation.pp",
+        "variables.pp",
+    ]
+    .map(lint_fixture)
+    .join("\n");
     for rule in check::registry() {
         assert!(
             report.contains(&format!(":{}:", rule.name)),

@@ -198,3 +198,72 @@ pub fn registry() -> &'static [Rule] {
 pub fn rule(name: &str) -> Option<&'static Rule> {
     registry().iter().find(|r| r.name == name)
 }
+
+/// `$name`s in a string body as puppet-lint's string slurper finds them (its
+/// pattern allows dashes): not inside `${...}`, not after a backslash.
+/// `(offset of the $, length of the name)`.
+pub fn unenclosed_variables(body: &str) -> Vec<(usize, usize)> {
+    let b = body.as_bytes();
+    let mut found = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 2;
+                continue;
+            }
+            b'{' if depth > 0 => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b'$' if depth == 0 && (i == 0 || b[i - 1] != b'\\') => {
+                let n = lint_variable_len(&b[i + 1..]);
+                if n > 0 {
+                    found.push((i, n));
+                    i += 1 + n;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Length of puppet-lint's variable name pattern `(::)?(\w+(-\w+)*::)*\w+(-\w+)*`
+/// at the start of `b` (0 when none).
+pub fn lint_variable_len(b: &[u8]) -> usize {
+    let w = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let word = |s: usize| -> usize {
+        // \w+(-\w+)*
+        let mut j = s;
+        while j < b.len() && w(b[j]) {
+            j += 1;
+        }
+        if j == s {
+            return s;
+        }
+        while j + 1 < b.len() && b[j] == b'-' && w(b[j + 1]) {
+            j += 1;
+            while j < b.len() && w(b[j]) {
+                j += 1;
+            }
+        }
+        j
+    };
+    let mut i = if b.starts_with(b"::") { 2 } else { 0 };
+    let mut last = 0;
+    loop {
+        let e = word(i);
+        if e == i {
+            return last;
+        }
+        last = e;
+        if b[e..].starts_with(b"::") {
+            i = e + 2;
+        } else {
+            return last;
+        }
+    }
+}

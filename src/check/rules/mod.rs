@@ -5,22 +5,27 @@ mod hard_tabs;
 mod line_length;
 mod puppet_url_without_modules;
 mod quoted_booleans;
+mod right_to_left_relationship;
 mod single_quote_string_with_variables;
 mod star_comments;
 mod trailing_whitespace;
 mod two_space_soft_tabs;
+mod variable_names;
 mod variables_not_enclosed;
 
 use super::Rule;
 
 /// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
 pub static ALL: &[Rule] = &[
+    right_to_left_relationship::RULE,
     star_comments::RULE,
     double_quoted_strings::RULE,
     puppet_url_without_modules::RULE,
     quoted_booleans::RULE,
     single_quote_string_with_variables::RULE,
     variables_not_enclosed::RULE,
+    variable_names::DASH,
+    variable_names::LOWERCASE,
     line_length::CHARS_140,
     two_space_soft_tabs::RULE,
     line_length::CHARS_80,

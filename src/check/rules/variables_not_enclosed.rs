@@ -18,7 +18,7 @@
 //! ## References
 //! puppet-lint `variables_not_enclosed`; the Puppet style guide, "Quoting".
 
-use crate::check::{Context, Kind, Problem, Rule};
+use crate::check::{unenclosed_variables, Context, Kind, Problem, Rule};
 use crate::puppet::lexer::TokenKind;
 
 /// The rule.
@@ -50,76 +50,9 @@ fn check(ctx: &Context) -> Vec<Problem> {
             }
             _ => continue,
         };
-        for at in unenclosed(body) {
+        for (at, _) in unenclosed_variables(body) {
             out.push(ctx.problem(RULE.name, Kind::Warning, "variable not enclosed in {}", start + at));
         }
     }
     out
-}
-
-/// Offsets of `$name` (puppet-lint's pattern, dashes allowed) not inside `${...}`
-/// and not after a backslash.
-fn unenclosed(body: &str) -> Vec<usize> {
-    let b = body.as_bytes();
-    let mut found = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'$' if b.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 2;
-                continue;
-            }
-            b'{' if depth > 0 => depth += 1,
-            b'}' if depth > 0 => depth -= 1,
-            b'$' if depth == 0 && (i == 0 || b[i - 1] != b'\\') => {
-                let n = var_len(&b[i + 1..]);
-                if n > 0 {
-                    found.push(i);
-                    i += 1 + n;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    found
-}
-
-/// Length of `(::)?(\w+(-\w+)*::)*\w+(-\w+)*` at the start (0 when none).
-fn var_len(b: &[u8]) -> usize {
-    let w = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let word = |s: usize| -> usize {
-        // \w+(-\w+)*
-        let mut j = s;
-        while j < b.len() && w(b[j]) {
-            j += 1;
-        }
-        if j == s {
-            return s;
-        }
-        while j + 1 < b.len() && b[j] == b'-' && w(b[j + 1]) {
-            j += 1;
-            while j < b.len() && w(b[j]) {
-                j += 1;
-            }
-        }
-        j
-    };
-    let mut i = if b.starts_with(b"::") { 2 } else { 0 };
-    let mut last = 0;
-    loop {
-        let e = word(i);
-        if e == i {
-            return last;
-        }
-        last = e;
-        if b[e..].starts_with(b"::") {
-            i = e + 2;
-        } else {
-            return last;
-        }
-    }
 }
