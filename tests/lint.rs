@@ -47,12 +47,18 @@ fn variable_and_relationship_checks() {
 }
 
 #[test]
+fn node_and_arrow_checks() {
+    insta::assert_snapshot!(lint_fixture("nodes_and_arrows.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
         "strings_and_comments.pp",
         "interpolation.pp",
         "variables.pp",
+        "nodes_and_arrows.pp",
     ]
     .map(lint_fixture)
     .join("\n");

@@ -1,5 +1,6 @@
 //! The rules, one file each; `ALL` lists them in puppet-lint's order.
 
+mod arrow_on_right_operand_line;
 mod double_quoted_strings;
 mod hard_tabs;
 mod line_length;
@@ -10,6 +11,7 @@ mod single_quote_string_with_variables;
 mod star_comments;
 mod trailing_whitespace;
 mod two_space_soft_tabs;
+mod unquoted_node_name;
 mod variable_names;
 mod variables_not_enclosed;
 
@@ -17,8 +19,10 @@ use super::Rule;
 
 /// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
 pub static ALL: &[Rule] = &[
+    arrow_on_right_operand_line::RULE,
     right_to_left_relationship::RULE,
     star_comments::RULE,
+    unquoted_node_name::RULE,
     double_quoted_strings::RULE,
     puppet_url_without_modules::RULE,
     quoted_booleans::RULE,
