@@ -52,6 +52,11 @@ fn node_and_arrow_checks() {
 }
 
 #[test]
+fn case_checks() {
+    insta::assert_snapshot!(lint_fixture("case.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -59,6 +64,7 @@ fn every_rule_fires_on_the_fixtures() {
         "interpolation.pp",
         "variables.pp",
         "nodes_and_arrows.pp",
+        "case.pp",
     ]
     .map(lint_fixture)
     .join("\n");

@@ -1,6 +1,7 @@
 //! The rules, one file each; `ALL` lists them in puppet-lint's order.
 
 mod arrow_on_right_operand_line;
+mod case_without_default;
 mod double_quoted_strings;
 mod hard_tabs;
 mod line_length;
@@ -22,6 +23,7 @@ pub static ALL: &[Rule] = &[
     arrow_on_right_operand_line::RULE,
     right_to_left_relationship::RULE,
     star_comments::RULE,
+    case_without_default::RULE,
     unquoted_node_name::RULE,
     double_quoted_strings::RULE,
     puppet_url_without_modules::RULE,
