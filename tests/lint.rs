@@ -57,6 +57,11 @@ fn case_checks() {
 }
 
 #[test]
+fn documentation_checks() {
+    insta::assert_snapshot!(lint_fixture("documentation.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -65,6 +70,7 @@ fn every_rule_fires_on_the_fixtures() {
         "variables.pp",
         "nodes_and_arrows.pp",
         "case.pp",
+        "documentation.pp",
     ]
     .map(lint_fixture)
     .join("\n");

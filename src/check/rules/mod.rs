@@ -2,6 +2,7 @@
 
 mod arrow_on_right_operand_line;
 mod case_without_default;
+mod documentation;
 mod double_quoted_strings;
 mod hard_tabs;
 mod line_length;
@@ -24,6 +25,7 @@ pub static ALL: &[Rule] = &[
     right_to_left_relationship::RULE,
     star_comments::RULE,
     case_without_default::RULE,
+    documentation::RULE,
     unquoted_node_name::RULE,
     double_quoted_strings::RULE,
     puppet_url_without_modules::RULE,
