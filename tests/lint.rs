@@ -62,6 +62,11 @@ fn documentation_checks() {
 }
 
 #[test]
+fn definition_checks() {
+    insta::assert_snapshot!(lint_fixture("definitions.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -71,6 +76,7 @@ fn every_rule_fires_on_the_fixtures() {
         "nodes_and_arrows.pp",
         "case.pp",
         "documentation.pp",
+        "definitions.pp",
     ]
     .map(lint_fixture)
     .join("\n");

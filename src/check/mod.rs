@@ -267,3 +267,78 @@ pub fn lint_variable_len(b: &[u8]) -> usize {
         }
     }
 }
+
+/// A class or define definition as puppet-lint finds it in the tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct Definition {
+    /// Index of the `class`/`define` keyword in the tokens.
+    pub keyword: usize,
+    /// Index of the name token after it.
+    pub name: usize,
+    /// Index of the closing `}`.
+    pub end: usize,
+    /// `class` or `defined type`, as puppet-lint's messages say.
+    pub what: &'static str,
+}
+
+/// puppet-lint's `class_indexes` then `defined_type_indexes`: every `class` or
+/// `define` keyword that is not a `class { 'x': }` resource and is closed by a
+/// `}` at depth zero outside its parameter list.
+pub fn definitions(ctx: &Context) -> Vec<Definition> {
+    let mut out = Vec::new();
+    for (keyword, what) in [("class", "class"), ("define", "defined type")] {
+        for (i, t) in ctx.tokens.iter().enumerate() {
+            if t.kind != TokenKind::Name || ctx.text(t) != keyword {
+                continue;
+            }
+            let mut code = ctx
+                .tokens
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .filter(|(_, t)| !t.kind.is_trivia());
+            let Some((name, first)) = code.clone().next() else {
+                continue;
+            };
+            if ctx.text(first) == "{" {
+                continue;
+            }
+            let (mut braces, mut parens, mut in_params) = (0i32, 0i32, false);
+            let end = code.find_map(|(j, t)| {
+                if t.kind != TokenKind::Punct {
+                    return None;
+                }
+                match ctx.text(t) {
+                    "(" => {
+                        in_params |= parens == 0;
+                        parens += 1;
+                    }
+                    ")" => {
+                        if parens == 1 {
+                            in_params = false;
+                        }
+                        parens -= 1;
+                    }
+                    "{" => braces += 1,
+                    "}" => {
+                        braces -= 1;
+                        if braces == 0 && !in_params {
+                            return Some(j);
+                        }
+                    }
+                    _ => {}
+                }
+                None
+            });
+            if let Some(end) = end {
+                out.push(Definition {
+                    keyword: i,
+                    name,
+                    end,
+                    what,
+                });
+            }
+        }
+    }
+    out
+}

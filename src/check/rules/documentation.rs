@@ -20,7 +20,7 @@
 //! ## References
 //! puppet-lint `documentation`; the Puppet style guide, "Module documentation".
 
-use crate::check::{Context, Kind, Problem, Rule};
+use crate::check::{definitions, Context, Kind, Problem, Rule};
 use crate::puppet::lexer::TokenKind;
 
 /// The rule.
@@ -32,58 +32,14 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context) -> Vec<Problem> {
-    let tokens = ctx.tokens;
-    let mut out = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        let what = match (t.kind, ctx.text(t)) {
-            (TokenKind::Name, "class") => "class",
-            (TokenKind::Name, "define") => "defined type",
-            _ => continue,
-        };
-        if !is_definition(ctx, i) || has_comment_above(ctx, i) {
-            continue;
-        }
-        out.push(ctx.problem(
-            RULE.name,
-            Kind::Warning,
-            &format!("{what} not documented"),
-            t.span.start as usize,
-        ));
-    }
-    out
-}
-
-/// puppet-lint's `definition_indexes`: a closing brace at depth zero, outside the
-/// parameter list, follows, and the keyword is not a `class { 'x': }` resource.
-fn is_definition(ctx: &Context, at: usize) -> bool {
-    let code = ctx.tokens[at + 1..].iter().filter(|t| !t.kind.is_trivia());
-    if code.clone().next().is_some_and(|t| ctx.text(t) == "{") {
-        return false;
-    }
-    let (mut braces, mut parens, mut in_params) = (0i32, 0i32, false);
-    for t in code.filter(|t| t.kind == TokenKind::Punct) {
-        match ctx.text(t) {
-            "(" => {
-                in_params |= parens == 0;
-                parens += 1;
-            }
-            ")" => {
-                if parens == 1 {
-                    in_params = false;
-                }
-                parens -= 1;
-            }
-            "{" => braces += 1,
-            "}" => {
-                braces -= 1;
-                if braces == 0 && !in_params {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    definitions(ctx)
+        .into_iter()
+        .filter(|d| !has_comment_above(ctx, d.keyword))
+        .map(|d| {
+            let at = ctx.tokens[d.keyword].span.start as usize;
+            ctx.problem(RULE.name, Kind::Warning, &format!("{} not documented", d.what), at)
+        })
+        .collect()
 }
 
 /// A comment on the lines directly above (blank lines break the link).

@@ -2,10 +2,12 @@
 
 mod arrow_on_right_operand_line;
 mod case_without_default;
+mod definition_names;
 mod documentation;
 mod double_quoted_strings;
 mod hard_tabs;
 mod line_length;
+mod nested_classes_or_defines;
 mod puppet_url_without_modules;
 mod quoted_booleans;
 mod right_to_left_relationship;
@@ -22,6 +24,9 @@ use super::Rule;
 /// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
 pub static ALL: &[Rule] = &[
     arrow_on_right_operand_line::RULE,
+    definition_names::DASH,
+    definition_names::UPPERCASE,
+    nested_classes_or_defines::RULE,
     right_to_left_relationship::RULE,
     star_comments::RULE,
     case_without_default::RULE,
