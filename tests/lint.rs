@@ -67,6 +67,11 @@ fn definition_checks() {
 }
 
 #[test]
+fn inheritance_checks() {
+    insta::assert_snapshot!(lint_fixture("inheritance.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -77,6 +82,7 @@ fn every_rule_fires_on_the_fixtures() {
         "case.pp",
         "documentation.pp",
         "definitions.pp",
+        "inheritance.pp",
     ]
     .map(lint_fixture)
     .join("\n");

@@ -277,6 +277,9 @@ pub struct Definition {
     pub name: usize,
     /// Index of the closing `}`.
     pub end: usize,
+    /// Index of the token after the last `inherits` before the end (puppet-lint
+    /// keeps the last one it sees, a nested class's included).
+    pub inherited: Option<usize>,
     /// `class` or `defined type`, as puppet-lint's messages say.
     pub what: &'static str,
 }
@@ -304,7 +307,16 @@ pub fn definitions(ctx: &Context) -> Vec<Definition> {
                 continue;
             }
             let (mut braces, mut parens, mut in_params) = (0i32, 0i32, false);
+            let mut inherited = None;
+            let mut after_inherits = false;
             let end = code.find_map(|(j, t)| {
+                if after_inherits {
+                    inherited = Some(j);
+                    after_inherits = false;
+                }
+                if t.kind == TokenKind::Name && ctx.text(t) == "inherits" {
+                    after_inherits = true;
+                }
                 if t.kind != TokenKind::Punct {
                     return None;
                 }
@@ -335,6 +347,7 @@ pub fn definitions(ctx: &Context) -> Vec<Definition> {
                     keyword: i,
                     name,
                     end,
+                    inherited,
                     what,
                 });
             }

@@ -6,6 +6,7 @@ mod definition_names;
 mod documentation;
 mod double_quoted_strings;
 mod hard_tabs;
+mod inheritance;
 mod line_length;
 mod nested_classes_or_defines;
 mod puppet_url_without_modules;
@@ -24,6 +25,8 @@ use super::Rule;
 /// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
 pub static ALL: &[Rule] = &[
     arrow_on_right_operand_line::RULE,
+    inheritance::FROM_PARAMS,
+    inheritance::ACROSS_NAMESPACES,
     definition_names::DASH,
     definition_names::UPPERCASE,
     nested_classes_or_defines::RULE,
