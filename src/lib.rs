@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod project;
 pub mod puppet;
 pub mod report;
+pub mod vagrant;
 
 pub use diagnostic::{Diagnostic, Severity, SourceFile, Span};
 pub use puppet::Manifest;

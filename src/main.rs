@@ -29,6 +29,28 @@ enum Command {
     /// Run puppet-lint's checks (same names, messages, control comments and
     /// output). `--no-CHECK-check` and `--CHECK-check` turn single checks off and on.
     Lint(LintArgs),
+    /// Show the machines puppetlift understood from a Vagrantfile (evaluated
+    /// safely, never run by Ruby).
+    Inspect(InspectArgs),
+}
+
+#[derive(clap::Args)]
+struct InspectArgs {
+    /// Print the machines as JSON (the normal form vagrant-compare.py documents).
+    #[arg(long)]
+    json: bool,
+    /// A value for `ENV[KEY]` in the Vagrantfile (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// Let the Vagrantfile read this process's environment.
+    #[arg(long)]
+    env_from_process: bool,
+    /// A Vagrant plugin `Vagrant.has_plugin?` reports as installed (repeatable).
+    #[arg(long = "plugin", value_name = "NAME")]
+    plugins: Vec<String>,
+    /// The project directory (with a Vagrantfile) or the Vagrantfile.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -75,6 +97,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Parse { pn, paths } => parse(pn, &paths),
         Command::Lint(args) => lint(&args, &toggles),
+        Command::Inspect(args) => inspect(&args),
     }
 }
 
@@ -199,6 +222,45 @@ fn parse(pn: bool, paths: &[PathBuf]) -> ExitCode {
     let _ = out.flush();
     if failed {
         ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn inspect(args: &InspectArgs) -> ExitCode {
+    let mut opts = puppetlift::vagrant::Options {
+        env_from_process: args.env_from_process,
+        plugins: args.plugins.clone(),
+        ..Default::default()
+    };
+    for kv in &args.env {
+        match kv.split_once('=') {
+            Some((k, v)) => opts.env.push((k.to_string(), v.to_string())),
+            None => {
+                eprintln!("error: --env takes KEY=VALUE, not {kv:?}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let ev = puppetlift::vagrant::evaluate(&args.dir, opts);
+    let mut stderr = std::io::stderr().lock();
+    for d in &ev.diagnostics {
+        let src = ev.sources.iter().find(|s| s.path == d.file);
+        let _ = write!(stderr, "{}", d.render(src));
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&ev.model.normal_form()).unwrap_or_default()
+        );
+    } else {
+        let _ = write!(out, "{}", puppetlift::vagrant::model::describe(&ev.model));
+    }
+    let failed = ev.diagnostics.iter().any(|d| d.severity == puppetlift::Severity::Error);
+    if failed {
+        ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }

@@ -1,0 +1,92 @@
+//! The Vagrantfile front end: a safe Ruby-subset parser and interpreter that
+//! sees the machines Vagrant would see, without running Ruby.
+
+pub mod ast;
+mod collections;
+pub mod config;
+mod core;
+pub mod eval;
+mod heredoc;
+pub mod model;
+pub mod parser;
+pub mod value;
+
+pub use eval::Options;
+pub use model::{Machine, Model};
+
+use crate::diagnostic::{Diagnostic, SourceFile, Span};
+use eval::{Flow, Interp};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What evaluating a project's Vagrantfile gave: the machines, the diagnostics
+/// and the sources they point into.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// The machines Vagrant would see.
+    pub model: Model,
+    /// Everything not evaluated, assumed or wrong, with its place.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The Ruby files read (Vagrantfile first).
+    pub sources: Vec<Arc<SourceFile>>,
+}
+
+/// The Vagrantfile of a project directory (or the file itself).
+pub fn vagrantfile_path(dir: &Path) -> PathBuf {
+    if dir.is_file() {
+        dir.to_path_buf()
+    } else {
+        dir.join("Vagrantfile")
+    }
+}
+
+/// Evaluate the Vagrantfile in `dir` as Vagrant would, safely.
+pub fn evaluate(dir: &Path, opts: Options) -> Evaluation {
+    let file = vagrantfile_path(dir);
+    let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = std::path::absolute(&root).map(|p| core::normalize(&p)).unwrap_or(root);
+    let display = file.display().to_string();
+    let text = match crate::project::read_text(&file) {
+        Ok(t) => t,
+        Err(d) => {
+            return Evaluation {
+                model: Model::default(),
+                diagnostics: vec![*d],
+                sources: vec![],
+            }
+        }
+    };
+    let abs = root.join(file.file_name().unwrap_or_default());
+    let mut it = Interp::new(root, opts);
+    let scope = Interp::new_scope(None);
+    let whole = Span::new(0, text.len().min(1));
+    let mut model = Model::default();
+    match it.run_file(&abs, &display, text, &scope) {
+        Ok(_) | Err(Flow::Next(_)) | Err(Flow::Break(_)) | Err(Flow::Return(_)) => {}
+        Err(Flow::Raise(class, msg, at)) => it.raised(&class, &msg, at),
+        Err(Flow::Stop) => {}
+    }
+    if !it.configures.is_empty() {
+        let procs = std::mem::take(&mut it.configures);
+        match it.load_config(&procs, whole) {
+            Ok(root_cfg) => model.machines = it.machines(root_cfg, whole),
+            Err(Flow::Raise(class, msg, at)) => it.raised(&class, &msg, at),
+            Err(_) => {}
+        }
+    } else if !it.diags.iter().any(|d| d.code == "syntax-error") {
+        it.diags.push(
+            Diagnostic::warning(
+                "vagrant-no-config",
+                &display,
+                None,
+                "this Vagrantfile has no `Vagrant.configure` block",
+            )
+            .with_help("Vagrant would see no machine settings; is this the right file?"),
+        );
+    }
+    Evaluation {
+        model,
+        diagnostics: it.diags,
+        sources: it.sources,
+    }
+}
