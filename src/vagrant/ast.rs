@@ -139,6 +139,8 @@ pub enum Expr {
     Case(Option<Box<Node>>, Vec<(Vec<Arg>, Vec<Node>)>, Option<Vec<Node>>),
     /// `def name(params) ... end`
     Def(String, Rc<Body>),
+    /// `module Name ... end`: constants and `def self.x` methods under `Name`.
+    Module(String, Vec<Node>),
     /// `->(x) { }`
     Lambda(Rc<Body>),
     /// `begin ... rescue ... else ... ensure ... end` (also `x rescue y`).

@@ -907,6 +907,9 @@ impl Interp {
     /// An exception the Vagrantfile raised and did not rescue.
     pub fn raised(&mut self, class: &str, msg: &str, at: Span) {
         let text = format!("the Vagrantfile raises {class}: {msg}");
+        if let Some(f) = self.raise_file.take() {
+            self.file = f;
+        }
         self.note(
             Severity::Error,
             "vagrant-raise",
@@ -942,9 +945,6 @@ impl Interp {
             let mut map = Map::new();
             for (k, v) in o {
                 let key = k.to_s();
-                if key == "id" {
-                    continue;
-                }
                 let mut j = to_json(v);
                 if ty == "forwarded_port" && (key == "guest" || key == "host") {
                     j = match v {
@@ -1248,7 +1248,7 @@ fn finalize_provisioner(kind: &str, s: &Settings) -> Map<String, Json> {
                         "args",
                         Json::Array(items.borrow().iter().map(|x| Json::String(x.to_s())).collect()),
                     ),
-                    Value::Str(_) => put("args", Json::String(a.to_s())),
+                    Value::Str(_) | Value::Int(_) => put("args", Json::String(a.to_s())),
                     _ => {}
                 }
             }

@@ -10,7 +10,14 @@ use std::rc::Rc;
 
 /// Modules and classes a Vagrantfile may name.
 pub fn known_module(name: &str) -> Option<&'static str> {
-    const KNOWN: [&str; 32] = [
+    const KNOWN: [&str; 39] = [
+        "IO",
+        "Open3",
+        "Process",
+        "Net",
+        "Net::HTTP",
+        "Socket",
+        "URI",
         "Vagrant",
         "Vagrant::Config",
         "Vagrant::Util::Platform",
@@ -45,6 +52,14 @@ pub fn known_module(name: &str) -> Option<&'static str> {
         "Exception",
     ];
     KNOWN.iter().copied().find(|k| *k == name)
+}
+
+/// Constants that describe the host Vagrant runs on, as on a Linux host.
+pub fn host_constant(name: &str) -> Option<Value> {
+    match name {
+        "RUBY_PLATFORM" => Some(Value::str("x86_64-linux-gnu")),
+        _ => None,
+    }
 }
 
 /// `A::B` constants with values.
@@ -478,6 +493,10 @@ impl Interp {
 
     /// Calls on modules: `File.join`, `ENV["X"]`, `Vagrant.configure`, ...
     pub(super) fn module_call(&mut self, m: &str, name: &str, args: Vec<Value>, blk: Option<Blk>, sp: Span) -> R {
+        let full = format!("{m}.{name}");
+        if let Some(def) = self.methods.iter().find(|(n, _)| *n == full).map(|(_, d)| d.clone()) {
+            return self.call_method_def(&def, &Value::Module(Rc::from(m)), args, blk, sp);
+        }
         let text = |i: usize| args.get(i).and_then(Value::as_text);
         match (m, name) {
             ("Vagrant", "configure") | ("Vagrant::Config", "run") => {
@@ -499,7 +518,18 @@ impl Interp {
             ("Vagrant", "require_version") | ("Vagrant", "require_plugin") => Ok(Value::Nil),
             ("Vagrant", "has_plugin?") => {
                 let p = text(0).unwrap_or_default();
-                Ok(Value::Bool(self.opts.plugins.contains(&p)))
+                let has = self.opts.plugins.contains(&p);
+                if !has {
+                    let msg = format!("Vagrant.has_plugin?({p:?}) was taken as false");
+                    self.note(
+                        Severity::Info,
+                        "vagrant-plugin",
+                        sp,
+                        msg,
+                        Some("pass --plugin NAME if your team installs this plugin and its settings matter"),
+                    );
+                }
+                Ok(Value::Bool(has))
             }
             ("Vagrant", "version?") => Ok(Value::Bool(true)),
             ("Vagrant::Util::Platform", "windows?" | "cygwin?" | "wsl?") => Ok(Value::Bool(false)),
@@ -683,8 +713,14 @@ impl Interp {
                 } else {
                     text(0).unwrap_or_default()
                 };
+                let symbolize = args
+                    .iter()
+                    .any(|o| o.hash_get_name("symbolize_names").is_some_and(|v| v.truthy()));
                 match yaml_rust2::YamlLoader::load_from_str(&text) {
-                    Ok(docs) => Ok(docs.first().map(yaml_value).unwrap_or(Value::Bool(false))),
+                    Ok(docs) => {
+                        let v = docs.first().map(yaml_value).unwrap_or(Value::Bool(false));
+                        Ok(if symbolize { symbolize_keys(&v) } else { v })
+                    }
                     Err(e) => self.raise("Psych::SyntaxError", e.to_string(), sp),
                 }
             }
@@ -727,6 +763,22 @@ impl Interp {
                 Some(Blk::Closure(c)) => Ok(Value::Proc(c)),
                 _ => self.raise("ArgumentError", "tried to create Proc object without a block", sp),
             },
+            ("IO" | "Open3" | "Process" | "Kernel", _) => {
+                let what = format!("`{m}.{name}`");
+                Ok(self.not_evaluated(
+                    sp,
+                    &what,
+                    "puppetlift never runs commands or inspects processes from a Vagrantfile; the value is unknown",
+                ))
+            }
+            ("Net" | "Net::HTTP" | "Socket" | "URI", _) => {
+                let what = format!("`{m}.{name}`");
+                Ok(self.not_evaluated(
+                    sp,
+                    &what,
+                    "puppetlift never uses the network while reading a Vagrantfile; the value is unknown",
+                ))
+            }
             (_, "===") => Ok(Value::Bool(args.first().is_some_and(|v| is_a(v, m)))),
             (_, "name" | "to_s") => Ok(Value::str(m)),
             _ => {

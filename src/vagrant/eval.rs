@@ -74,12 +74,16 @@ pub enum Blk {
 pub struct Method {
     pub body: Rc<Body>,
     pub file: Rc<str>,
+    /// The module it was defined in (for its constants).
+    pub namespace: Option<String>,
 }
 
 /// The interpreter state for one project.
 pub struct Interp {
     /// The project directory (absolute).
     pub root: PathBuf,
+    /// The project directory as the user named it (diagnostics show paths under it).
+    pub display_root: PathBuf,
     pub opts: Options,
     /// Diagnostics so far.
     pub diags: Vec<Diagnostic>,
@@ -104,6 +108,10 @@ pub struct Interp {
     pub(super) block_stack: Vec<Option<Blk>>,
     /// Project files read with `File.read` (for `eval File.read(...)`).
     pub(super) read_files: Vec<(PathBuf, String)>,
+    /// The file an exception in flight was raised in.
+    pub(super) raise_file: Option<Rc<str>>,
+    /// Modules being defined (innermost last).
+    pub(super) namespace: Vec<String>,
     /// Counter for ids Vagrant would make with a UUID.
     pub(super) unique: u64,
     budget_reported: bool,
@@ -113,6 +121,7 @@ impl Interp {
     /// A fresh interpreter for the project in `root`.
     pub fn new(root: PathBuf, opts: Options) -> Self {
         Interp {
+            display_root: root.clone(),
             root,
             opts,
             diags: Vec::new(),
@@ -133,6 +142,8 @@ impl Interp {
             block_stack: Vec::new(),
             read_files: Vec::new(),
             unique: 0,
+            namespace: Vec::new(),
+            raise_file: None,
             budget_reported: false,
         }
     }
@@ -153,6 +164,7 @@ impl Interp {
         self.file = Rc::from(display);
         self.file_abs = path.display().to_string();
         let r = self.body(&stmts, scope, &Value::Nil);
+        self.note_raise(&r);
         self.file = saved.0;
         self.file_abs = saved.1;
         r
@@ -548,6 +560,7 @@ impl Interp {
             }
             Expr::While(c, body, until) => {
                 loop {
+                    self.tick(sp)?;
                     let cv = self.eval(c, scope, this)?;
                     let go = self.condition(&cv, c.span) != *until;
                     if !go {
@@ -598,9 +611,17 @@ impl Interp {
                 }
             }
             Expr::Def(name, body) => {
+                let ns = self.namespace.last().cloned();
+                let name = match (name.strip_prefix("self."), &ns) {
+                    (Some(n), Some(ns)) => format!("{ns}.{n}"),
+                    (Some(n), None) => n.to_string(),
+                    (None, _) => name.clone(),
+                };
+                let name = &name;
                 let m = Rc::new(Method {
                     body: body.clone(),
                     file: self.file.clone(),
+                    namespace: ns,
                 });
                 if let Some(slot) = self.methods.iter_mut().find(|(n, _)| n == name) {
                     slot.1 = m;
@@ -608,6 +629,19 @@ impl Interp {
                     self.methods.push((name.clone(), m));
                 }
                 Value::sym(name)
+            }
+            Expr::Module(name, body) => {
+                let full = match self.namespace.last() {
+                    Some(ns) => format!("{ns}::{name}"),
+                    None => name.clone(),
+                };
+                let module = Value::Module(Rc::from(full.as_str()));
+                self.set_const(&full, module.clone());
+                self.namespace.push(full);
+                let r = self.body(body, &Self::new_scope(None), &module);
+                self.namespace.pop();
+                r?;
+                module
             }
             Expr::Lambda(body) => Value::Proc(Rc::new(Closure {
                 body: body.clone(),
@@ -631,6 +665,7 @@ impl Interp {
                                 }
                             }
                             if matches {
+                                self.raise_file = None;
                                 if let Some(var) = &rc.var {
                                     Self::assign_local(scope, var, Value::str(msg.clone()));
                                 }
@@ -821,11 +856,11 @@ impl Interp {
                 }
             }
             Expr::Const(_, name) => {
-                if let Some(slot) = self.consts.iter_mut().find(|(n, _)| n == name) {
-                    slot.1 = v;
-                } else {
-                    self.consts.push((name.clone(), v));
-                }
+                let full = match self.namespace.last() {
+                    Some(ns) => format!("{ns}::{name}"),
+                    None => name.clone(),
+                };
+                self.set_const(&full, v);
             }
             Expr::Call { recv, name, args, .. } if args.is_empty() => {
                 let r = match recv {
@@ -865,15 +900,35 @@ impl Interp {
             .map_or(Value::Nil, |(_, v)| v.clone())
     }
 
-    /// A user constant or a module the interpreter knows.
+    fn set_const(&mut self, name: &str, v: Value) {
+        if let Some(slot) = self.consts.iter_mut().find(|(n, _)| n == name) {
+            slot.1 = v;
+        } else {
+            self.consts.push((name.to_string(), v));
+        }
+    }
+
+    /// A user constant (inner modules first) or a module the interpreter knows.
     pub fn constant_opt(&self, name: &str) -> Option<Value> {
+        for ns in self.namespace.iter().rev() {
+            let full = format!("{ns}::{name}");
+            if let Some((_, v)) = self.consts.iter().find(|(n, _)| *n == full) {
+                return Some(v.clone());
+            }
+        }
         if let Some((_, v)) = self.consts.iter().find(|(n, _)| n == name) {
             return Some(v.clone());
+        }
+        if let Some(v) = super::core::host_constant(name) {
+            return Some(v);
         }
         super::core::known_module(name).map(|m| Value::Module(Rc::from(m)))
     }
 
     fn constant(&mut self, name: &str, sp: Span) -> Value {
+        if super::core::host_constant(name).is_some() {
+            self.assumed_host(sp);
+        }
         match self.constant_opt(name) {
             Some(v) => v,
             None => {
@@ -961,8 +1016,26 @@ impl Interp {
                 self.kernel(this, name, args, blk, sp)
             }
             Some(Value::Unknown(w)) => Ok(Value::Unknown(w)),
+            Some(recv @ Value::Object(_)) if matches!(name, "send" | "public_send" | "__send__") => {
+                let mut it = args.into_iter();
+                let m = it.next().and_then(|v| v.as_text()).unwrap_or_default();
+                self.call(Some(recv), this, &m, it.collect(), blk, sp)
+            }
             Some(Value::Object(id)) => self.config_call(id, name, args, blk, sp),
-            Some(Value::Module(m)) => self.module_call(&m, name, args, blk, sp),
+            Some(Value::Module(m)) => {
+                let effects = matches!(
+                    &*m,
+                    "IO" | "Open3" | "Process" | "Kernel" | "Net" | "Net::HTTP" | "Socket" | "URI"
+                );
+                if let Some(u) = args
+                    .iter()
+                    .find(|a| matches!(a, Value::Unknown(_)))
+                    .filter(|_| !effects)
+                {
+                    return Ok(u.clone());
+                }
+                self.module_call(&m, name, args, blk, sp)
+            }
             Some(v) => {
                 if let Some(u) = args.iter().find(|a| matches!(a, Value::Unknown(_))) {
                     if !matches!(
@@ -977,15 +1050,46 @@ impl Interp {
         }
     }
 
-    fn call_method_def(&mut self, m: &Rc<Method>, this: &Value, args: Vec<Value>, blk: Option<Blk>, sp: Span) -> R {
+    /// Remember where an exception came from, for the diagnostic if nothing rescues it.
+    fn note_raise(&mut self, r: &R) {
+        if matches!(r, Err(Flow::Raise(..))) && self.raise_file.is_none() {
+            self.raise_file = Some(self.file.clone());
+        }
+    }
+
+    /// Say that a host-dependent value was taken from a Linux host.
+    pub fn assumed_host(&mut self, sp: Span) {
+        self.note(
+            Severity::Info,
+            "vagrant-host-assumed",
+            sp,
+            "this depends on the computer Vagrant runs on; puppetlift assumed a Linux host".to_string(),
+            Some("the EC2 conversion must not depend on whose laptop ran it; make host-specific settings explicit if they matter"),
+        );
+    }
+
+    pub(super) fn call_method_def(
+        &mut self,
+        m: &Rc<Method>,
+        this: &Value,
+        args: Vec<Value>,
+        blk: Option<Blk>,
+        sp: Span,
+    ) -> R {
+        self.tick(sp)?;
         self.enter(sp)?;
+        let pushed = m.namespace.clone().map(|ns| self.namespace.push(ns)).is_some();
         let scope = Self::new_scope(None);
         self.bind_params(&m.body.params, args, &scope, true, blk.clone(), sp)?;
         self.block_stack.push(blk);
         let saved = std::mem::replace(&mut self.file, m.file.clone());
         let r = self.body(&m.body.stmts, &scope, this);
+        self.note_raise(&r);
         self.file = saved;
         self.block_stack.pop();
+        if pushed {
+            self.namespace.pop();
+        }
         self.depth -= 1;
         match r {
             Err(Flow::Return(v)) => Ok(v),
@@ -1027,6 +1131,8 @@ impl Interp {
 
     /// Call a closure; `break` is left to the iterating method, `next` ends this call.
     pub fn call_closure(&mut self, c: &Rc<Closure>, mut args: Vec<Value>, sp: Span) -> R {
+        // An empty block evaluates no node; the call itself must count.
+        self.tick(sp)?;
         self.enter(sp)?;
         let scope = Self::new_scope(Some(c.scope.clone()));
         let positional = c
@@ -1048,6 +1154,7 @@ impl Interp {
         }
         let saved = std::mem::replace(&mut self.file, c.file.clone());
         let r = self.body(&c.body.stmts, &scope, &c.this);
+        self.note_raise(&r);
         self.file = saved;
         self.depth -= 1;
         match r {

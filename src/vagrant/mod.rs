@@ -58,14 +58,18 @@ pub fn evaluate(dir: &Path, opts: Options) -> Evaluation {
     };
     let abs = root.join(file.file_name().unwrap_or_default());
     let mut it = Interp::new(root, opts);
+    it.display_root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let scope = Interp::new_scope(None);
     let whole = Span::new(0, text.len().min(1));
     let mut model = Model::default();
-    match it.run_file(&abs, &display, text, &scope) {
-        Ok(_) | Err(Flow::Next(_)) | Err(Flow::Break(_)) | Err(Flow::Return(_)) => {}
-        Err(Flow::Raise(class, msg, at)) => it.raised(&class, &msg, at),
-        Err(Flow::Stop) => {}
-    }
+    let completed = match it.run_file(&abs, &display, text, &scope) {
+        Ok(_) | Err(Flow::Next(_)) | Err(Flow::Break(_)) | Err(Flow::Return(_)) => true,
+        Err(Flow::Raise(class, msg, at)) => {
+            it.raised(&class, &msg, at);
+            false
+        }
+        Err(Flow::Stop) => false,
+    };
     if !it.configures.is_empty() {
         let procs = std::mem::take(&mut it.configures);
         match it.load_config(&procs, whole) {
@@ -73,7 +77,7 @@ pub fn evaluate(dir: &Path, opts: Options) -> Evaluation {
             Err(Flow::Raise(class, msg, at)) => it.raised(&class, &msg, at),
             Err(_) => {}
         }
-    } else if !it.diags.iter().any(|d| d.code == "syntax-error") {
+    } else if completed {
         it.diags.push(
             Diagnostic::warning(
                 "vagrant-no-config",

@@ -83,9 +83,11 @@ impl Model {
 
 impl Machine {
     fn normal_form(&self) -> Json {
+        // A port with id "ssh" replaces Vagrant's own ssh forward; like that one it is left out.
         let fps: Vec<Json> = self
             .forwarded_ports
             .iter()
+            .filter(|o| o.get("id").and_then(Json::as_str) != Some("ssh"))
             .map(|o| {
                 json!({"guest": o.get("guest").cloned().unwrap_or(Json::Null),
                        "host": o.get("host").cloned().unwrap_or(Json::Null),

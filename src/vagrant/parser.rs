@@ -426,7 +426,7 @@ impl<'a> Builder<'a> {
             node = match post.as_rule() {
                 Rule::method_call => {
                     let safe = post.as_str().trim_start().starts_with("&.");
-                    let mut name = String::new();
+                    let mut name = "call".to_string();
                     let mut args = Vec::new();
                     let mut block = None;
                     for c in post.into_inner() {
@@ -749,8 +749,11 @@ impl<'a> Builder<'a> {
                 let mut params = Vec::new();
                 let mut stmts = Vec::new();
                 let mut rescues = Vec::new();
+                let mut on_self = false;
                 for c in p.into_inner() {
                     match c.as_rule() {
+                        Rule::kw_self => on_self = true,
+                        Rule::def_name if on_self => name = format!("self.{}", c.as_str()),
                         Rule::def_name => name = c.as_str().to_string(),
                         Rule::param => params.push(self.param(c)?),
                         Rule::body => stmts = self.body(c)?,
@@ -794,6 +797,18 @@ impl<'a> Builder<'a> {
                     }
                 }
                 Expr::Begin(body, rescues, els, ensure)
+            }
+            Rule::module_stmt => {
+                let mut name = String::new();
+                let mut body = Vec::new();
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::constant => name = c.as_str().to_string(),
+                        Rule::body => body = self.body(c)?,
+                        _ => {}
+                    }
+                }
+                Expr::Module(name, body)
             }
             Rule::class_stmt => Expr::Unsupported(p.as_str().lines().next().unwrap_or("").trim().to_string()),
             Rule::return_stmt | Rule::next_stmt | Rule::break_stmt => {
