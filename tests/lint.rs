@@ -72,6 +72,16 @@ fn inheritance_checks() {
 }
 
 #[test]
+fn resource_checks() {
+    insta::assert_snapshot!(lint_fixture("resources.pp"));
+}
+
+#[test]
+fn quoting_checks() {
+    insta::assert_snapshot!(lint_fixture("quoting.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -83,6 +93,8 @@ fn every_rule_fires_on_the_fixtures() {
         "documentation.pp",
         "definitions.pp",
         "inheritance.pp",
+        "resources.pp",
+        "quoting.pp",
     ]
     .map(lint_fixture)
     .join("\n");

@@ -3,7 +3,10 @@
 //! puppet-lint's control comments (`# lint:ignore:CHECK reason`).
 
 pub mod control;
+pub mod lint_tokens;
 pub mod rules;
+
+use lint_tokens::{LintKind, LintTokens};
 
 use crate::puppet::lexer::{Token, TokenKind};
 use crate::puppet::Manifest;
@@ -68,6 +71,8 @@ pub struct Context<'a> {
     /// right after `$name` (its VARIABLE pattern ends in `(\[.+?\])*`), so
     /// strings there are never seen by its string checks.
     variable_indexes: Vec<std::ops::Range<usize>>,
+    /// puppet-lint's token list, built on first use.
+    lint: std::cell::OnceCell<Option<LintTokens<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -96,7 +101,16 @@ impl<'a> Context<'a> {
             manifest,
             tokens,
             variable_indexes,
+            lint: std::cell::OnceCell::new(),
         }
+    }
+
+    /// puppet-lint's token list, or `None` when its lexer stops on the manifest
+    /// (it then reports a syntax error and nothing else).
+    pub fn lint(&self) -> Option<&LintTokens<'a>> {
+        self.lint
+            .get_or_init(|| LintTokens::new(&self.manifest.source.text, self.tokens))
+            .as_ref()
     }
 
     /// Whether puppet-lint's lexer hides this offset inside a variable token.
@@ -351,6 +365,93 @@ pub fn definitions(ctx: &Context) -> Vec<Definition> {
                     what,
                 });
             }
+        }
+    }
+    out
+}
+
+/// A resource body as puppet-lint's `resource_indexes` finds it: from a `:` not
+/// followed by `{` to the next `;` or `}` outside brackets, in its token list.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Index of the `:` (the body's tokens are `colon..=end`).
+    pub colon: usize,
+    /// Index of the `;` or `}` that ends it.
+    pub end: usize,
+    /// Index of the type's token: the one before the nearest `{` before the
+    /// colon that does not open a selector.
+    pub type_token: usize,
+    /// Indexes of the attribute names: the bare words followed by `=>`, outside
+    /// brackets.
+    pub params: Vec<usize>,
+}
+
+/// puppet-lint's resource bodies (`ctx.lint()` holds their tokens). `None`
+/// where puppet-lint gives up on the manifest with a syntax error (its lexer
+/// fails, a body never ends, a colon has no `{` before it): a check using them
+/// then reports nothing.
+pub fn resources(ctx: &Context) -> Option<Vec<Resource>> {
+    let lt = ctx.lint()?;
+    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
+    let mut out = Vec::new();
+    // The end of the last body: a colon before it stops the search.
+    let mut marker = 0;
+    for colon in (0..lt.tokens.len()).filter(|&i| is_punct(i, ":")) {
+        match lt.next_code(colon) {
+            Some(n) if !is_punct(n, "{") => {}
+            _ => continue,
+        }
+        if colon < marker {
+            break;
+        }
+        let end = lt.next_token_of(colon, &|t| t.kind == LintKind::Punct && matches!(t.value, ";" | "}"))?;
+        marker = end;
+        let lbrace = (0..=colon)
+            .rev()
+            .find(|&i| is_punct(i, "{") && lt.prev_code(i).is_none_or(|p| !is_punct(p, "?")))?;
+        let type_token = lt.prev_code(lbrace)?;
+        let mut params = Vec::new();
+        let mut at = colon;
+        while let Some(name) = lt.next_token_of(at, &|t| t.kind == LintKind::Name) {
+            if name > end {
+                break;
+            }
+            if lt.next_code(name).is_some_and(|n| is_punct(n, "=>")) {
+                params.push(name);
+            }
+            at = name;
+        }
+        out.push(Resource {
+            colon,
+            end,
+            type_token,
+            params,
+        });
+    }
+    Some(out)
+}
+
+/// puppet-lint's `title_tokens`: the token before each `:` not followed by `{`
+/// or, for a `[...]:` title array, its bare words and double-quoted strings.
+/// puppet-lint takes the array from the last `[` of the whole manifest, so
+/// only the last array in a manifest is seen.
+pub fn title_tokens(ctx: &Context) -> Vec<usize> {
+    let Some(lt) = ctx.lint() else {
+        return Vec::new();
+    };
+    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
+    let last_lbrack = (0..lt.tokens.len()).rev().find(|&i| is_punct(i, "["));
+    let mut out = Vec::new();
+    for colon in (1..lt.tokens.len()).filter(|&i| is_punct(i, ":")) {
+        if is_punct(colon - 1, "]") {
+            if let Some(start) = last_lbrack {
+                out.extend(
+                    (start + 1..colon.saturating_sub(1))
+                        .filter(|&i| matches!(lt.get(i).kind, LintKind::String | LintKind::Name)),
+                );
+            }
+        } else if lt.next_code(colon).is_some_and(|n| !is_punct(n, "{")) {
+            out.push(colon - 1);
         }
     }
     out

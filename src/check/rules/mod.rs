@@ -5,18 +5,23 @@ mod case_without_default;
 mod definition_names;
 mod documentation;
 mod double_quoted_strings;
+mod duplicate_params;
+mod ensure_first_param;
 mod hard_tabs;
 mod inheritance;
 mod line_length;
 mod nested_classes_or_defines;
+mod only_variable_string;
 mod puppet_url_without_modules;
 mod quoted_booleans;
 mod right_to_left_relationship;
 mod single_quote_string_with_variables;
+mod slash_comments;
 mod star_comments;
 mod trailing_whitespace;
 mod two_space_soft_tabs;
 mod unquoted_node_name;
+mod unquoted_resource_title;
 mod variable_names;
 mod variables_not_enclosed;
 
@@ -31,11 +36,16 @@ pub static ALL: &[Rule] = &[
     definition_names::UPPERCASE,
     nested_classes_or_defines::RULE,
     right_to_left_relationship::RULE,
+    slash_comments::RULE,
     star_comments::RULE,
     case_without_default::RULE,
     documentation::RULE,
     unquoted_node_name::RULE,
+    duplicate_params::RULE,
+    ensure_first_param::RULE,
+    unquoted_resource_title::RULE,
     double_quoted_strings::RULE,
+    only_variable_string::RULE,
     puppet_url_without_modules::RULE,
     quoted_booleans::RULE,
     single_quote_string_with_variables::RULE,

@@ -1,0 +1,601 @@
+//! puppet-lint's view of a manifest's tokens, built from our lossless tokens.
+//!
+//! puppet-lint's checks read a token list that differs from ours in ways their
+//! findings depend on: a double-quoted string is split into `DQPRE`, the
+//! interpolated expressions' own tokens, `DQMID` and `DQPOST`; a `$name[...]`
+//! index is folded into the `VARIABLE`; `name(` is a `FUNCTION_NAME`; keywords,
+//! data types (`String`) and `//` comments have their own kinds; a heredoc body
+//! is a code token. The checks that walk resources and definitions the way
+//! puppet-lint does (its `resource_indexes`, `title_tokens`, `class_indexes`)
+//! use this view; every token keeps its offset in the source, which is where
+//! puppet-lint puts its line and column.
+
+use crate::puppet::lexer::{self, Token, TokenKind};
+
+/// A token kind as puppet-lint's lexer names it (punctuation and keywords are
+/// told apart by their text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LintKind {
+    /// Blanks (`WHITESPACE` or `INDENT`).
+    Whitespace,
+    /// A line break.
+    Newline,
+    /// `# ...`
+    Comment,
+    /// `/* ... */`
+    MlComment,
+    /// `// ...`
+    SlashComment,
+    /// A bare word (`NAME`), dashes allowed.
+    Name,
+    /// A name directly followed by `(`.
+    FunctionName,
+    /// A reserved word (`class`, `default`, `undef`, `type`...): its own kind in puppet-lint.
+    Keyword,
+    /// One of Puppet's data types (`String`, `Optional`...).
+    Type,
+    /// Any other capitalised reference.
+    ClassRef,
+    /// A number.
+    Number,
+    /// `$name` (value without the `$`, index included) or an interpolated name.
+    Variable,
+    /// `$name` inside a double-quoted string.
+    UnencVariable,
+    /// `'...'` (value: the content).
+    SString,
+    /// `"..."` without interpolation (value: the content).
+    String,
+    /// The text of a double-quoted string before its first interpolation.
+    DqPre,
+    /// Text between two interpolations.
+    DqMid,
+    /// The text after the last interpolation.
+    DqPost,
+    /// `/.../`
+    Regex,
+    /// `@(TAG)`
+    HeredocOpen,
+    /// A heredoc's text without interpolation.
+    Heredoc,
+    /// A heredoc's text before its first interpolation.
+    HeredocPre,
+    /// A heredoc's text between interpolations.
+    HeredocMid,
+    /// A heredoc's text after its last interpolation.
+    HeredocPost,
+    /// An operator or punctuation (`LBRACE`, `FARROW`, `COLON`... by text).
+    Punct,
+}
+
+impl LintKind {
+    /// puppet-lint's formatting tokens (never a `next_code_token`).
+    pub fn is_formatting(self) -> bool {
+        matches!(
+            self,
+            LintKind::Whitespace | LintKind::Newline | LintKind::Comment | LintKind::MlComment | LintKind::SlashComment
+        )
+    }
+}
+
+/// One token of puppet-lint's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LintToken<'a> {
+    /// Its kind.
+    pub kind: LintKind,
+    /// Its value as puppet-lint has it (a string's content, a variable's name...).
+    pub value: &'a str,
+    /// The byte offset where puppet-lint places it (its line and column).
+    pub start: usize,
+}
+
+impl LintToken<'_> {
+    /// Whether it is punctuation or a keyword written `text`.
+    pub fn is(&self, text: &str) -> bool {
+        matches!(self.kind, LintKind::Punct | LintKind::Keyword) && self.value == text
+    }
+}
+
+/// puppet-lint's token list with its code-token links.
+#[derive(Debug, Default)]
+pub struct LintTokens<'a> {
+    /// The tokens in order.
+    pub tokens: Vec<LintToken<'a>>,
+    next_code: Vec<Option<usize>>,
+    prev_code: Vec<Option<usize>>,
+}
+
+impl<'a> LintTokens<'a> {
+    /// puppet-lint's tokens for `src` (lexed by us as `tokens`), or `None` when
+    /// puppet-lint's lexer stops on it (it then reports only a syntax error).
+    pub fn new(src: &'a str, tokens: &[Token]) -> Option<Self> {
+        let mut out = Vec::new();
+        convert(src, 0, tokens, &mut out)?;
+        let mut next_code = vec![None; out.len()];
+        let mut prev_code = vec![None; out.len()];
+        let mut last = None;
+        for (i, t) in out.iter().enumerate() {
+            prev_code[i] = last;
+            if !t.kind.is_formatting() {
+                last = Some(i);
+            }
+        }
+        let mut next = None;
+        for (i, t) in out.iter().enumerate().rev() {
+            next_code[i] = next;
+            if !t.kind.is_formatting() {
+                next = Some(i);
+            }
+        }
+        Some(LintTokens {
+            tokens: out,
+            next_code,
+            prev_code,
+        })
+    }
+
+    /// The token at `i`.
+    pub fn get(&self, i: usize) -> &LintToken<'a> {
+        &self.tokens[i]
+    }
+
+    /// The next token that is not formatting.
+    pub fn next_code(&self, i: usize) -> Option<usize> {
+        self.next_code.get(i).copied().flatten()
+    }
+
+    /// The previous token that is not formatting.
+    pub fn prev_code(&self, i: usize) -> Option<usize> {
+        self.prev_code.get(i).copied().flatten()
+    }
+
+    /// puppet-lint's `next_token_of(types)`: the first token after `i` that
+    /// `wanted` accepts, stepping over whole `{}`, `[]` and `()` blocks.
+    pub fn next_token_of(&self, i: usize, wanted: &dyn Fn(&LintToken) -> bool) -> Option<usize> {
+        let mut j = i + 1;
+        while j < self.tokens.len() {
+            let t = &self.tokens[j];
+            if wanted(t) {
+                return Some(j);
+            }
+            let close = match (t.kind, t.value) {
+                (LintKind::Punct, "{") => Some("}"),
+                (LintKind::Punct, "[") => Some("]"),
+                (LintKind::Punct, "(") => Some(")"),
+                _ => None,
+            };
+            if let Some(close) = close {
+                j = self.next_token_of(j, &|t: &LintToken| t.kind == LintKind::Punct && t.value == close)?;
+            }
+            j += 1;
+        }
+        None
+    }
+}
+
+/// puppet-lint's data types (its `TYPE` token, matched before `CLASSREF`).
+const TYPES: [&str; 28] = [
+    "Integer",
+    "Float",
+    "Boolean",
+    "Regexp",
+    "String",
+    "Array",
+    "Hash",
+    "Resource",
+    "Class",
+    "Collection",
+    "Scalar",
+    "Numeric",
+    "CatalogEntry",
+    "Data",
+    "Tuple",
+    "Struct",
+    "Optional",
+    "NotUndef",
+    "Variant",
+    "Enum",
+    "Pattern",
+    "Any",
+    "Callable",
+    "Type",
+    "Runtime",
+    "Undef",
+    "Default",
+    "Sensitive",
+];
+
+/// puppet-lint's reserved words.
+const KEYWORDS: [&str; 21] = [
+    "case", "class", "default", "define", "import", "if", "elsif", "else", "inherits", "node", "and", "or", "undef",
+    "false", "true", "in", "unless", "function", "type", "attr", "private",
+];
+
+/// puppet-lint's punctuation, in the order its lexer tries them.
+const PUNCT: [&str; 42] = [
+    "[", "]", "{", "}", "(", ")", "==", "=~", "=>", "=", "+=", "+>", "+", ">=", ">>", ">", "<=", "<<|", "<-", "<~",
+    "<|", "<<", "<", "!~", "!=", "!", "|>>", "|>", "->", "~>", "-", ",", ".", ":", ";", "?", "\\", "*", "%", "|", "/",
+    "@",
+];
+
+/// Converts our tokens (lexed from `src[base..]`, spans relative to `base`)
+/// into puppet-lint's, appending to `out`; `src` ends where puppet-lint's lexer
+/// stops (an interpolation's end). `None`: puppet-lint's lexer fails.
+fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintToken<'a>>) -> Option<()> {
+    let b = src.as_bytes();
+    // Where puppet-lint's lexer has got to: our tokens before it are covered.
+    let mut consumed = base;
+    for t in tokens {
+        let (start, end) = (base + t.span.start as usize, base + t.span.end as usize);
+        if start < consumed {
+            if end <= consumed {
+                continue;
+            }
+            // puppet-lint's token ends inside ours: lex the rest again from there.
+            return restart(src, consumed, out);
+        }
+        let text = &src[start..end];
+        let push =
+            |out: &mut Vec<LintToken<'a>>, kind, value: &'a str, at| out.push(LintToken { kind, value, start: at });
+        match t.kind {
+            TokenKind::Whitespace => push(out, LintKind::Whitespace, text, start),
+            TokenKind::Newline => push(out, LintKind::Newline, text, start),
+            TokenKind::Comment => push(out, LintKind::Comment, &text[1..], start),
+            TokenKind::MlComment => push(out, LintKind::MlComment, text, start),
+            TokenKind::Regex | TokenKind::Punct if text.starts_with('/') && b.get(start + 1) == Some(&b'/') => {
+                // puppet-lint reads `//` to the end of the line as a comment.
+                let eol = src[start..].find(['\r', '\n']).map_or(src.len(), |k| start + k);
+                push(out, LintKind::SlashComment, &src[start + 2..eol], start);
+                return restart(src, eol, out);
+            }
+            TokenKind::Regex => push(out, LintKind::Regex, &text[1..text.len() - 1], start),
+            TokenKind::Variable => {
+                let name_len = super::lint_variable_len(&b[start + 1..]);
+                if name_len == 0 {
+                    return None;
+                }
+                let end = start + 1 + name_len;
+                let end = end + variable_index_len(src, end);
+                push(out, LintKind::Variable, &src[start + 1..end], start);
+                consumed = end;
+                continue;
+            }
+            TokenKind::Name | TokenKind::Word => {
+                let kind = if b.get(end) == Some(&b'(') {
+                    LintKind::FunctionName
+                } else if KEYWORDS.contains(&text) {
+                    LintKind::Keyword
+                } else {
+                    LintKind::Name
+                };
+                push(out, kind, text, start);
+            }
+            TokenKind::ClassRef => {
+                let word_end = text
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(text.len());
+                let kind = if TYPES.contains(&&text[..word_end]) {
+                    LintKind::Type
+                } else {
+                    LintKind::ClassRef
+                };
+                push(out, kind, text, start);
+            }
+            TokenKind::Number => push(out, LintKind::Number, text, start),
+            TokenKind::SqString => {
+                if text.len() < 2 || !text.ends_with('\'') || text[1..text.len() - 1].ends_with_odd_backslashes() {
+                    return None;
+                }
+                push(out, LintKind::SString, &text[1..text.len() - 1], start);
+            }
+            TokenKind::DqString => {
+                let close = slurp(src, start + 1, src.len(), false, out)?;
+                if close != end {
+                    return restart(src, close, out);
+                }
+            }
+            TokenKind::HeredocOpen => push(out, LintKind::HeredocOpen, text, start),
+            TokenKind::HeredocBody => {
+                // The body as a code token; the end tag's line break stays a NEWLINE.
+                let (body_end, nl) = match text.strip_suffix('\n') {
+                    Some(s) => (start + s.len(), true),
+                    None => (end, false),
+                };
+                let interpolates = out
+                    .iter()
+                    .rev()
+                    .find(|t| t.kind == LintKind::HeredocOpen)
+                    .is_some_and(|t| t.value.starts_with("@(\""));
+                let lines_end = src[start..body_end].rfind('\n').map_or(start, |k| start + k + 1);
+                if interpolates {
+                    slurp(src, start, lines_end, true, out)?;
+                } else {
+                    push(out, LintKind::Heredoc, &src[start..lines_end], start);
+                }
+                if nl {
+                    push(out, LintKind::Newline, "\n", body_end);
+                }
+            }
+            TokenKind::Punct => {
+                let mut at = start;
+                while at < end {
+                    let p = PUNCT.iter().find(|p| src[at..end].starts_with(**p))?;
+                    push(out, LintKind::Punct, &src[at..at + p.len()], at);
+                    at += p.len();
+                }
+            }
+            TokenKind::Other => return None,
+        }
+        consumed = end;
+    }
+    Some(())
+}
+
+/// Lexes `src[from..]` again and converts it (puppet-lint's lexer and ours part
+/// ways there: a `//` comment, a string that ends elsewhere).
+fn restart<'a>(src: &'a str, from: usize, out: &mut Vec<LintToken<'a>>) -> Option<()> {
+    let lexed = lexer::lex(&src[from..]);
+    convert(src, from, &lexed.tokens, out)
+}
+
+trait OddBackslashes {
+    fn ends_with_odd_backslashes(&self) -> bool;
+}
+
+impl OddBackslashes for str {
+    fn ends_with_odd_backslashes(&self) -> bool {
+        self.bytes().rev().take_while(|&c| c == b'\\').count() % 2 == 1
+    }
+}
+
+/// Length of the `(\[.+?\])*` puppet-lint folds into a variable at `at`.
+pub fn variable_index_len(src: &str, at: usize) -> usize {
+    let mut end = at;
+    while src[end..].starts_with('[') {
+        let line_end = src[end..].find('\n').map_or(src.len(), |n| end + n);
+        // `.+?`: at least one character, then the nearest `]`.
+        let Some(first) = src[end + 1..line_end].chars().next() else {
+            break;
+        };
+        let from = end + 1 + first.len_utf8();
+        match src[from..line_end].find(']') {
+            Some(k) => end = from + k + 1,
+            None => break,
+        }
+    }
+    end - at
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seg {
+    Text,
+    Interp,
+    Var,
+}
+
+/// puppet-lint's string slurper over `src[from..limit]` (after the opening `"`,
+/// or a heredoc's text): pushes the string's tokens and returns where it
+/// stopped (after the closing `"`). `None` when the string is not closed.
+fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut Vec<LintToken<'a>>) -> Option<usize> {
+    let b = &src.as_bytes()[..limit.max(from)];
+    let mut segs: Vec<(Seg, usize, usize)> = Vec::new();
+    let (mut p, mut seg_start, mut depth) = (from, from, 0usize);
+    // Whether the last thing read into the segment is one backslash.
+    let mut after_backslash = false;
+    let mut closed = None;
+    let backslashes = |at: usize| b[at.min(b.len())..].iter().take_while(|&&c| c == b'\\').count();
+    while p < b.len() {
+        let c = b[p];
+        if c == b'$' && b.get(p + 1) == Some(&b'{') {
+            if after_backslash {
+                p += 1;
+                after_backslash = false;
+                continue;
+            }
+            if depth == 0 {
+                segs.push((Seg::Text, seg_start, p));
+                seg_start = p + 2;
+            }
+            p += 2;
+            depth += 1;
+            after_backslash = false;
+            continue;
+        }
+        if depth > 0 && c == b'{' {
+            p += 1;
+            depth += 1;
+            after_backslash = false;
+            continue;
+        }
+        if c == b'}' && (!heredoc || depth > 0) {
+            if depth > 0 {
+                depth -= 1;
+                if depth == 0 {
+                    segs.push((Seg::Interp, seg_start, p));
+                    seg_start = p + 1;
+                }
+            }
+            p += 1;
+            after_backslash = false;
+            continue;
+        }
+        if depth == 0 && !after_backslash {
+            // `(\A|[^\\])\$name`: a `$` here, or one more character first.
+            let name = |d: usize| (b.get(d) == Some(&b'$')).then(|| super::lint_variable_len(&b[d + 1..]));
+            let dollar = [p, p + 1]
+                .into_iter()
+                .filter(|&d| d == p || c != b'\\')
+                .find_map(|d| name(d).filter(|&n| n > 0).map(|n| (d, n)));
+            if let Some((d, n)) = dollar {
+                // `.` in `.\$` stops at a line break: that is then part of the variable.
+                let var_start = if d > p && c != b'\n' { d } else { p };
+                segs.push((Seg::Text, seg_start, var_start));
+                segs.push((Seg::Var, var_start, d + 1 + n));
+                p = d + 1 + n;
+                seg_start = p;
+                continue;
+            }
+        }
+        if !heredoc {
+            // END_STRING_PATTERN `(\A|[^\\])(\\\\)*"`.
+            let run = backslashes(p);
+            let end = if run % 2 == 0 && b.get(p + run) == Some(&b'"') {
+                Some(p + run + 1)
+            } else if c != b'\\' && backslashes(p + 1) % 2 == 0 && b.get(p + 1 + backslashes(p + 1)) == Some(&b'"') {
+                Some(p + 1 + backslashes(p + 1) + 1)
+            } else {
+                None
+            };
+            if let Some(end) = end {
+                after_backslash = false;
+                p = end;
+                if depth == 0 {
+                    segs.push((Seg::Text, seg_start, end - 1));
+                    closed = Some(end);
+                    break;
+                }
+                continue;
+            }
+            // ESC_DQUOTE_PATTERN `\\+"`.
+            if c == b'\\' && b.get(p + run) == Some(&b'"') {
+                p += run + 1;
+                after_backslash = false;
+                continue;
+            }
+        }
+        let len = src[p..].chars().next().map_or(1, char::len_utf8);
+        after_backslash = c == b'\\';
+        p += len;
+    }
+    let close = if heredoc {
+        segs.push((Seg::Text, seg_start, b.len()));
+        b.len()
+    } else {
+        closed?
+    };
+    let quote = usize::from(!heredoc);
+    let kinds = if heredoc {
+        [
+            LintKind::Heredoc,
+            LintKind::HeredocPre,
+            LintKind::HeredocMid,
+            LintKind::HeredocPost,
+        ]
+    } else {
+        [LintKind::String, LintKind::DqPre, LintKind::DqMid, LintKind::DqPost]
+    };
+    if segs.len() == 1 {
+        out.push(LintToken {
+            kind: kinds[0],
+            value: &src[from..segs[0].2],
+            start: from - quote,
+        });
+        return Some(close);
+    }
+    let last = segs.len() - 1;
+    for (k, &(seg, s, e)) in segs.iter().enumerate() {
+        match seg {
+            Seg::Text => {
+                let kind = if k == 0 {
+                    kinds[1]
+                } else if k == last {
+                    kinds[3]
+                } else {
+                    kinds[2]
+                };
+                // Its text starts with the `}` of an interpolation before it, or the `"`.
+                let at = if k == 0 {
+                    s - quote
+                } else if segs[k - 1].0 == Seg::Interp {
+                    s - 1
+                } else {
+                    s
+                };
+                out.push(LintToken {
+                    kind,
+                    value: &src[s..e],
+                    start: at,
+                });
+            }
+            Seg::Var => out.push(LintToken {
+                kind: LintKind::UnencVariable,
+                value: src[s..e].strip_prefix('$').unwrap_or(&src[s..e]),
+                start: s,
+            }),
+            Seg::Interp => {
+                let first = out.len();
+                let lexed = lexer::lex(&src[s..e]);
+                convert(&src[..e], s, &lexed.tokens, out)?;
+                // The first token of an interpolation, a name or keyword, is a variable.
+                if let Some(t) = out.get_mut(first) {
+                    if matches!(t.kind, LintKind::Name | LintKind::Keyword) {
+                        t.kind = LintKind::Variable;
+                    }
+                }
+            }
+        }
+    }
+    Some(close)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<(LintKind, &str)> {
+        let lexed = lexer::lex(src);
+        let lt = LintTokens::new(src, &lexed.tokens).expect("lexes");
+        lt.tokens
+            .iter()
+            .filter(|t| !t.kind.is_formatting())
+            .map(|t| (t.kind, t.value))
+            .collect()
+    }
+
+    #[test]
+    fn strings_are_split_as_puppet_lint_does() {
+        use LintKind::*;
+        assert_eq!(
+            kinds(r#"$a = "x${b['c']}y$d-e""#),
+            vec![
+                (Variable, "a"),
+                (Punct, "="),
+                (DqPre, "x"),
+                (Variable, "b"),
+                (Punct, "["),
+                (SString, "c"),
+                (Punct, "]"),
+                (DqMid, "y"),
+                (UnencVariable, "d-e"),
+                (DqPost, ""),
+            ]
+        );
+        assert_eq!(kinds(r#""a\"b\\""#), vec![(String, r#"a\"b\\"#)]);
+        assert_eq!(kinds(r#""\${x}""#), vec![(String, r#"\${x}"#)]);
+    }
+
+    #[test]
+    fn variables_keep_their_index_and_names_their_kind() {
+        use LintKind::*;
+        assert_eq!(
+            kinds("foo($x['a'][1]) if String // c\n/r/"),
+            vec![
+                (FunctionName, "foo"),
+                (Punct, "("),
+                (Variable, "x['a'][1]"),
+                (Punct, ")"),
+                (Keyword, "if"),
+                (Type, "String"),
+                (Regex, "r"),
+            ]
+        );
+    }
+
+    #[test]
+    fn lexer_errors_give_nothing() {
+        let lexed = lexer::lex("$a = `x`");
+        assert!(LintTokens::new("$a = `x`", &lexed.tokens).is_none());
+        let lexed = lexer::lex("$a = \"x");
+        assert!(LintTokens::new("$a = \"x", &lexed.tokens).is_none());
+    }
+}
