@@ -281,6 +281,8 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
                 };
                 push(out, kind, text, start);
             }
+            // `7zip` is a name to puppet-lint: its NUMBER must end at a word boundary.
+            TokenKind::Number if !is_lint_number(text) => push(out, LintKind::Name, text, start),
             TokenKind::Number => push(out, LintKind::Number, text, start),
             TokenKind::SqString => {
                 if text.len() < 2 || !text.ends_with('\'') || text[1..text.len() - 1].ends_with_odd_backslashes() {
@@ -329,6 +331,37 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
         consumed = end;
     }
     Some(())
+}
+
+/// Whether all of `text` is puppet-lint's NUMBER:
+/// `0[xX][0-9A-Fa-f]+|0?\d+(\.\d+)?([eE]-?\d+)?`.
+fn is_lint_number(text: &str) -> bool {
+    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        return !hex.is_empty() && hex.bytes().all(|c| c.is_ascii_hexdigit());
+    }
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let mut rest = text;
+    let n = digits(rest);
+    if n == 0 {
+        return false;
+    }
+    rest = &rest[n..];
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = digits(r);
+        if n == 0 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    if let Some(r) = rest.strip_prefix(['e', 'E']) {
+        let r = r.strip_prefix('-').unwrap_or(r);
+        let n = digits(r);
+        if n == 0 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    rest.is_empty()
 }
 
 /// Lexes `src[from..]` again and converts it (puppet-lint's lexer and ours part

@@ -7,6 +7,8 @@ mod documentation;
 mod double_quoted_strings;
 mod duplicate_params;
 mod ensure_first_param;
+mod ensure_not_symlink_target;
+mod file_mode;
 mod hard_tabs;
 mod inheritance;
 mod line_length;
@@ -15,6 +17,7 @@ mod only_variable_string;
 mod puppet_url_without_modules;
 mod quoted_booleans;
 mod right_to_left_relationship;
+mod selector_inside_resource;
 mod single_quote_string_with_variables;
 mod slash_comments;
 mod star_comments;
@@ -39,10 +42,14 @@ pub static ALL: &[Rule] = &[
     slash_comments::RULE,
     star_comments::RULE,
     case_without_default::RULE,
+    selector_inside_resource::RULE,
     documentation::RULE,
     unquoted_node_name::RULE,
     duplicate_params::RULE,
     ensure_first_param::RULE,
+    ensure_not_symlink_target::RULE,
+    file_mode::FORMAT,
+    file_mode::UNQUOTED,
     unquoted_resource_title::RULE,
     double_quoted_strings::RULE,
     only_variable_string::RULE,
