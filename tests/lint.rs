@@ -82,6 +82,11 @@ fn quoting_checks() {
 }
 
 #[test]
+fn parameter_and_scope_checks() {
+    insta::assert_snapshot!(lint_fixture("parameters.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -95,6 +100,7 @@ fn every_rule_fires_on_the_fixtures() {
         "inheritance.pp",
         "resources.pp",
         "quoting.pp",
+        "parameters.pp",
     ]
     .map(lint_fixture)
     .join("\n");

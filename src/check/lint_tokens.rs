@@ -54,7 +54,7 @@ pub enum LintKind {
     DqPost,
     /// `/.../`
     Regex,
-    /// `@(TAG)`
+    /// `@(TAG)` (value: what is inside the parentheses)
     HeredocOpen,
     /// A heredoc's text without interpolation.
     Heredoc,
@@ -152,22 +152,33 @@ impl<'a> LintTokens<'a> {
     /// puppet-lint's `next_token_of(types)`: the first token after `i` that
     /// `wanted` accepts, stepping over whole `{}`, `[]` and `()` blocks.
     pub fn next_token_of(&self, i: usize, wanted: &dyn Fn(&LintToken) -> bool) -> Option<usize> {
-        let mut j = i + 1;
+        self.token_of(i, true, wanted)
+    }
+
+    /// puppet-lint's `prev_token_of(types)`: the same, backwards.
+    pub fn prev_token_of(&self, i: usize, wanted: &dyn Fn(&LintToken) -> bool) -> Option<usize> {
+        self.token_of(i, false, wanted)
+    }
+
+    fn token_of(&self, i: usize, forward: bool, wanted: &dyn Fn(&LintToken) -> bool) -> Option<usize> {
+        let step = |j: usize| if forward { j.checked_add(1) } else { j.checked_sub(1) };
+        let mut j = step(i)?;
         while j < self.tokens.len() {
             let t = &self.tokens[j];
             if wanted(t) {
                 return Some(j);
             }
-            let close = match (t.kind, t.value) {
-                (LintKind::Punct, "{") => Some("}"),
-                (LintKind::Punct, "[") => Some("]"),
-                (LintKind::Punct, "(") => Some(")"),
-                _ => None,
-            };
+            let pairs = [("{", "}"), ("[", "]"), ("(", ")")];
+            let close = pairs.iter().find_map(|&(open, close)| {
+                let (from, to) = if forward { (open, close) } else { (close, open) };
+                (t.kind == LintKind::Punct && t.value == from).then_some(to)
+            });
             if let Some(close) = close {
-                j = self.next_token_of(j, &|t: &LintToken| t.kind == LintKind::Punct && t.value == close)?;
+                j = self.token_of(j, forward, &|t: &LintToken| {
+                    t.kind == LintKind::Punct && t.value == close
+                })?;
             }
-            j += 1;
+            j = step(j)?;
         }
         None
     }
@@ -225,6 +236,8 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
     let b = src.as_bytes();
     // Where puppet-lint's lexer has got to: our tokens before it are covered.
     let mut consumed = base;
+    // Heredoc bodies follow their openers in order.
+    let (opens_from, mut bodies) = (out.len(), 0);
     for t in tokens {
         let (start, end) = (base + t.span.start as usize, base + t.span.end as usize);
         if start < consumed {
@@ -241,6 +254,11 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
             TokenKind::Whitespace => push(out, LintKind::Whitespace, text, start),
             TokenKind::Newline => push(out, LintKind::Newline, text, start),
             TokenKind::Comment => push(out, LintKind::Comment, &text[1..], start),
+            TokenKind::MlComment if text.len() < 4 || !text.ends_with("*/") => {
+                // Not closed: puppet-lint reads a `/` and lexes on.
+                push(out, LintKind::Punct, "/", start);
+                return restart(src, start + 1, out);
+            }
             TokenKind::MlComment => push(out, LintKind::MlComment, text, start),
             TokenKind::Regex | TokenKind::Punct if text.starts_with('/') && b.get(start + 1) == Some(&b'/') => {
                 // puppet-lint reads `//` to the end of the line as a comment.
@@ -296,19 +314,31 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
                     return restart(src, close, out);
                 }
             }
-            TokenKind::HeredocOpen => push(out, LintKind::HeredocOpen, text, start),
+            TokenKind::HeredocOpen => push(out, LintKind::HeredocOpen, &text[2..text.len() - 1], start),
             TokenKind::HeredocBody => {
                 // The body as a code token; the end tag's line break stays a NEWLINE.
                 let (body_end, nl) = match text.strip_suffix('\n') {
                     Some(s) => (start + s.len(), true),
                     None => (end, false),
                 };
-                let interpolates = out
+                let open = out[opens_from..]
                     .iter()
-                    .rev()
-                    .find(|t| t.kind == LintKind::HeredocOpen)
-                    .is_some_and(|t| t.value.starts_with("@(\""));
+                    .filter(|t| t.kind == LintKind::HeredocOpen)
+                    .nth(bodies)
+                    .map(|t| t.value);
+                bodies += 1;
+                let interpolates = open.is_some_and(|v| v.starts_with('"'));
                 let lines_end = src[start..body_end].rfind('\n').map_or(start, |k| start + k + 1);
+                let tag = open.and_then(|v| lexer::heredoc_tag(&format!("@({v})")));
+                // puppet-lint's end line `^\|?\s*-?\s*TAG$`; without one it
+                // reads to the end and makes no token.
+                let end_line = src[lines_end..body_end].trim_end_matches('\r').trim_start();
+                let end_line = end_line.strip_prefix('|').unwrap_or(end_line).trim_start();
+                let end_line = end_line.strip_prefix('-').unwrap_or(end_line).trim_start();
+                if tag.is_none_or(|tag| end_line != tag) {
+                    consumed = end;
+                    continue;
+                }
                 if interpolates {
                     slurp(src, start, lines_end, true, out)?;
                 } else {
@@ -500,11 +530,17 @@ fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut V
         after_backslash = c == b'\\';
         p += len;
     }
+    // puppet-lint fails on an unclosed string only when it has no segment yet;
+    // otherwise the string runs to the end, the segment being read is dropped
+    // and the last one becomes the string's end.
+    let unclosed = !heredoc && closed.is_none();
     let close = if heredoc {
         segs.push((Seg::Text, seg_start, b.len()));
         b.len()
-    } else {
+    } else if segs.is_empty() {
         closed?
+    } else {
+        closed.unwrap_or(b.len())
     };
     let quote = usize::from(!heredoc);
     let kinds = if heredoc {
@@ -527,6 +563,16 @@ fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut V
     }
     let last = segs.len() - 1;
     for (k, &(seg, s, e)) in segs.iter().enumerate() {
+        if unclosed && k == last && seg != Seg::Text {
+            // Placed as if `${` had been written before it.
+            let at = if seg == Seg::Var { s + 2 } else { s };
+            out.push(LintToken {
+                kind: kinds[3],
+                value: &src[s..e],
+                start: at,
+            });
+            continue;
+        }
         match seg {
             Seg::Text => {
                 let kind = if k == 0 {

@@ -456,3 +456,92 @@ pub fn title_tokens(ctx: &Context) -> Vec<usize> {
     }
     out
 }
+
+/// A class or define as puppet-lint's `class_indexes` and
+/// `defined_type_indexes` find it in its token list (`ctx.lint()`).
+#[derive(Debug, Clone)]
+pub struct LintDefinition {
+    /// Index of the `class`/`define` keyword.
+    pub start: usize,
+    /// Index of the closing `}`.
+    pub end: usize,
+    /// Index of the name (the token after the keyword).
+    pub name: usize,
+    /// The tokens between the parameter list's parentheses, when it has one.
+    pub params: Option<std::ops::Range<usize>>,
+}
+
+/// puppet-lint's classes then defines: each `class`/`define` keyword not
+/// followed by `{`, up to the `}` that closes its body (braces counted outside
+/// the parameter list). Empty when puppet-lint's lexer fails.
+pub fn lint_definitions(ctx: &Context) -> Vec<LintDefinition> {
+    let Some(lt) = ctx.lint() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for keyword in ["class", "define"] {
+        for (i, t) in lt.tokens.iter().enumerate() {
+            if t.kind != LintKind::Keyword || t.value != keyword {
+                continue;
+            }
+            let Some(name) = lt.next_code(i).filter(|&n| !lt.get(n).is("{")) else {
+                continue;
+            };
+            let (mut braces, mut parens, mut in_params) = (0i32, 0i32, false);
+            let end = (i + 1..lt.tokens.len()).find(|&j| {
+                let t = lt.get(j);
+                if t.kind != LintKind::Punct {
+                    return false;
+                }
+                match t.value {
+                    "(" => {
+                        in_params |= parens == 0;
+                        parens += 1;
+                    }
+                    ")" => {
+                        if parens == 1 {
+                            in_params = false;
+                        }
+                        parens -= 1;
+                    }
+                    "{" => braces += 1,
+                    "}" => {
+                        braces -= 1;
+                        return braces == 0 && !in_params;
+                    }
+                    _ => {}
+                }
+                false
+            });
+            let Some(end) = end else { continue };
+            // The parameter list: the first `(...)` before any `{` at depth zero.
+            let mut depth = 0;
+            let mut lparen = None;
+            let mut params = None;
+            for j in i..=end {
+                let t = lt.get(j);
+                if t.is("(") {
+                    depth += 1;
+                    if depth == 1 {
+                        lparen = Some(j);
+                    }
+                } else if t.is(")") {
+                    depth -= 1;
+                    if depth == 0 {
+                        params = lparen.map(|l| l + 1..j);
+                        break;
+                    }
+                } else if t.is("{") && depth == 0 {
+                    break;
+                }
+            }
+            out.push(LintDefinition {
+                start: i,
+                end,
+                name,
+                params,
+            });
+        }
+    }
+    out
+}

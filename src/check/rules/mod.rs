@@ -1,7 +1,9 @@
 //! The rules, one file each; `ALL` lists them in puppet-lint's order.
 
 mod arrow_on_right_operand_line;
+mod autoloader_layout;
 mod case_without_default;
+mod code_on_top_scope;
 mod definition_names;
 mod documentation;
 mod double_quoted_strings;
@@ -14,6 +16,7 @@ mod inheritance;
 mod line_length;
 mod nested_classes_or_defines;
 mod only_variable_string;
+mod parameter_order;
 mod puppet_url_without_modules;
 mod quoted_booleans;
 mod right_to_left_relationship;
@@ -26,6 +29,7 @@ mod two_space_soft_tabs;
 mod unquoted_node_name;
 mod unquoted_resource_title;
 mod variable_names;
+mod variable_scope;
 mod variables_not_enclosed;
 
 use super::Rule;
@@ -33,12 +37,16 @@ use super::Rule;
 /// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
 pub static ALL: &[Rule] = &[
     arrow_on_right_operand_line::RULE,
+    autoloader_layout::RULE,
     inheritance::FROM_PARAMS,
+    code_on_top_scope::RULE,
     inheritance::ACROSS_NAMESPACES,
     definition_names::DASH,
     definition_names::UPPERCASE,
     nested_classes_or_defines::RULE,
+    parameter_order::RULE,
     right_to_left_relationship::RULE,
+    variable_scope::RULE,
     slash_comments::RULE,
     star_comments::RULE,
     case_without_default::RULE,
