@@ -279,6 +279,10 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
                 continue;
             }
             TokenKind::Name | TokenKind::Word => {
+                // puppet-lint's NAME takes dashes and capitals: `[_a-z0-9][-\w]*`.
+                let after_colons = start + if text.starts_with("::") { 2 } else { 0 };
+                let end = word_end(b, after_colons + 1, |c| c.is_ascii_lowercase() || c.is_ascii_digit()).max(end);
+                let text = &src[start..end];
                 let kind = if b.get(end) == Some(&b'(') {
                     LintKind::FunctionName
                 } else if KEYWORDS.contains(&text) {
@@ -287,17 +291,24 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
                     LintKind::Name
                 };
                 push(out, kind, text, start);
+                consumed = end;
+                continue;
             }
             TokenKind::ClassRef => {
-                let word_end = text
+                let word_end_at = text
                     .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                     .unwrap_or(text.len());
-                let kind = if TYPES.contains(&&text[..word_end]) {
-                    LintKind::Type
+                let (kind, end) = if TYPES.contains(&&text[..word_end_at]) {
+                    (LintKind::Type, end)
                 } else {
-                    LintKind::ClassRef
+                    // `((::)?[A-Z][-\w]*)+`: dashes too.
+                    let after_colons = start + if text.starts_with("::") { 2 } else { 0 };
+                    let e = word_end(b, after_colons + 1, |c| c.is_ascii_uppercase()).max(end);
+                    (LintKind::ClassRef, e)
                 };
-                push(out, kind, text, start);
+                push(out, kind, &src[start..end], start);
+                consumed = end;
+                continue;
             }
             // `7zip` is a name to puppet-lint: its NUMBER must end at a word boundary.
             TokenKind::Number if !is_lint_number(text) => push(out, LintKind::Name, text, start),
@@ -361,6 +372,22 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
         consumed = end;
     }
     Some(())
+}
+
+/// The end of `[-\w]*(::F[-\w]*)*` from `at`, `F` being `first`.
+fn word_end(b: &[u8], mut at: usize, first: fn(u8) -> bool) -> usize {
+    let w = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    at = at.min(b.len());
+    loop {
+        while at < b.len() && w(b[at]) {
+            at += 1;
+        }
+        if b[at..].starts_with(b"::") && b.get(at + 2).is_some_and(|&c| first(c)) {
+            at += 3;
+        } else {
+            return at;
+        }
+    }
 }
 
 /// Whether all of `text` is puppet-lint's NUMBER:

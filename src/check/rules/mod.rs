@@ -1,5 +1,6 @@
 //! The rules, one file each; `ALL` lists them in puppet-lint's order.
 
+mod arrow_alignment;
 mod arrow_on_right_operand_line;
 mod autoloader_layout;
 mod case_without_default;
@@ -70,6 +71,7 @@ pub static ALL: &[Rule] = &[
     line_length::CHARS_140,
     two_space_soft_tabs::RULE,
     line_length::CHARS_80,
+    arrow_alignment::RULE,
     hard_tabs::RULE,
     trailing_whitespace::RULE,
 ];
