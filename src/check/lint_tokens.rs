@@ -110,7 +110,10 @@ impl<'a> LintTokens<'a> {
     /// puppet-lint's lexer stops on it (it then reports only a syntax error).
     pub fn new(src: &'a str, tokens: &[Token]) -> Option<Self> {
         let mut out = Vec::new();
-        convert(src, 0, tokens, &mut out)?;
+        match slash_comments_as_hashes(src, tokens) {
+            Some(patched) => convert_all(src, 0, &patched, &mut out)?,
+            None => convert_all(src, 0, tokens, &mut out)?,
+        }
         let mut next_code = vec![None; out.len()];
         let mut prev_code = vec![None; out.len()];
         let mut last = None;
@@ -231,8 +234,98 @@ const PUNCT: [&str; 42] = [
 
 /// Converts our tokens (lexed from `src[base..]`, spans relative to `base`)
 /// into puppet-lint's, appending to `out`; `src` ends where puppet-lint's lexer
-/// stops (an interpolation's end). `None`: puppet-lint's lexer fails.
-fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintToken<'a>>) -> Option<()> {
+/// stops (an interpolation's end). `None`: puppet-lint's lexer fails. Where
+/// puppet-lint's lexer and ours part ways (a `//` comment, a string that ends
+/// elsewhere), the rest is lexed again from there.
+fn convert_all<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintToken<'a>>) -> Option<()> {
+    // The tokens of this lexer (an interpolation's has its own).
+    let first = out.len();
+    let mut next = convert(src, base, tokens, out, first)?;
+    while let Some(at) = next {
+        let lexed = lexer::lex(&src[at..]);
+        next = convert(src, at, &lexed.tokens, out, first)?;
+    }
+    Some(())
+}
+
+/// The end of a regex opened by the `/` at `start`: after the next `/` not
+/// escaped by a backslash.
+fn regex_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'/' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// puppet-lint's `possible_regex?`: a `/` starts a regex only first or after
+/// `node`, `if`, `elsif`, `{`, `}`, `[`, `(`, `,`, `=`, `=~`, `!~`.
+fn regex_allowed(before: &[LintToken]) -> bool {
+    before.iter().rev().find(|t| !t.kind.is_formatting()).is_none_or(|t| {
+        matches!(
+            (t.kind, t.value),
+            (LintKind::Keyword, "node" | "if" | "elsif")
+                | (LintKind::Punct, "{" | "}" | "[" | "(" | "," | "=" | "=~" | "!~")
+        )
+    })
+}
+
+/// Whether a token of ours starts a `//` comment for puppet-lint.
+fn starts_slash_comment(src: &[u8], t: &Token) -> bool {
+    let at = t.span.start as usize;
+    matches!(t.kind, TokenKind::Regex | TokenKind::Punct) && src.get(at..at + 2) == Some(b"//")
+}
+
+/// Our tokens for `src` with puppet-lint's `//` comments lexed as `#` ones (the
+/// same length: spans stay valid), or `None` when there are none (or when
+/// finding them does not settle; [`convert`] then lexes again after each).
+/// Each round writes `##` over every `//` our lexer sees in code and undoes
+/// those that an earlier comment's end moved into a string, until the `//`s
+/// in code and the comments agree.
+fn slash_comments_as_hashes(src: &str, tokens: &[Token]) -> Option<Vec<Token>> {
+    let mut text = src.as_bytes().to_vec();
+    let mut lexed = tokens.to_vec();
+    let mut comments = std::collections::BTreeSet::new();
+    for _ in 0..16 {
+        let found: Vec<usize> = lexed
+            .iter()
+            .filter(|t| starts_slash_comment(&text, t))
+            .map(|t| t.span.start as usize)
+            .collect();
+        let is_comment = |at: usize| {
+            lexed
+                .binary_search_by_key(&at, |t| t.span.start as usize)
+                .is_ok_and(|i| lexed[i].kind == TokenKind::Comment)
+        };
+        let wrong: Vec<usize> = comments.iter().copied().filter(|&at| !is_comment(at)).collect();
+        if found.is_empty() && wrong.is_empty() {
+            return (!comments.is_empty()).then_some(lexed);
+        }
+        for at in found {
+            text[at..at + 2].copy_from_slice(b"##");
+            comments.insert(at);
+        }
+        for at in wrong {
+            text[at..at + 2].copy_from_slice(b"//");
+            comments.remove(&at);
+        }
+        lexed = lexer::lex(std::str::from_utf8(&text).ok()?).tokens;
+    }
+    None
+}
+
+/// One stretch of [`convert_all`]: `Some(Some(at))` asks to lex again from `at`.
+fn convert<'a>(
+    src: &'a str,
+    base: usize,
+    tokens: &[Token],
+    out: &mut Vec<LintToken<'a>>,
+    lexer_start: usize,
+) -> Option<Option<usize>> {
     let b = src.as_bytes();
     // Where puppet-lint's lexer has got to: our tokens before it are covered.
     let mut consumed = base;
@@ -245,7 +338,7 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
                 continue;
             }
             // puppet-lint's token ends inside ours: lex the rest again from there.
-            return restart(src, consumed, out);
+            return Some(Some(consumed));
         }
         let text = &src[start..end];
         let push =
@@ -253,18 +346,38 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
         match t.kind {
             TokenKind::Whitespace => push(out, LintKind::Whitespace, text, start),
             TokenKind::Newline => push(out, LintKind::Newline, text, start),
+            TokenKind::Comment if text.starts_with("//") => {
+                let eol = src[start..].find(['\r', '\n']).map_or(src.len(), |k| start + k);
+                push(out, LintKind::SlashComment, &src[start + 2..eol], start);
+                consumed = eol;
+                continue;
+            }
             TokenKind::Comment => push(out, LintKind::Comment, &text[1..], start),
             TokenKind::MlComment if text.len() < 4 || !text.ends_with("*/") => {
-                // Not closed: puppet-lint reads a `/` and lexes on.
-                push(out, LintKind::Punct, "/", start);
-                return restart(src, start + 1, out);
+                // Not closed: puppet-lint reads a regex up to the next `/` where
+                // one may start, else a `/`, and lexes on.
+                match regex_end(b, start).filter(|_| regex_allowed(&out[lexer_start..])) {
+                    Some(e) => {
+                        push(out, LintKind::Regex, &src[start + 1..e - 1], start);
+                        return Some(Some(e));
+                    }
+                    None => {
+                        push(out, LintKind::Punct, "/", start);
+                        return Some(Some(start + 1));
+                    }
+                }
             }
             TokenKind::MlComment => push(out, LintKind::MlComment, text, start),
             TokenKind::Regex | TokenKind::Punct if text.starts_with('/') && b.get(start + 1) == Some(&b'/') => {
                 // puppet-lint reads `//` to the end of the line as a comment.
                 let eol = src[start..].find(['\r', '\n']).map_or(src.len(), |k| start + k);
                 push(out, LintKind::SlashComment, &src[start + 2..eol], start);
-                return restart(src, eol, out);
+                return Some(Some(eol));
+            }
+            TokenKind::Regex if !regex_allowed(&out[lexer_start..]) => {
+                // puppet-lint reads a regex after fewer tokens than Puppet: a `/` then.
+                push(out, LintKind::Punct, "/", start);
+                return Some(Some(start + 1));
             }
             TokenKind::Regex => push(out, LintKind::Regex, &text[1..text.len() - 1], start),
             TokenKind::Variable => {
@@ -322,7 +435,7 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
             TokenKind::DqString => {
                 let close = slurp(src, start + 1, src.len(), false, out)?;
                 if close != end {
-                    return restart(src, close, out);
+                    return Some(Some(close));
                 }
             }
             TokenKind::HeredocOpen => push(out, LintKind::HeredocOpen, &text[2..text.len() - 1], start),
@@ -371,7 +484,7 @@ fn convert<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintTo
         }
         consumed = end;
     }
-    Some(())
+    Some(None)
 }
 
 /// The end of `[-\w]*(::F[-\w]*)*` from `at`, `F` being `first`.
@@ -419,13 +532,6 @@ fn is_lint_number(text: &str) -> bool {
         rest = &r[n..];
     }
     rest.is_empty()
-}
-
-/// Lexes `src[from..]` again and converts it (puppet-lint's lexer and ours part
-/// ways there: a `//` comment, a string that ends elsewhere).
-fn restart<'a>(src: &'a str, from: usize, out: &mut Vec<LintToken<'a>>) -> Option<()> {
-    let lexed = lexer::lex(&src[from..]);
-    convert(src, from, &lexed.tokens, out)
 }
 
 trait OddBackslashes {
@@ -631,7 +737,8 @@ fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut V
             Seg::Interp => {
                 let first = out.len();
                 let lexed = lexer::lex(&src[s..e]);
-                convert(&src[..e], s, &lexed.tokens, out)?;
+                // Strings nest in interpolations: grow the stack for deep ones.
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || convert_all(&src[..e], s, &lexed.tokens, out))?;
                 // The first token of an interpolation, a name or keyword, is a variable.
                 if let Some(t) = out.get_mut(first) {
                     if matches!(t.kind, LintKind::Name | LintKind::Keyword) {
@@ -692,9 +799,43 @@ mod tests {
                 (Punct, ")"),
                 (Keyword, "if"),
                 (Type, "String"),
-                (Regex, "r"),
+                (Punct, "/"),
+                (Name, "r"),
+                (Punct, "/"),
             ]
         );
+    }
+
+    #[test]
+    fn lexer_state_follows_puppet_lint() {
+        use LintKind::*;
+        // A regex only where puppet-lint expects one; `//` comments to the line end.
+        assert_eq!(
+            kinds("default /a/ // b 'c\n$d"),
+            vec![
+                (Keyword, "default"),
+                (Punct, "/"),
+                (Name, "a"),
+                (Punct, "/"),
+                (Variable, "d")
+            ]
+        );
+        // An unclosed `/*` after a comma is a regex up to the next `/`.
+        assert_eq!(
+            kinds("f(1, /* x /, 2)"),
+            vec![
+                (FunctionName, "f"),
+                (Punct, "("),
+                (Number, "1"),
+                (Punct, ","),
+                (Regex, "* x "),
+                (Punct, ","),
+                (Number, "2"),
+                (Punct, ")")
+            ]
+        );
+        // puppet-lint's NAME takes dashes; `7zip` is no number.
+        assert_eq!(kinds("7zip foo-bar"), vec![(Name, "7zip"), (Name, "foo-bar")]);
     }
 
     #[test]
