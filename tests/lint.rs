@@ -113,6 +113,31 @@ fn every_rule_fires_on_the_fixtures() {
     }
 }
 
+/// `line:column:check` of every problem all rules find in `text`.
+fn lint_text(text: &str) -> Vec<String> {
+    let m = Manifest::parse("t.pp", text);
+    let all: Vec<&check::Rule> = check::registry().iter().collect();
+    check::run(&m, &all)
+        .0
+        .iter()
+        .map(|p| format!("{}:{}:{}", p.line, p.column, p.check))
+        .collect()
+}
+
+#[test]
+fn syntax_errors_as_puppet_lint_reports_them() {
+    // Its lexer stops (a backtick): the syntax error, then only line lengths.
+    let long = format!("$a = `x` # {}\n", "y".repeat(140));
+    assert_eq!(lint_text(&long), ["1:6:syntax", "1:140:140chars", "1:80:80chars"]);
+    // It cannot find a resource body's end: the syntax error replaces the rest.
+    assert_eq!(lint_text("file { 'x':\n  mode => 644,\n"), ["1:11:syntax"]);
+    // A node without a body.
+    assert_eq!(
+        lint_text("# n\nnode x\n"),
+        ["2:1:code_on_top_scope", "2:6:code_on_top_scope", "2:1:syntax"]
+    );
+}
+
 #[test]
 fn every_rule_is_documented() {
     for rule in check::registry() {

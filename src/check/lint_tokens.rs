@@ -106,9 +106,9 @@ pub struct LintTokens<'a> {
 }
 
 impl<'a> LintTokens<'a> {
-    /// puppet-lint's tokens for `src` (lexed by us as `tokens`), or `None` when
-    /// puppet-lint's lexer stops on it (it then reports only a syntax error).
-    pub fn new(src: &'a str, tokens: &[Token]) -> Option<Self> {
+    /// puppet-lint's tokens for `src` (lexed by us as `tokens`), or where
+    /// puppet-lint's lexer stops on it (it then reports a syntax error).
+    pub fn new(src: &'a str, tokens: &[Token]) -> Result<Self, LexError> {
         let mut out = Vec::new();
         match slash_comments_as_hashes(src, tokens) {
             Some(patched) => convert_all(src, 0, &patched, &mut out)?,
@@ -130,7 +130,7 @@ impl<'a> LintTokens<'a> {
                 next = Some(i);
             }
         }
-        Some(LintTokens {
+        Ok(LintTokens {
             tokens: out,
             next_code,
             prev_code,
@@ -237,15 +237,47 @@ const PUNCT: [&str; 42] = [
 /// stops (an interpolation's end). `None`: puppet-lint's lexer fails. Where
 /// puppet-lint's lexer and ours part ways (a `//` comment, a string that ends
 /// elsewhere), the rest is lexed again from there.
-fn convert_all<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintToken<'a>>) -> Option<()> {
+fn convert_all<'a>(src: &'a str, base: usize, tokens: &[Token], out: &mut Vec<LintToken<'a>>) -> Result<(), LexError> {
     // The tokens of this lexer (an interpolation's has its own).
-    let first = out.len();
-    let mut next = convert(src, base, tokens, out, first)?;
+    let this = Lexer { first: out.len(), base };
+    let mut next = convert(src, base, tokens, out, this)?;
     while let Some(at) = next {
         let lexed = lexer::lex(&src[at..]);
-        next = convert(src, at, &lexed.tokens, out, first)?;
+        next = convert(src, at, &lexed.tokens, out, this)?;
     }
-    Some(())
+    Ok(())
+}
+
+/// Where puppet-lint's lexer stops: a byte offset, its lexer's start (an
+/// interpolation is lexed on its own, and counts lines and columns from its
+/// start) and the reason it gives, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LexError {
+    /// The offending character.
+    pub at: usize,
+    /// Where the lexer that stopped started.
+    pub base: usize,
+    /// `unterminated string`, or nothing.
+    pub reason: Option<&'static str>,
+}
+
+impl LexError {
+    /// Line and column as puppet-lint reports them (counted from `base`).
+    pub fn line_col(&self, src: &str) -> (usize, usize) {
+        let text = src.get(self.base..self.at).unwrap_or("");
+        let line = 1 + text.matches('\n').count();
+        let last = text.rfind('\n').map_or(text, |k| &text[k + 1..]);
+        (line, last.chars().count() + 1)
+    }
+}
+
+/// One lexer's place in the output.
+#[derive(Clone, Copy)]
+struct Lexer {
+    /// Its first token in the output.
+    first: usize,
+    /// Its first byte in the source.
+    base: usize,
 }
 
 /// The end of a regex opened by the `/` at `start`: after the next `/` not
@@ -324,8 +356,13 @@ fn convert<'a>(
     base: usize,
     tokens: &[Token],
     out: &mut Vec<LintToken<'a>>,
-    lexer_start: usize,
-) -> Option<Option<usize>> {
+    lx: Lexer,
+) -> Result<Option<usize>, LexError> {
+    let fail = |at: usize| LexError {
+        at,
+        base: lx.base,
+        reason: None,
+    };
     let b = src.as_bytes();
     // Where puppet-lint's lexer has got to: our tokens before it are covered.
     let mut consumed = base;
@@ -338,7 +375,7 @@ fn convert<'a>(
                 continue;
             }
             // puppet-lint's token ends inside ours: lex the rest again from there.
-            return Some(Some(consumed));
+            return Ok(Some(consumed));
         }
         let text = &src[start..end];
         let push =
@@ -356,14 +393,14 @@ fn convert<'a>(
             TokenKind::MlComment if text.len() < 4 || !text.ends_with("*/") => {
                 // Not closed: puppet-lint reads a regex up to the next `/` where
                 // one may start, else a `/`, and lexes on.
-                match regex_end(b, start).filter(|_| regex_allowed(&out[lexer_start..])) {
+                match regex_end(b, start).filter(|_| regex_allowed(&out[lx.first..])) {
                     Some(e) => {
                         push(out, LintKind::Regex, &src[start + 1..e - 1], start);
-                        return Some(Some(e));
+                        return Ok(Some(e));
                     }
                     None => {
                         push(out, LintKind::Punct, "/", start);
-                        return Some(Some(start + 1));
+                        return Ok(Some(start + 1));
                     }
                 }
             }
@@ -372,18 +409,18 @@ fn convert<'a>(
                 // puppet-lint reads `//` to the end of the line as a comment.
                 let eol = src[start..].find(['\r', '\n']).map_or(src.len(), |k| start + k);
                 push(out, LintKind::SlashComment, &src[start + 2..eol], start);
-                return Some(Some(eol));
+                return Ok(Some(eol));
             }
-            TokenKind::Regex if !regex_allowed(&out[lexer_start..]) => {
+            TokenKind::Regex if !regex_allowed(&out[lx.first..]) => {
                 // puppet-lint reads a regex after fewer tokens than Puppet: a `/` then.
                 push(out, LintKind::Punct, "/", start);
-                return Some(Some(start + 1));
+                return Ok(Some(start + 1));
             }
             TokenKind::Regex => push(out, LintKind::Regex, &text[1..text.len() - 1], start),
             TokenKind::Variable => {
                 let name_len = super::lint_variable_len(&b[start + 1..]);
                 if name_len == 0 {
-                    return None;
+                    return Err(fail(start));
                 }
                 let end = start + 1 + name_len;
                 let end = end + variable_index_len(src, end);
@@ -428,14 +465,17 @@ fn convert<'a>(
             TokenKind::Number => push(out, LintKind::Number, text, start),
             TokenKind::SqString => {
                 if text.len() < 2 || !text.ends_with('\'') || text[1..text.len() - 1].ends_with_odd_backslashes() {
-                    return None;
+                    return Err(fail(start));
                 }
                 push(out, LintKind::SString, &text[1..text.len() - 1], start);
             }
             TokenKind::DqString => {
-                let close = slurp(src, start + 1, src.len(), false, out)?;
+                let close = slurp(src, start + 1, src.len(), false, out).map_err(|e| LexError {
+                    base: if e.base == usize::MAX { lx.base } else { e.base },
+                    ..e
+                })?;
                 if close != end {
-                    return Some(Some(close));
+                    return Ok(Some(close));
                 }
             }
             TokenKind::HeredocOpen => push(out, LintKind::HeredocOpen, &text[2..text.len() - 1], start),
@@ -475,16 +515,16 @@ fn convert<'a>(
             TokenKind::Punct => {
                 let mut at = start;
                 while at < end {
-                    let p = PUNCT.iter().find(|p| src[at..end].starts_with(**p))?;
+                    let p = PUNCT.iter().find(|p| src[at..end].starts_with(**p)).ok_or(fail(at))?;
                     push(out, LintKind::Punct, &src[at..at + p.len()], at);
                     at += p.len();
                 }
             }
-            TokenKind::Other => return None,
+            TokenKind::Other => return Err(fail(start)),
         }
         consumed = end;
     }
-    Some(None)
+    Ok(None)
 }
 
 /// The end of `[-\w]*(::F[-\w]*)*` from `at`, `F` being `first`.
@@ -571,8 +611,15 @@ enum Seg {
 
 /// puppet-lint's string slurper over `src[from..limit]` (after the opening `"`,
 /// or a heredoc's text): pushes the string's tokens and returns where it
-/// stopped (after the closing `"`). `None` when the string is not closed.
-fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut Vec<LintToken<'a>>) -> Option<usize> {
+/// stopped (after the closing `"`). An error when the string is not closed
+/// before any interpolation (its lexer's start is filled in by the caller).
+fn slurp<'a>(
+    src: &'a str,
+    from: usize,
+    limit: usize,
+    heredoc: bool,
+    out: &mut Vec<LintToken<'a>>,
+) -> Result<usize, LexError> {
     let b = &src.as_bytes()[..limit.max(from)];
     let mut segs: Vec<(Seg, usize, usize)> = Vec::new();
     let (mut p, mut seg_start, mut depth) = (from, from, 0usize);
@@ -671,7 +718,11 @@ fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut V
         segs.push((Seg::Text, seg_start, b.len()));
         b.len()
     } else if segs.is_empty() {
-        closed?
+        closed.ok_or(LexError {
+            at: from - 1,
+            base: usize::MAX,
+            reason: Some("unterminated string"),
+        })?
     } else {
         closed.unwrap_or(b.len())
     };
@@ -692,7 +743,7 @@ fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut V
             value: &src[from..segs[0].2],
             start: from - quote,
         });
-        return Some(close);
+        return Ok(close);
     }
     let last = segs.len() - 1;
     for (k, &(seg, s, e)) in segs.iter().enumerate() {
@@ -748,7 +799,7 @@ fn slurp<'a>(src: &'a str, from: usize, limit: usize, heredoc: bool, out: &mut V
             }
         }
     }
-    Some(close)
+    Ok(close)
 }
 
 #[cfg(test)]
@@ -841,8 +892,8 @@ mod tests {
     #[test]
     fn lexer_errors_give_nothing() {
         let lexed = lexer::lex("$a = `x`");
-        assert!(LintTokens::new("$a = `x`", &lexed.tokens).is_none());
+        assert!(LintTokens::new("$a = `x`", &lexed.tokens).is_err());
         let lexed = lexer::lex("$a = \"x");
-        assert!(LintTokens::new("$a = \"x", &lexed.tokens).is_none());
+        assert!(LintTokens::new("$a = \"x", &lexed.tokens).is_err());
     }
 }

@@ -6,7 +6,7 @@ pub mod control;
 pub mod lint_tokens;
 pub mod rules;
 
-use lint_tokens::{LintKind, LintTokens};
+use lint_tokens::{LexError, LintKind, LintTokens};
 
 use crate::puppet::lexer::{Token, TokenKind};
 use crate::puppet::Manifest;
@@ -72,7 +72,9 @@ pub struct Context<'a> {
     /// strings there are never seen by its string checks.
     variable_indexes: Vec<std::ops::Range<usize>>,
     /// puppet-lint's token list, built on first use.
-    lint: std::cell::OnceCell<Option<LintTokens<'a>>>,
+    lint: std::cell::OnceCell<Result<LintTokens<'a>, LexError>>,
+    /// puppet-lint's resource bodies, found on first use.
+    resources: std::cell::OnceCell<Result<Vec<Resource>, Option<usize>>>,
 }
 
 impl<'a> Context<'a> {
@@ -102,15 +104,24 @@ impl<'a> Context<'a> {
             tokens,
             variable_indexes,
             lint: std::cell::OnceCell::new(),
+            resources: std::cell::OnceCell::new(),
         }
     }
 
     /// puppet-lint's token list, or `None` when its lexer stops on the manifest
     /// (it then reports a syntax error and nothing else).
     pub fn lint(&self) -> Option<&LintTokens<'a>> {
+        self.lint_result().as_ref().ok()
+    }
+
+    /// Where puppet-lint's lexer stops on the manifest, if it does.
+    pub fn lint_error(&self) -> Option<&LexError> {
+        self.lint_result().as_ref().err()
+    }
+
+    fn lint_result(&self) -> &Result<LintTokens<'a>, LexError> {
         self.lint
             .get_or_init(|| LintTokens::new(&self.manifest.source.text, self.tokens))
-            .as_ref()
     }
 
     /// Whether puppet-lint's lexer hides this offset inside a variable token.
@@ -192,16 +203,63 @@ pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)>
 /// manifest, control comments applied. Also returns the control comment warnings.
 pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>) {
     let ctx = Context::new(manifest);
-    let (overrides, warnings) = control::Overrides::parse(&ctx);
+    if let Some(e) = ctx.lint_error() {
+        // puppet-lint's lexer stops: a syntax error, then only the checks that
+        // read lines have anything to say (control comments unread).
+        let (line, column) = e.line_col(&manifest.source.text);
+        let mut problems = vec![Problem {
+            check: "syntax",
+            kind: Kind::Error,
+            message: e
+                .reason
+                .map_or("Syntax error".to_string(), |r| format!("Syntax error ({r})")),
+            line,
+            column,
+            ignored: None,
+        }];
+        for rule in enabled.iter().filter(|r| LINE_CHECKS.contains(&r.name)) {
+            problems.extend((rule.check)(&ctx));
+        }
+        return (problems, vec![TRY_VALIDATE.to_string()]);
+    }
+    let (overrides, mut warnings) = control::Overrides::parse(&ctx);
+    if enabled.iter().any(|r| RESOURCE_CHECKS.contains(&r.name)) {
+        if let Some(Some(at)) = resources_error(&ctx) {
+            // puppet-lint cannot read a resource body: the syntax error replaces
+            // every problem of the manifest.
+            warnings.push(TRY_VALIDATE.to_string());
+            return (vec![ctx.problem("syntax", Kind::Error, "Syntax error", at)], warnings);
+        }
+    }
     let mut problems = Vec::new();
     for rule in enabled {
         for mut p in (rule.check)(&ctx) {
-            p.ignored = overrides.reason(p.check, p.line).map(str::to_string);
+            // A syntax error is never ignored.
+            if p.check != "syntax" {
+                p.ignored = overrides.reason(p.check, p.line).map(str::to_string);
+            }
             problems.push(p);
         }
     }
     (problems, warnings)
 }
+
+/// The checks that read puppet-lint's resource bodies (its `resource_indexes`).
+const RESOURCE_CHECKS: [&str; 7] = [
+    "selector_inside_resource",
+    "duplicate_params",
+    "ensure_first_param",
+    "ensure_not_symlink_target",
+    "file_mode",
+    "unquoted_file_mode",
+    "arrow_alignment",
+];
+
+/// The checks that read lines, not tokens.
+const LINE_CHECKS: [&str; 2] = ["140chars", "80chars"];
+
+/// What puppet-lint adds on stderr after a syntax error.
+const TRY_VALIDATE: &str = "Try running `puppet parser validate <file>`";
 
 /// Every rule, in puppet-lint's order.
 pub fn registry() -> &'static [Rule] {
@@ -390,8 +448,22 @@ pub struct Resource {
 /// where puppet-lint gives up on the manifest with a syntax error (its lexer
 /// fails, a body never ends, a colon has no `{` before it): a check using them
 /// then reports nothing.
-pub fn resources(ctx: &Context) -> Option<Vec<Resource>> {
-    let lt = ctx.lint()?;
+pub fn resources<'c>(ctx: &'c Context) -> Option<&'c [Resource]> {
+    ctx.resources
+        .get_or_init(|| resources_in(ctx))
+        .as_ref()
+        .ok()
+        .map(Vec::as_slice)
+}
+
+/// Where puppet-lint's `resource_indexes` raises its syntax error: the offset
+/// of the colon whose body it cannot read (`None` when its lexer failed first).
+pub fn resources_error(ctx: &Context) -> Option<Option<usize>> {
+    ctx.resources.get_or_init(|| resources_in(ctx)).as_ref().err().copied()
+}
+
+fn resources_in(ctx: &Context) -> Result<Vec<Resource>, Option<usize>> {
+    let lt = ctx.lint().ok_or(None)?;
     let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
     let mut out = Vec::new();
     // The end of the last body: a colon before it stops the search.
@@ -404,12 +476,16 @@ pub fn resources(ctx: &Context) -> Option<Vec<Resource>> {
         if colon < marker {
             break;
         }
-        let end = lt.next_token_of(colon, &|t| t.kind == LintKind::Punct && matches!(t.value, ";" | "}"))?;
+        let error = Some(lt.get(colon).start);
+        let end = lt
+            .next_token_of(colon, &|t| t.kind == LintKind::Punct && matches!(t.value, ";" | "}"))
+            .ok_or(error)?;
         marker = end;
         let lbrace = (0..=colon)
             .rev()
-            .find(|&i| is_punct(i, "{") && lt.prev_code(i).is_none_or(|p| !is_punct(p, "?")))?;
-        let type_token = lt.prev_code(lbrace)?;
+            .find(|&i| is_punct(i, "{") && lt.prev_code(i).is_none_or(|p| !is_punct(p, "?")))
+            .ok_or(error)?;
+        let type_token = lt.prev_code(lbrace).ok_or(error)?;
         let mut params = Vec::new();
         let mut at = colon;
         while let Some(name) = lt.next_token_of(at, &|t| t.kind == LintKind::Name) {
@@ -428,7 +504,7 @@ pub fn resources(ctx: &Context) -> Option<Vec<Resource>> {
             params,
         });
     }
-    Some(out)
+    Ok(out)
 }
 
 /// puppet-lint's `title_tokens`: the token before each `:` not followed by `{`

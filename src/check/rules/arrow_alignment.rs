@@ -57,7 +57,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
         text.get(lt.get(from).start..end).map_or(0, |s| s.chars().count())
     };
     let mut out = Vec::new();
-    for r in &resources {
+    for r in resources {
         let body: Vec<usize> = (r.colon..=r.end)
             .filter(|&i| {
                 !matches!(

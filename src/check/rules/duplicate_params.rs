@@ -42,7 +42,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for r in &resources {
+    for r in resources {
         // The names seen at each brace depth of the body (a hash is one deeper).
         let mut seen: HashMap<i32, HashSet<&str>> = HashMap::new();
         let mut level = 0i32;
