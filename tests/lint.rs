@@ -72,6 +72,21 @@ fn inheritance_checks() {
 }
 
 #[test]
+fn resource_checks() {
+    insta::assert_snapshot!(lint_fixture("resources.pp"));
+}
+
+#[test]
+fn quoting_checks() {
+    insta::assert_snapshot!(lint_fixture("quoting.pp"));
+}
+
+#[test]
+fn parameter_and_scope_checks() {
+    insta::assert_snapshot!(lint_fixture("parameters.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -83,6 +98,9 @@ fn every_rule_fires_on_the_fixtures() {
         "documentation.pp",
         "definitions.pp",
         "inheritance.pp",
+        "resources.pp",
+        "quoting.pp",
+        "parameters.pp",
     ]
     .map(lint_fixture)
     .join("\n");
@@ -93,6 +111,31 @@ fn every_rule_fires_on_the_fixtures() {
             rule.name
         );
     }
+}
+
+/// `line:column:check` of every problem all rules find in `text`.
+fn lint_text(text: &str) -> Vec<String> {
+    let m = Manifest::parse("t.pp", text);
+    let all: Vec<&check::Rule> = check::registry().iter().collect();
+    check::run(&m, &all)
+        .0
+        .iter()
+        .map(|p| format!("{}:{}:{}", p.line, p.column, p.check))
+        .collect()
+}
+
+#[test]
+fn syntax_errors_as_puppet_lint_reports_them() {
+    // Its lexer stops (a backtick): the syntax error, then only line lengths.
+    let long = format!("$a = `x` # {}\n", "y".repeat(140));
+    assert_eq!(lint_text(&long), ["1:6:syntax", "1:140:140chars", "1:80:80chars"]);
+    // It cannot find a resource body's end: the syntax error replaces the rest.
+    assert_eq!(lint_text("file { 'x':\n  mode => 644,\n"), ["1:11:syntax"]);
+    // A node without a body.
+    assert_eq!(
+        lint_text("# n\nnode x\n"),
+        ["2:1:code_on_top_scope", "2:6:code_on_top_scope", "2:1:syntax"]
+    );
 }
 
 #[test]

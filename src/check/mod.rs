@@ -3,7 +3,10 @@
 //! puppet-lint's control comments (`# lint:ignore:CHECK reason`).
 
 pub mod control;
+pub mod lint_tokens;
 pub mod rules;
+
+use lint_tokens::{LexError, LintKind, LintTokens};
 
 use crate::puppet::lexer::{Token, TokenKind};
 use crate::puppet::Manifest;
@@ -68,6 +71,10 @@ pub struct Context<'a> {
     /// right after `$name` (its VARIABLE pattern ends in `(\[.+?\])*`), so
     /// strings there are never seen by its string checks.
     variable_indexes: Vec<std::ops::Range<usize>>,
+    /// puppet-lint's token list, built on first use.
+    lint: std::cell::OnceCell<Result<LintTokens<'a>, LexError>>,
+    /// puppet-lint's resource bodies, found on first use.
+    resources: std::cell::OnceCell<Result<Vec<Resource>, Option<usize>>>,
 }
 
 impl<'a> Context<'a> {
@@ -96,7 +103,25 @@ impl<'a> Context<'a> {
             manifest,
             tokens,
             variable_indexes,
+            lint: std::cell::OnceCell::new(),
+            resources: std::cell::OnceCell::new(),
         }
+    }
+
+    /// puppet-lint's token list, or `None` when its lexer stops on the manifest
+    /// (it then reports a syntax error and nothing else).
+    pub fn lint(&self) -> Option<&LintTokens<'a>> {
+        self.lint_result().as_ref().ok()
+    }
+
+    /// Where puppet-lint's lexer stops on the manifest, if it does.
+    pub fn lint_error(&self) -> Option<&LexError> {
+        self.lint_result().as_ref().err()
+    }
+
+    fn lint_result(&self) -> &Result<LintTokens<'a>, LexError> {
+        self.lint
+            .get_or_init(|| LintTokens::new(&self.manifest.source.text, self.tokens))
     }
 
     /// Whether puppet-lint's lexer hides this offset inside a variable token.
@@ -178,16 +203,63 @@ pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)>
 /// manifest, control comments applied. Also returns the control comment warnings.
 pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>) {
     let ctx = Context::new(manifest);
-    let (overrides, warnings) = control::Overrides::parse(&ctx);
+    if let Some(e) = ctx.lint_error() {
+        // puppet-lint's lexer stops: a syntax error, then only the checks that
+        // read lines have anything to say (control comments unread).
+        let (line, column) = e.line_col(&manifest.source.text);
+        let mut problems = vec![Problem {
+            check: "syntax",
+            kind: Kind::Error,
+            message: e
+                .reason
+                .map_or("Syntax error".to_string(), |r| format!("Syntax error ({r})")),
+            line,
+            column,
+            ignored: None,
+        }];
+        for rule in enabled.iter().filter(|r| LINE_CHECKS.contains(&r.name)) {
+            problems.extend((rule.check)(&ctx));
+        }
+        return (problems, vec![TRY_VALIDATE.to_string()]);
+    }
+    let (overrides, mut warnings) = control::Overrides::parse(&ctx);
+    if enabled.iter().any(|r| RESOURCE_CHECKS.contains(&r.name)) {
+        if let Some(Some(at)) = resources_error(&ctx) {
+            // puppet-lint cannot read a resource body: the syntax error replaces
+            // every problem of the manifest.
+            warnings.push(TRY_VALIDATE.to_string());
+            return (vec![ctx.problem("syntax", Kind::Error, "Syntax error", at)], warnings);
+        }
+    }
     let mut problems = Vec::new();
     for rule in enabled {
         for mut p in (rule.check)(&ctx) {
-            p.ignored = overrides.reason(p.check, p.line).map(str::to_string);
+            // A syntax error is never ignored.
+            if p.check != "syntax" {
+                p.ignored = overrides.reason(p.check, p.line).map(str::to_string);
+            }
             problems.push(p);
         }
     }
     (problems, warnings)
 }
+
+/// The checks that read puppet-lint's resource bodies (its `resource_indexes`).
+const RESOURCE_CHECKS: [&str; 7] = [
+    "selector_inside_resource",
+    "duplicate_params",
+    "ensure_first_param",
+    "ensure_not_symlink_target",
+    "file_mode",
+    "unquoted_file_mode",
+    "arrow_alignment",
+];
+
+/// The checks that read lines, not tokens.
+const LINE_CHECKS: [&str; 2] = ["140chars", "80chars"];
+
+/// What puppet-lint adds on stderr after a syntax error.
+const TRY_VALIDATE: &str = "Try running `puppet parser validate <file>`";
 
 /// Every rule, in puppet-lint's order.
 pub fn registry() -> &'static [Rule] {
@@ -351,6 +423,200 @@ pub fn definitions(ctx: &Context) -> Vec<Definition> {
                     what,
                 });
             }
+        }
+    }
+    out
+}
+
+/// A resource body as puppet-lint's `resource_indexes` finds it: from a `:` not
+/// followed by `{` to the next `;` or `}` outside brackets, in its token list.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Index of the `:` (the body's tokens are `colon..=end`).
+    pub colon: usize,
+    /// Index of the `;` or `}` that ends it.
+    pub end: usize,
+    /// Index of the type's token: the one before the nearest `{` before the
+    /// colon that does not open a selector.
+    pub type_token: usize,
+    /// Indexes of the attribute names: the bare words followed by `=>`, outside
+    /// brackets.
+    pub params: Vec<usize>,
+}
+
+/// puppet-lint's resource bodies (`ctx.lint()` holds their tokens). `None`
+/// where puppet-lint gives up on the manifest with a syntax error (its lexer
+/// fails, a body never ends, a colon has no `{` before it): a check using them
+/// then reports nothing.
+pub fn resources<'c>(ctx: &'c Context) -> Option<&'c [Resource]> {
+    ctx.resources
+        .get_or_init(|| resources_in(ctx))
+        .as_ref()
+        .ok()
+        .map(Vec::as_slice)
+}
+
+/// Where puppet-lint's `resource_indexes` raises its syntax error: the offset
+/// of the colon whose body it cannot read (`None` when its lexer failed first).
+pub fn resources_error(ctx: &Context) -> Option<Option<usize>> {
+    ctx.resources.get_or_init(|| resources_in(ctx)).as_ref().err().copied()
+}
+
+fn resources_in(ctx: &Context) -> Result<Vec<Resource>, Option<usize>> {
+    let lt = ctx.lint().ok_or(None)?;
+    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
+    let mut out = Vec::new();
+    // The end of the last body: a colon before it stops the search.
+    let mut marker = 0;
+    for colon in (0..lt.tokens.len()).filter(|&i| is_punct(i, ":")) {
+        match lt.next_code(colon) {
+            Some(n) if !is_punct(n, "{") => {}
+            _ => continue,
+        }
+        if colon < marker {
+            break;
+        }
+        let error = Some(lt.get(colon).start);
+        let end = lt
+            .next_token_of(colon, &|t| t.kind == LintKind::Punct && matches!(t.value, ";" | "}"))
+            .ok_or(error)?;
+        marker = end;
+        let lbrace = (0..=colon)
+            .rev()
+            .find(|&i| is_punct(i, "{") && lt.prev_code(i).is_none_or(|p| !is_punct(p, "?")))
+            .ok_or(error)?;
+        let type_token = lt.prev_code(lbrace).ok_or(error)?;
+        let mut params = Vec::new();
+        let mut at = colon;
+        while let Some(name) = lt.next_token_of(at, &|t| t.kind == LintKind::Name) {
+            if name > end {
+                break;
+            }
+            if lt.next_code(name).is_some_and(|n| is_punct(n, "=>")) {
+                params.push(name);
+            }
+            at = name;
+        }
+        out.push(Resource {
+            colon,
+            end,
+            type_token,
+            params,
+        });
+    }
+    Ok(out)
+}
+
+/// puppet-lint's `title_tokens`: the token before each `:` not followed by `{`
+/// or, for a `[...]:` title array, its bare words and double-quoted strings.
+/// puppet-lint takes the array from the last `[` of the whole manifest, so
+/// only the last array in a manifest is seen.
+pub fn title_tokens(ctx: &Context) -> Vec<usize> {
+    let Some(lt) = ctx.lint() else {
+        return Vec::new();
+    };
+    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
+    let last_lbrack = (0..lt.tokens.len()).rev().find(|&i| is_punct(i, "["));
+    let mut out = Vec::new();
+    for colon in (1..lt.tokens.len()).filter(|&i| is_punct(i, ":")) {
+        if is_punct(colon - 1, "]") {
+            if let Some(start) = last_lbrack {
+                out.extend(
+                    (start + 1..colon.saturating_sub(1))
+                        .filter(|&i| matches!(lt.get(i).kind, LintKind::String | LintKind::Name)),
+                );
+            }
+        } else if lt.next_code(colon).is_some_and(|n| !is_punct(n, "{")) {
+            out.push(colon - 1);
+        }
+    }
+    out
+}
+
+/// A class or define as puppet-lint's `class_indexes` and
+/// `defined_type_indexes` find it in its token list (`ctx.lint()`).
+#[derive(Debug, Clone)]
+pub struct LintDefinition {
+    /// Index of the `class`/`define` keyword.
+    pub start: usize,
+    /// Index of the closing `}`.
+    pub end: usize,
+    /// Index of the name (the token after the keyword).
+    pub name: usize,
+    /// The tokens between the parameter list's parentheses, when it has one.
+    pub params: Option<std::ops::Range<usize>>,
+}
+
+/// puppet-lint's classes then defines: each `class`/`define` keyword not
+/// followed by `{`, up to the `}` that closes its body (braces counted outside
+/// the parameter list). Empty when puppet-lint's lexer fails.
+pub fn lint_definitions(ctx: &Context) -> Vec<LintDefinition> {
+    let Some(lt) = ctx.lint() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for keyword in ["class", "define"] {
+        for (i, t) in lt.tokens.iter().enumerate() {
+            if t.kind != LintKind::Keyword || t.value != keyword {
+                continue;
+            }
+            let Some(name) = lt.next_code(i).filter(|&n| !lt.get(n).is("{")) else {
+                continue;
+            };
+            let (mut braces, mut parens, mut in_params) = (0i32, 0i32, false);
+            let end = (i + 1..lt.tokens.len()).find(|&j| {
+                let t = lt.get(j);
+                if t.kind != LintKind::Punct {
+                    return false;
+                }
+                match t.value {
+                    "(" => {
+                        in_params |= parens == 0;
+                        parens += 1;
+                    }
+                    ")" => {
+                        if parens == 1 {
+                            in_params = false;
+                        }
+                        parens -= 1;
+                    }
+                    "{" => braces += 1,
+                    "}" => {
+                        braces -= 1;
+                        return braces == 0 && !in_params;
+                    }
+                    _ => {}
+                }
+                false
+            });
+            let Some(end) = end else { continue };
+            // The parameter list: the first `(...)` before any `{` at depth zero.
+            let mut depth = 0;
+            let mut lparen = None;
+            let mut params = None;
+            for j in i..=end {
+                let t = lt.get(j);
+                if t.is("(") {
+                    depth += 1;
+                    if depth == 1 {
+                        lparen = Some(j);
+                    }
+                } else if t.is(")") {
+                    depth -= 1;
+                    if depth == 0 {
+                        params = lparen.map(|l| l + 1..j);
+                        break;
+                    }
+                } else if t.is("{") && depth == 0 {
+                    break;
+                }
+            }
+            out.push(LintDefinition {
+                start: i,
+                end,
+                name,
+                params,
+            });
         }
     }
     out

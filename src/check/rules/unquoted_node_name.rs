@@ -34,6 +34,16 @@ fn check(ctx: &Context) -> Vec<Problem> {
         if t.kind != TokenKind::Name || ctx.text(t) != "node" {
             continue;
         }
+        // A node without a body: puppet-lint reports a syntax error in its name.
+        if !ctx.tokens[i + 1..].iter().any(|n| ctx.text(n) == "{") {
+            out.push(ctx.problem(
+                "syntax",
+                Kind::Error,
+                "Syntax error (try running `puppet parser validate <file>`)",
+                t.span.start as usize,
+            ));
+            continue;
+        }
         // Every bare word up to the body's `{`, but `default` and keywords.
         for n in ctx.tokens[i + 1..].iter().take_while(|n| ctx.text(n) != "{") {
             let word = ctx.text(n);
