@@ -320,3 +320,69 @@ fn lint_agrees_with_puppet_lint() {
     println!("checks {only}\n{report}");
     assert!(cmp.status.success(), "lint agreement below 0.99:\n{report}");
 }
+
+/// Every Vagrantfile fixture: what Vagrant 2.3.4 itself sees (vagrant-dump.rb)
+/// equals what `puppetlift inspect --json` sees (vagrant-compare.py).
+#[test]
+#[ignore = "needs vagrant 2.3.4 (oracles): run by .ci/run"]
+fn vagrant_sees_what_puppetlift_sees() {
+    require_tool("ruby");
+    require_tool("vagrant");
+    let work = workdir("vagrant");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/vagrant"))
+        .expect("fixtures/vagrant")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("Vagrantfile").is_file())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 40, "only {} Vagrantfile fixtures", dirs.len());
+    let mut different = Vec::new();
+    for dir in &dirs {
+        let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let theirs = work.join(format!("{name}.vagrant.json"));
+        let ours = work.join(format!("{name}.ours.json"));
+        // A clean environment: ENV[...] defaults are taken on both sides.
+        let dump = Command::new("ruby")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", std::env::var("HOME").unwrap_or_default())
+            .arg(oracle_script("vagrant-dump.rb"))
+            .arg(dir)
+            .output()
+            .expect("ruby runs");
+        assert!(
+            dump.status.success(),
+            "vagrant-dump.rb failed on {name}:\n{}",
+            String::from_utf8_lossy(&dump.stderr)
+        );
+        std::fs::write(&theirs, &dump.stdout).expect("oracle output written");
+        let inspect = puppetlift()
+            .env_clear()
+            .args(["inspect", "--json"])
+            .arg(dir)
+            .output()
+            .expect("puppetlift runs");
+        std::fs::write(&ours, &inspect.stdout).expect("our output written");
+        let cmp = Command::new("python3")
+            .arg(oracle_script("vagrant-compare.py"))
+            .args([&theirs, &ours])
+            .output()
+            .expect("python3 runs");
+        if !cmp.status.success() {
+            different.push(format!("{name}:\n{}", String::from_utf8_lossy(&cmp.stdout)));
+        }
+    }
+    eprintln!(
+        "vagrant agreement: {}/{} fixtures equal",
+        dirs.len() - different.len(),
+        dirs.len()
+    );
+    assert!(
+        different.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        different.len(),
+        dirs.len(),
+        different.join("\n")
+    );
+}

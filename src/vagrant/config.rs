@@ -208,7 +208,53 @@ fn provisioner_keys(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// `config.vm` settings of Vagrant 2.3.4 (its VMConfig attr_accessors).
+const VM_SETTINGS: [&str; 28] = [
+    "allowed_synced_folder_types",
+    "allow_fstab_modification",
+    "allow_hosts_modification",
+    "base_mac",
+    "base_address",
+    "boot_timeout",
+    "box",
+    "ignore_box_vagrantfile",
+    "box_check_update",
+    "box_url",
+    "box_server_url",
+    "box_version",
+    "box_download_ca_cert",
+    "box_download_ca_path",
+    "box_download_checksum",
+    "box_download_checksum_type",
+    "box_download_client_cert",
+    "box_download_insecure",
+    "box_download_location_trusted",
+    "box_download_options",
+    "communicator",
+    "graceful_halt_timeout",
+    "guest",
+    "hostname",
+    "post_up_message",
+    "usable_port_range",
+    "clone",
+    "box_extra_download_options",
+];
+
 impl Interp {
+    /// A setting given a value that was not evaluated is left unset; say so where it is set.
+    fn unknown_value_set(&mut self, v: &Value, setting: &str, sp: Span) {
+        if let Value::Unknown(w) = v {
+            let msg = format!("`{setting}` is set to something not evaluated ({w}); it is left unset in the model");
+            self.note(
+                Severity::Warning,
+                "vagrant-unknown-value",
+                sp,
+                msg,
+                Some("set it explicitly, or pass what it depends on (--env, --plugin)"),
+            );
+        }
+    }
+
     fn alloc(&mut self, o: ObjData) -> Value {
         self.objs.push(o);
         Value::Object(self.objs.len() - 1)
@@ -379,8 +425,21 @@ impl Interp {
                 Ok(Value::array(names))
             }
             _ if name.ends_with('=') => {
+                let key = name.trim_end_matches('=');
                 let v = args.pop().unwrap_or(Value::Nil);
-                set_attr(&mut self.vm_mut(id).attrs, name.trim_end_matches('='), v.clone());
+                if !VM_SETTINGS.contains(&key) {
+                    let msg =
+                        format!("`config.vm.{key}` is not a Vagrant setting; Vagrant would refuse this Vagrantfile");
+                    self.note(
+                        Severity::Warning,
+                        "vagrant-unknown-setting",
+                        sp,
+                        msg,
+                        Some("check the spelling against Vagrant's `config.vm` settings"),
+                    );
+                }
+                self.unknown_value_set(&v, &format!("config.vm.{key}"), sp);
+                set_attr(&mut self.vm_mut(id).attrs, key, v.clone());
                 Ok(v)
             }
             _ if args.is_empty() && blk.is_none() => Ok(attr(&self.vm_mut(id).attrs, name).unwrap_or(Value::Nil)),
@@ -573,6 +632,7 @@ impl Interp {
         }
         if let Some(key) = name.strip_suffix('=') {
             let v = args.pop().unwrap_or(Value::Nil);
+            self.unknown_value_set(&v, &format!("{kind}.{key}"), sp);
             if let Some(keys) = provisioner_keys(&kind) {
                 if !keys.contains(&key) {
                     let msg =
@@ -806,8 +866,20 @@ impl Interp {
     }
 
     /// Run config blocks (version, block) against a fresh config; the v2 VM config that results.
+    /// A block stopped by a limit keeps what it configured before it stopped.
     pub fn load_config(&mut self, procs: &[(String, Rc<Closure>)], sp: Span) -> Result<ObjId, Flow> {
         let root = self.new_root(false);
+        match self.load_config_into(root, procs, sp) {
+            Err(Flow::Stop) => {
+                self.fresh_budget();
+                Ok(root)
+            }
+            Err(e) => Err(e),
+            Ok(()) => Ok(root),
+        }
+    }
+
+    fn load_config_into(&mut self, root: ObjId, procs: &[(String, Rc<Closure>)], sp: Span) -> Result<(), Flow> {
         let vm = self.vm_of(root);
         for (version, c) in procs {
             if version == "1" {
@@ -824,7 +896,7 @@ impl Interp {
                 self.call_closure(c, vec![Value::Object(root)], sp)?;
             }
         }
-        Ok(root)
+        Ok(())
     }
 
     fn copy_namespaces(&mut self, from: ObjId, to: ObjId) {
@@ -882,13 +954,14 @@ impl Interp {
                 .find(|(n, ..)| *n == name)
                 .map(|(_, o, p)| (o.clone(), p.clone()))
                 .unwrap_or_default();
+            self.fresh_budget();
             let sub_root = match self.load_config(&procs, sp) {
                 Ok(r) => r,
                 Err(Flow::Raise(class, msg, at)) => {
                     self.raised(&class, &msg, at);
                     continue;
                 }
-                Err(_) => break,
+                Err(_) => continue,
             };
             let sub = self.vm_data(sub_root);
             let merged = merge_vm(&root_vm, &sub);
@@ -898,7 +971,10 @@ impl Interp {
             match self.finalize(&name, &opts, &merged, ssh_user, sp) {
                 Ok(m) => out.push(m),
                 Err(Flow::Raise(class, msg, at)) => self.raised(&class, &msg, at),
-                Err(_) => break,
+                Err(_) => {
+                    self.fresh_budget();
+                    continue;
+                }
             }
         }
         out
@@ -927,7 +1003,8 @@ impl Interp {
         ssh_user: Option<Value>,
         sp: Span,
     ) -> Result<Machine, Flow> {
-        let a = |k: &str| attr(&vm.attrs, k).filter(|v| !matches!(v, Value::Nil));
+        // Unknown values stay out of the model (said where they were set).
+        let a = |k: &str| attr(&vm.attrs, k).filter(|v| !matches!(v, Value::Nil | Value::Unknown(_)));
         let mut m = Machine {
             name: name.to_string(),
             primary: get(opts, "primary").is_some_and(Value::truthy),

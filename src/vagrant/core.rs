@@ -1389,9 +1389,9 @@ impl Interp {
                 let global = name.starts_with('g');
                 let re = match args.first() {
                     Some(Value::Regex(r)) => r.re.clone(),
-                    Some(Value::Str(p)) => match regex::Regex::new(&regex::escape(&p.borrow())) {
-                        Ok(r) => r,
-                        Err(_) => return Ok(v.clone()),
+                    Some(Value::Str(p)) => match self.regex(&regex::escape(&p.borrow()), "", sp) {
+                        Value::Regex(r) => r.re.clone(),
+                        _ => return Ok(v.clone()),
                     },
                     Some(Value::Unknown(w)) => return Ok(Value::Unknown(w.clone())),
                     _ => return self.raise("ArgumentError", "wrong number of arguments", sp),

@@ -110,11 +110,12 @@ pub struct Interp {
     pub(super) read_files: Vec<(PathBuf, String)>,
     /// The file an exception in flight was raised in.
     pub(super) raise_file: Option<Rc<str>>,
+    /// Compiled regexes by pattern and flags.
+    regexes: std::collections::HashMap<(String, String), Value>,
     /// Modules being defined (innermost last).
     pub(super) namespace: Vec<String>,
     /// Counter for ids Vagrant would make with a UUID.
     pub(super) unique: u64,
-    budget_reported: bool,
 }
 
 impl Interp {
@@ -143,8 +144,8 @@ impl Interp {
             read_files: Vec::new(),
             unique: 0,
             namespace: Vec::new(),
+            regexes: std::collections::HashMap::new(),
             raise_file: None,
-            budget_reported: false,
         }
     }
 
@@ -207,8 +208,7 @@ impl Interp {
     fn tick(&mut self, span: Span) -> Result<(), Flow> {
         self.steps += 1;
         if self.steps > self.opts.max_steps {
-            if !self.budget_reported {
-                self.budget_reported = true;
+            {
                 let msg = format!(
                     "evaluation stopped after {} steps (the budget); this looks like a loop that does not end",
                     self.opts.max_steps
@@ -226,6 +226,13 @@ impl Interp {
             return Err(Flow::Stop);
         }
         Ok(())
+    }
+
+    /// Each phase (the file, each config block, each machine) gets its own budget,
+    /// so one endless loop costs one phase, not the machines configured before it.
+    pub fn fresh_budget(&mut self) {
+        self.steps = 0;
+        self.depth = 0;
     }
 
     /// Fail when a built value is larger than the size limit.
@@ -305,8 +312,12 @@ impl Interp {
         Ok(last)
     }
 
-    /// Evaluate one node.
+    /// Evaluate one node (on a fresh stack segment when this one runs short).
     pub fn eval(&mut self, n: &Node, scope: &Scope, this: &Value) -> R {
+        stacker::maybe_grow(256 << 10, 8 << 20, || self.eval_here(n, scope, this))
+    }
+
+    fn eval_here(&mut self, n: &Node, scope: &Scope, this: &Value) -> R {
         self.tick(n.span)?;
         let sp = n.span;
         Ok(match &n.expr {
@@ -961,8 +972,19 @@ impl Interp {
         self.not_evaluated(sp, &what, "the value is unknown")
     }
 
-    /// Compile a Ruby regex (the common subset the `regex` crate shares with Onigmo).
+    /// Compile a Ruby regex (the common subset the `regex` crate shares with Onigmo),
+    /// once per pattern: loops evaluate the same literal many times.
     pub fn regex(&mut self, src: &str, flags: &str, sp: Span) -> Value {
+        let key = (src.to_string(), flags.to_string());
+        if let Some(v) = self.regexes.get(&key) {
+            return v.clone();
+        }
+        let v = self.compile_regex(src, flags, sp);
+        self.regexes.insert(key, v.clone());
+        v
+    }
+
+    fn compile_regex(&mut self, src: &str, flags: &str, sp: Span) -> Value {
         let mut pat = String::new();
         if flags.contains('i') || flags.contains('m') || flags.contains('x') {
             pat.push_str("(?");

@@ -41,7 +41,14 @@ pub fn vagrantfile_path(dir: &Path) -> PathBuf {
 }
 
 /// Evaluate the Vagrantfile in `dir` as Vagrant would, safely.
+///
+/// Ruby calls nest up to `Options::max_depth` and each level is several
+/// interpreter frames, so evaluation grows its stack on demand (see `Interp::eval`).
 pub fn evaluate(dir: &Path, opts: Options) -> Evaluation {
+    stacker::maybe_grow(1 << 20, 16 << 20, || evaluate_here(dir, opts))
+}
+
+fn evaluate_here(dir: &Path, opts: Options) -> Evaluation {
     let file = vagrantfile_path(dir);
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let root = std::path::absolute(&root).map(|p| core::normalize(&p)).unwrap_or(root);
@@ -70,6 +77,7 @@ pub fn evaluate(dir: &Path, opts: Options) -> Evaluation {
         }
         Err(Flow::Stop) => false,
     };
+    it.fresh_budget();
     if !it.configures.is_empty() {
         let procs = std::mem::take(&mut it.configures);
         match it.load_config(&procs, whole) {

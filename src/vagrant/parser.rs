@@ -223,14 +223,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Rule::multi_assign => self.multi_assign(p),
-            Rule::assignment => self.assignment(p),
-            Rule::command => self.command(p),
-            Rule::do_call => {
-                let mut it = p.into_inner();
-                let head = self.chain(it.next().ok_or_else(|| self.bug(sp, "block call"))?)?;
-                let b = self.block(it.next().ok_or_else(|| self.bug(sp, "do block"))?)?;
-                self.attach_block(head, b)
-            }
+            Rule::chain_stmt => self.chain_stmt(p),
             Rule::expr => self.expr(p),
             Rule::kw_not => Err(self.bug(sp, "stray not")),
             _ => Err(self.bug(sp, "expected an expression")),
@@ -243,7 +236,13 @@ impl<'a> Builder<'a> {
         let mut value = None;
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::lhs => targets.push(self.chain(first_inner(c, self)?)?),
+                Rule::simple_lhs => {
+                    let t = first_inner(c, self)?;
+                    targets.push(match t.as_rule() {
+                        Rule::ident => Node::new(Expr::Ident(t.as_str().to_string()), span(&t)),
+                        _ => self.primary(t)?,
+                    });
+                }
                 Rule::args_list => {
                     let s = span(&c);
                     let args = c.into_inner().map(|a| self.arg(a)).collect::<Built<Vec<_>>>()?;
@@ -256,37 +255,44 @@ impl<'a> Builder<'a> {
         Ok(Node::new(Expr::MultiAssign(targets, Box::new(value)), sp))
     }
 
-    fn assignment(&self, p: Pair<Rule>) -> Built<Node> {
+    /// A statement that starts with a method chain: an assignment to it, a call
+    /// with arguments and no parentheses, a call with a `do` block, or an expression.
+    fn chain_stmt(&self, p: Pair<Rule>) -> Built<Node> {
         let sp = span(&p);
         let mut it = p.into_inner();
-        let lhs = it.next().ok_or_else(|| self.bug(sp, "assignment target"))?;
-        let target = self.chain(first_inner(lhs, self)?)?;
-        let op = it
-            .next()
-            .ok_or_else(|| self.bug(sp, "assignment operator"))?
-            .as_str()
-            .to_string();
-        let value = self.not_expr(it.next().ok_or_else(|| self.bug(sp, "assignment value"))?)?;
-        if op == "=" {
-            Ok(Node::new(Expr::Assign(Box::new(target), Box::new(value)), sp))
-        } else {
-            let op = op.trim_end_matches('=').to_string();
-            Ok(Node::new(Expr::OpAssign(Box::new(target), op, Box::new(value)), sp))
+        let head = self.chain(it.next().ok_or_else(|| self.bug(sp, "statement head"))?)?;
+        let Some(tail) = it.next() else { return Ok(head) };
+        match tail.as_rule() {
+            Rule::assign_tail => {
+                let mut t = tail.into_inner();
+                let op = t
+                    .next()
+                    .ok_or_else(|| self.bug(sp, "assignment operator"))?
+                    .as_str()
+                    .to_string();
+                let value = self.not_expr(t.next().ok_or_else(|| self.bug(sp, "assignment value"))?)?;
+                if op == "=" {
+                    Ok(Node::new(Expr::Assign(Box::new(head), Box::new(value)), sp))
+                } else {
+                    let op = op.trim_end_matches('=').to_string();
+                    Ok(Node::new(Expr::OpAssign(Box::new(head), op, Box::new(value)), sp))
+                }
+            }
+            Rule::command_args => {
+                let args = tail.into_inner().map(|a| self.arg(a)).collect::<Built<Vec<_>>>()?;
+                let block = match it.next() {
+                    Some(b) => Some(self.block(b)?),
+                    None => None,
+                };
+                self.with_args(head, args, block, sp)
+            }
+            Rule::do_block => {
+                let b = self.block(tail)?;
+                self.attach_block(head, b)
+            }
+            Rule::expr_tail => self.expr_parts(vec![head], tail.into_inner(), sp),
+            _ => Err(self.bug(sp, "statement tail")),
         }
-    }
-
-    fn command(&self, p: Pair<Rule>) -> Built<Node> {
-        let sp = span(&p);
-        let mut it = p.into_inner();
-        let head = it.next().ok_or_else(|| self.bug(sp, "command head"))?;
-        let head = self.chain(first_inner(head, self)?)?;
-        let args_pair = it.next().ok_or_else(|| self.bug(sp, "command arguments"))?;
-        let args = args_pair.into_inner().map(|a| self.arg(a)).collect::<Built<Vec<_>>>()?;
-        let block = match it.next() {
-            Some(b) => Some(self.block(b)?),
-            None => None,
-        };
-        self.with_args(head, args, block, sp)
     }
 
     /// Turn the head of a command into a call that takes `args`.
@@ -335,13 +341,17 @@ impl<'a> Builder<'a> {
     }
 
     fn expr(&self, p: Pair<Rule>) -> Built<Node> {
-        // prefix* chain (infix prefix* chain)* ternary?  -- precedence climbing here.
         let sp = span(&p);
-        let mut operands: Vec<Node> = Vec::new();
+        self.expr_parts(Vec::new(), p.into_inner(), sp)
+    }
+
+    /// `prefix* chain (infix prefix* chain)* ternary?` after `operands` already read;
+    /// precedence climbing over the flat list.
+    fn expr_parts(&self, mut operands: Vec<Node>, parts: pest::iterators::Pairs<Rule>, sp: Span) -> Built<Node> {
         let mut ops: Vec<(String, Span)> = Vec::new();
         let mut prefixes: Vec<(Rule, Span)> = Vec::new();
         let mut ternary = None;
-        for c in p.into_inner() {
+        for c in parts {
             match c.as_rule() {
                 Rule::op_not | Rule::op_neg | Rule::op_pos | Rule::op_bnot => prefixes.push((c.as_rule(), span(&c))),
                 Rule::postfix_chain => {
@@ -490,13 +500,31 @@ impl<'a> Builder<'a> {
     fn arg(&self, p: Pair<Rule>) -> Built<Arg> {
         let sp = span(&p);
         match p.as_rule() {
-            Rule::arg_value => Ok(Arg::Pos(self.not_expr(first_inner(p, self)?)?)),
+            Rule::arg_value => {
+                let mut negate = false;
+                let mut exprs = Vec::new();
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::kw_not => negate = true,
+                        _ => exprs.push(self.expr(c)?),
+                    }
+                }
+                let mut it = exprs.into_iter();
+                let mut first = it.next().ok_or_else(|| self.bug(sp, "argument value"))?;
+                if negate {
+                    first = Node::new(Expr::Not(Box::new(first)), sp);
+                }
+                Ok(match it.next() {
+                    Some(v) => Arg::Pair(first, v),
+                    None => Arg::Pos(first),
+                })
+            }
             Rule::expr => Ok(Arg::Pos(self.expr(p)?)),
             Rule::kw_not => Err(self.bug(sp, "not in argument")),
             Rule::splat => Ok(Arg::Splat(self.expr(first_inner(p, self)?)?)),
             Rule::dsplat => Ok(Arg::DoubleSplat(self.expr(first_inner(p, self)?)?)),
             Rule::block_pass => Ok(Arg::Block(self.expr(first_inner(p, self)?)?)),
-            Rule::pair => {
+            Rule::pair | Rule::label_pair => {
                 let mut it = p.into_inner();
                 let k = it.next().ok_or_else(|| self.bug(sp, "pair key"))?;
                 let key = match k.as_rule() {
