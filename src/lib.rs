@@ -5,6 +5,8 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod emit;
+pub mod plan;
 pub mod project;
 pub mod puppet;
 pub mod report;

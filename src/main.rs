@@ -29,9 +29,61 @@ enum Command {
     /// Run puppet-lint's checks (same names, messages, control comments and
     /// output). `--no-CHECK-check` and `--CHECK-check` turn single checks off and on.
     Lint(LintArgs),
+    /// Show the EC2 plan: per machine the image, size, ports and boot steps.
+    Plan(PlanArgs),
+    /// Write the EC2 artifacts: per machine user-data.sh and cloud-config.yaml, and stack.json.
+    Build(BuildArgs),
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
     Inspect(InspectArgs),
+}
+
+#[derive(clap::Args)]
+struct ProjectArgs {
+    /// A value for `ENV[KEY]` in the Vagrantfile (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// Let the Vagrantfile read this process's environment.
+    #[arg(long)]
+    env_from_process: bool,
+    /// A Vagrant plugin `Vagrant.has_plugin?` reports as installed (repeatable).
+    #[arg(long = "plugin", value_name = "NAME")]
+    plugins: Vec<String>,
+    /// The project directory (Vagrantfile, manifests, puppetlift.toml).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct PlanArgs {
+    /// Print the plan as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Output directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Which artifacts.
+    #[arg(long, value_enum, default_value = "all")]
+    target: BuildTarget,
+    /// Overwrite files in OUT that puppetlift did not write.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum BuildTarget {
+    UserData,
+    CloudInit,
+    Cloudformation,
+    All,
 }
 
 #[derive(clap::Args)]
@@ -98,6 +150,8 @@ fn main() -> ExitCode {
         Command::Parse { pn, paths } => parse(pn, &paths),
         Command::Lint(args) => lint(&args, &toggles),
         Command::Inspect(args) => inspect(&args),
+        Command::Plan(args) => plan(&args),
+        Command::Build(args) => build(&args),
     }
 }
 
@@ -263,5 +317,98 @@ fn inspect(args: &InspectArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn vagrant_options(p: &ProjectArgs) -> Result<puppetlift::vagrant::Options, ExitCode> {
+    let mut opts = puppetlift::vagrant::Options {
+        env_from_process: p.env_from_process,
+        plugins: p.plugins.clone(),
+        ..Default::default()
+    };
+    for kv in &p.env {
+        match kv.split_once('=') {
+            Some((k, v)) => opts.env.push((k.to_string(), v.to_string())),
+            None => {
+                eprintln!("error: --env takes KEY=VALUE, not {kv:?}");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(opts)
+}
+
+/// Print the plan's and the Vagrantfile's diagnostics; whether any is an error.
+fn report_planned(planned: &puppetlift::plan::Planned, extra: &[puppetlift::Diagnostic]) -> bool {
+    let mut stderr = std::io::stderr().lock();
+    let ev = &planned.evaluation;
+    for d in ev
+        .diagnostics
+        .iter()
+        .chain(planned.diagnostics.iter())
+        .chain(extra.iter())
+    {
+        let src = ev.sources.iter().find(|s| s.path == d.file);
+        let _ = write!(stderr, "{}", d.render(src));
+    }
+    ev.diagnostics
+        .iter()
+        .chain(planned.diagnostics.iter())
+        .chain(extra.iter())
+        .any(|d| d.severity == puppetlift::Severity::Error)
+}
+
+fn plan(args: &PlanArgs) -> ExitCode {
+    let opts = match vagrant_options(&args.project) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let planned = puppetlift::plan::build(&args.project.dir, opts);
+    let failed = report_planned(&planned, &[]);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&planned.plan).unwrap_or_default()
+        );
+    } else {
+        let _ = write!(out, "{}", puppetlift::plan::describe(&planned.plan));
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn build(args: &BuildArgs) -> ExitCode {
+    let opts = match vagrant_options(&args.project) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let planned = puppetlift::plan::build(&args.project.dir, opts);
+    let target = match args.target {
+        BuildTarget::UserData => puppetlift::emit::Target::UserData,
+        BuildTarget::CloudInit => puppetlift::emit::Target::CloudInit,
+        BuildTarget::Cloudformation => puppetlift::emit::Target::CloudFormation,
+        BuildTarget::All => puppetlift::emit::Target::All,
+    };
+    let (artifacts, diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
+    if report_planned(&planned, &diags) {
+        eprintln!("puppetlift: nothing written (fix the errors above)");
+        return ExitCode::from(1);
+    }
+    match puppetlift::emit::write::write_out(&args.out, &artifacts, args.force) {
+        Ok(written) => {
+            for p in written {
+                println!("{}", p.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render(None));
+            ExitCode::from(1)
+        }
     }
 }

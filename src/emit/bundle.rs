@@ -1,0 +1,49 @@
+//! The project's code as a deterministic tar.gz (sorted entries, zero times and
+//! owners), so the same project always gives byte-identical artifacts.
+
+use crate::diagnostic::Diagnostic;
+use flate2::{Compression, GzBuilder};
+use std::io::Write;
+use std::path::Path;
+
+/// Archive the files `rel_paths` (relative to `dir`).
+pub fn archive(dir: &Path, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let fail = |p: &str, e: std::io::Error| {
+        Box::new(Diagnostic::error(
+            "unreadable-file",
+            p,
+            None,
+            format!("cannot read it for the code archive: {e}"),
+        ))
+    };
+    let mut tar = tar::Builder::new(Vec::new());
+    for rel in rel_paths {
+        let full = dir.join(rel);
+        let data = std::fs::read(&full).map_err(|e| fail(rel, e))?;
+        let executable = executable(&full);
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(if executable { 0o755 } else { 0o644 });
+        h.set_mtime(0);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut h, rel, data.as_slice())
+            .map_err(|e| fail(rel, e))?;
+    }
+    let raw = tar.into_inner().map_err(|e| fail("code.tar.gz", e))?;
+    let mut gz = GzBuilder::new().mtime(0).write(Vec::new(), Compression::best());
+    gz.write_all(&raw).map_err(|e| fail("code.tar.gz", e))?;
+    gz.finish().map_err(|e| fail("code.tar.gz", e))
+}
+
+#[cfg(unix)]
+fn executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn executable(_: &Path) -> bool {
+    false
+}

@@ -1,0 +1,177 @@
+//! One CloudFormation stack for the whole Vagrant environment: parameters for
+//! what changes per deployment, a security group and an instance per machine,
+//! an instance role only as wide as the boot script needs, and outputs.
+
+use crate::plan::{Delivery, Node, Plan};
+use serde_json::{json, Map, Value as Json};
+
+/// A logical id from a machine name (`web-1` -> `Web1`).
+pub fn logical_id(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'M');
+    }
+    out
+}
+
+/// `Fn::Sub` reads `${...}`; a literal shell `${VAR}` must be written `${!VAR}`.
+pub fn escape_sub(script: &str) -> String {
+    script.replace("${", "${!")
+}
+
+/// The template.
+pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
+    let mut params = Map::new();
+    let mut resources = Map::new();
+    let mut outputs = Map::new();
+    let key_pair = plan.nodes.iter().find_map(|n| n.instance.key_pair.clone());
+    if let Some(k) = &key_pair {
+        params.insert(
+            "KeyName".into(),
+            json!({"Type": "AWS::EC2::KeyPair::KeyName", "Default": k, "Description": "EC2 key pair for SSH"}),
+        );
+    }
+    params.insert(
+        "SshCidr".into(),
+        json!({"Type": "String", "Default": plan.ssh_cidr, "AllowedPattern": r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$",
+               "Description": "Who may connect with SSH (127.0.0.1/32 keeps SSH closed)"}),
+    );
+    let any_ingress = plan.nodes.iter().any(|n| !n.ingress.is_empty());
+    if any_ingress {
+        params.insert(
+            "IngressCidr".into(),
+            json!({"Type": "String", "Default": plan.ingress_cidr, "AllowedPattern": r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$",
+                   "Description": "Who may reach the ports the Vagrantfile forwarded"}),
+        );
+    }
+    let needs_role = matches!(plan.delivery, Delivery::Git { .. } | Delivery::S3 { .. });
+    if needs_role {
+        let statement = match &plan.delivery {
+            Delivery::Git { key_parameter, .. } => json!([{
+                "Effect": "Allow", "Action": ["ssm:GetParameter"],
+                "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}", key_parameter.trim_start_matches('/'))}
+            }]),
+            Delivery::S3 { bucket, key, .. } => json!([{
+                "Effect": "Allow", "Action": ["s3:GetObject"],
+                "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
+            }]),
+            Delivery::Embed { .. } => json!([]),
+        };
+        resources.insert(
+            "InstanceRole".into(),
+            json!({"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                "Policies": [{"PolicyName": "puppetlift-boot", "PolicyDocument": {"Version": "2012-10-17", "Statement": statement}}]
+            }}),
+        );
+        resources.insert(
+            "InstanceProfile".into(),
+            json!({"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "InstanceRole"}]}}),
+        );
+    }
+    for (node, script) in scripts {
+        let id = logical_id(&node.name);
+        let image_param = format!("{id}Image");
+        match (&node.image.ami, &node.image.ssm_parameter) {
+            (Some(ami), _) => params.insert(
+                image_param.clone(),
+                json!({"Type": "AWS::EC2::Image::Id", "Default": ami, "Description": format!("AMI for {} ({})", node.name, node.image.os)}),
+            ),
+            (None, Some(ssm)) => params.insert(
+                image_param.clone(),
+                json!({"Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", "Default": ssm,
+                       "Description": format!("AMI for {} ({}), from AWS's public SSM parameter", node.name, node.image.os)}),
+            ),
+            (None, None) => None,
+        };
+        let type_param = format!("{id}InstanceType");
+        params.insert(
+            type_param.clone(),
+            json!({"Type": "String", "Default": node.instance.instance_type, "Description": format!("Instance type for {}", node.name)}),
+        );
+        let mut ingress = vec![
+            json!({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Ref": "SshCidr"},
+                                      "Description": "SSH"}),
+        ];
+        for i in &node.ingress {
+            ingress.push(
+                json!({"IpProtocol": i.protocol, "FromPort": i.port, "ToPort": i.port, "CidrIp": {"Ref": "IngressCidr"},
+                                "Description": format!("forwarded port {} in the Vagrantfile", i.port)}),
+            );
+        }
+        let sg = format!("{id}SecurityGroup");
+        resources.insert(
+            sg.clone(),
+            json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": format!("{} ({} stack)", node.name, plan.name),
+                "SecurityGroupIngress": ingress
+            }}),
+        );
+        let mut tags: Vec<Json> = node
+            .instance
+            .tags
+            .iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect();
+        tags.push(json!({"Key": "puppetlift:stack", "Value": plan.name}));
+        let mut props = Map::new();
+        props.insert("ImageId".into(), json!({"Ref": image_param}));
+        props.insert("InstanceType".into(), json!({"Ref": type_param}));
+        if key_pair.is_some() {
+            props.insert("KeyName".into(), json!({"Ref": "KeyName"}));
+        }
+        props.insert("SecurityGroupIds".into(), json!([{"Fn::GetAtt": [sg, "GroupId"]}]));
+        if needs_role {
+            props.insert("IamInstanceProfile".into(), json!({"Ref": "InstanceProfile"}));
+        }
+        if let Some(gb) = node.instance.disk_gb {
+            let device = match node.image.family {
+                crate::plan::images::Family::Debian if node.image.distro == "ubuntu" => "/dev/sda1",
+                crate::plan::images::Family::Redhat => "/dev/sda1",
+                _ => "/dev/xvda",
+            };
+            props.insert(
+                "BlockDeviceMappings".into(),
+                json!([{"DeviceName": device, "Ebs": {"VolumeSize": gb, "VolumeType": "gp3", "Encrypted": true}}]),
+            );
+        }
+        // The stack's name is known only at deploy time: the one substitution.
+        let body = escape_sub(script).replacen(
+            &format!("\nPUPPETLIFT_STACK={}\n", plan.name),
+            "\nPUPPETLIFT_STACK=${AWS::StackName}\n",
+            1,
+        );
+        props.insert("UserData".into(), json!({"Fn::Base64": {"Fn::Sub": body}}));
+        props.insert("Tags".into(), Json::Array(tags));
+        resources.insert(id.clone(), json!({"Type": "AWS::EC2::Instance", "Properties": props}));
+        outputs.insert(
+            format!("{id}InstanceId"),
+            json!({"Description": format!("{} instance", node.name), "Value": {"Ref": id}}),
+        );
+        outputs.insert(
+            format!("{id}PrivateIp"),
+            json!({"Description": format!("{} private IP", node.name), "Value": {"Fn::GetAtt": [id, "PrivateIp"]}}),
+        );
+    }
+    json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": format!("puppetlift: the {} Vagrant environment on EC2 ({} machines)", plan.name, plan.nodes.len()),
+        "Parameters": params,
+        "Resources": resources,
+        "Outputs": outputs,
+    })
+}

@@ -1,0 +1,276 @@
+//! The three targets, rendered from one plan: per machine a `user-data.sh` and a
+//! `cloud-config.yaml`, and one CloudFormation `stack.json`. Each step is one
+//! shell function rendered once (`targets/step.sh.tera`) and placed by each target.
+
+pub mod bundle;
+pub mod cloudformation;
+pub mod write;
+
+use crate::diagnostic::Diagnostic;
+use crate::plan::{sh_quote, Delivery, Node, Plan, PuppetSource, Step};
+use base64::Engine as _;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// EC2's limit on user data (before base64).
+pub const USER_DATA_LIMIT: usize = 16_384;
+/// CloudFormation's limit on a template body passed inline.
+pub const TEMPLATE_BODY_LIMIT: usize = 51_200;
+
+/// Which artifacts to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    UserData,
+    CloudInit,
+    CloudFormation,
+    All,
+}
+
+/// Rendered artifacts: relative path -> content, in a stable order.
+pub type Artifacts = BTreeMap<String, Vec<u8>>;
+
+fn tera() -> &'static tera::Tera {
+    static T: OnceLock<tera::Tera> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = tera::Tera::default();
+        t.autoescape_on(vec![]);
+        let _ = t.add_raw_templates(vec![
+            ("lib.sh", include_str!("../../targets/lib.sh.tera")),
+            ("step.sh", include_str!("../../targets/step.sh.tera")),
+            ("user-data.sh", include_str!("../../targets/user-data.sh.tera")),
+            (
+                "cloud-config.yaml",
+                include_str!("../../targets/cloud-config.yaml.tera"),
+            ),
+        ]);
+        t.register_filter(
+            "sh",
+            |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+                let s = match v {
+                    tera::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Ok(tera::Value::String(sh_quote(&s)))
+            },
+        );
+        t
+    })
+}
+
+fn render(name: &str, ctx: &tera::Context) -> Result<String, Box<Diagnostic>> {
+    tera().render(name, ctx).map_err(|e| {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        Box::new(Diagnostic::error(
+            "internal-error",
+            name,
+            None,
+            format!("template failed: {msg}"),
+        ))
+    })
+}
+
+/// A short human label for a step (logs and the equivalence test).
+pub fn label(step: &Step, plan: &Plan) -> String {
+    match step {
+        Step::SetHostname { hostname } => hostname.clone(),
+        Step::InstallPuppet { source, .. } => match source {
+            PuppetSource::Os => "distribution packages".into(),
+            PuppetSource::OpenVox { version, .. } => format!("openvox{version}"),
+        },
+        Step::SetEnv { vars } => vars.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(" "),
+        Step::FetchCode => match &plan.delivery {
+            Delivery::Embed { .. } => "embedded archive".into(),
+            Delivery::Git { repository, .. } => repository.clone(),
+            Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
+        },
+        Step::WriteFile { destination, .. } => destination.clone(),
+        Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
+        Step::PuppetApply { .. } => "puppet apply".into(),
+        Step::PuppetAgent { .. } => "puppet agent".into(),
+    }
+}
+
+struct NodeParts {
+    lib: String,
+    /// Step functions with their run line, per target flavour.
+    steps_inline_archive: Vec<String>,
+    steps_staged_archive: Vec<String>,
+}
+
+fn node_parts(plan: &Plan, node: &Node, archive_b64: &str) -> Result<NodeParts, Box<Diagnostic>> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("code", &sh_quote(plan.delivery.path()));
+    ctx.insert("login_user", &sh_quote(&node.image.login_user));
+    ctx.insert("family", &node.image.family);
+    let lib = render("lib.sh", &ctx)?;
+    let mut inline = Vec::new();
+    let mut staged = Vec::new();
+    for (i, step) in node.steps.iter().enumerate() {
+        let mut c = tera::Context::new();
+        c.insert("n", &(i + 1));
+        c.insert("step", step);
+        c.insert("label", &label(step, plan));
+        c.insert("delivery", &plan.delivery);
+        c.insert("family", &node.image.family);
+        c.insert("archive", &wrap(archive_b64, 76));
+        c.insert("inline_archive", &true);
+        inline.push(render("step.sh", &c)?);
+        c.insert("inline_archive", &false);
+        staged.push(render("step.sh", &c)?);
+    }
+    Ok(NodeParts {
+        lib,
+        steps_inline_archive: inline,
+        steps_staged_archive: staged,
+    })
+}
+
+fn wrap(s: &str, width: usize) -> String {
+    s.as_bytes()
+        .chunks(width)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The user-data script of a node.
+pub fn user_data(plan: &Plan, node: &Node, archive_b64: &str) -> Result<String, Box<Diagnostic>> {
+    let parts = node_parts(plan, node, archive_b64)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("plan", plan);
+    ctx.insert("node", node);
+    ctx.insert("lib", &parts.lib);
+    ctx.insert("steps", &parts.steps_inline_archive);
+    render("user-data.sh", &ctx)
+}
+
+/// The cloud-config of a node.
+pub fn cloud_config(plan: &Plan, node: &Node, archive_b64: &str) -> Result<String, Box<Diagnostic>> {
+    let parts = node_parts(plan, node, archive_b64)?;
+    let mut files = Vec::new();
+    for (i, (step, body)) in node.steps.iter().zip(parts.steps_staged_archive.iter()).enumerate() {
+        let content = format!(
+            "#!/bin/bash\n# puppetlift step {} of machine {}: {}\nset -euo pipefail\nexec > >(tee -a /var/log/puppetlift.log) 2>&1\n# shellcheck disable=SC1091\n. /var/lib/puppetlift/lib.sh\n{}\n",
+            i + 1,
+            node.name,
+            step.kind(),
+            body
+        );
+        files.push(
+            json!({"path": format!("/var/lib/puppetlift/steps/{:02}-{}.sh", i + 1, step.kind()), "content": content}),
+        );
+    }
+    // Distribution packages are cloud-init's own job; the step then finds puppet installed.
+    let os_packages: Vec<&str> = node
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::InstallPuppet {
+                source: PuppetSource::Os,
+                ..
+            } => Some("puppet-agent"),
+            _ => None,
+        })
+        .collect();
+    let archive = match (&plan.delivery, node.steps.iter().any(|s| matches!(s, Step::FetchCode))) {
+        (Delivery::Embed { .. }, true) => archive_b64.to_string(),
+        _ => String::new(),
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("plan", plan);
+    ctx.insert("node", node);
+    ctx.insert("lib", &parts.lib);
+    ctx.insert("step_files", &files);
+    ctx.insert("os_packages", &os_packages);
+    ctx.insert("archive", &archive);
+    render("cloud-config.yaml", &ctx)
+}
+
+/// Render the artifacts of `plan` (project files read from `dir`).
+pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Diagnostic>) {
+    let mut out = Artifacts::new();
+    let mut diags = Vec::new();
+    let archive = match bundle::archive(dir, &plan.bundle) {
+        Ok(a) => a,
+        Err(d) => {
+            diags.push(*d);
+            return (out, diags);
+        }
+    };
+    let b64 = match plan.delivery {
+        Delivery::Embed { .. } => base64::engine::general_purpose::STANDARD.encode(&archive),
+        _ => String::new(),
+    };
+    if matches!(plan.delivery, Delivery::S3 { .. }) {
+        out.insert("code.tar.gz".into(), archive.clone());
+    }
+    let mut scripts = Vec::new();
+    for node in &plan.nodes {
+        let ud = match user_data(plan, node, &b64) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(*d);
+                continue;
+            }
+        };
+        if ud.len() > USER_DATA_LIMIT {
+            diags.push(
+                Diagnostic::error(
+                    "user-data-too-large",
+                    &format!("{}/user-data.sh", node.name),
+                    None,
+                    format!("machine `{}`: user data is {} bytes; EC2 accepts at most {USER_DATA_LIMIT}", node.name, ud.len()),
+                )
+                .with_help("the embedded code makes it large: set `delivery.mode = \"git\"` or `\"s3\"` in puppetlift.toml, or gzip the cloud-config (cloud-init unpacks gzip user data)"),
+            );
+        }
+        if matches!(target, Target::UserData | Target::All) {
+            out.insert(format!("{}/user-data.sh", node.name), ud.clone().into_bytes());
+        }
+        if matches!(target, Target::CloudInit | Target::All) {
+            match cloud_config(plan, node, &b64) {
+                Ok(cc) => {
+                    if cc.len() > USER_DATA_LIMIT {
+                        diags.push(
+                            Diagnostic::error(
+                                "user-data-too-large",
+                                &format!("{}/cloud-config.yaml", node.name),
+                                None,
+                                format!("machine `{}`: the cloud-config is {} bytes; EC2 accepts at most {USER_DATA_LIMIT}", node.name, cc.len()),
+                            )
+                            .with_help("gzip it (`gzip -9 cloud-config.yaml`; cloud-init unpacks gzip user data) or set `delivery.mode = \"git\"` or `\"s3\"`"),
+                        );
+                    }
+                    out.insert(format!("{}/cloud-config.yaml", node.name), cc.into_bytes());
+                }
+                Err(d) => diags.push(*d),
+            }
+        }
+        scripts.push((node, ud));
+    }
+    if matches!(target, Target::CloudFormation | Target::All) {
+        let template = cloudformation::template(plan, &scripts);
+        let text = serde_json::to_string_pretty(&template).unwrap_or_default() + "\n";
+        if text.len() > TEMPLATE_BODY_LIMIT {
+            diags.push(
+                Diagnostic::warning(
+                    "template-too-large",
+                    "stack.json",
+                    None,
+                    format!("the template is {} bytes; CloudFormation takes at most {TEMPLATE_BODY_LIMIT} inline", text.len()),
+                )
+                .with_help("upload it to S3: `aws cloudformation deploy --s3-bucket BUCKET ...`, or switch delivery to git or s3 to shrink the user data"),
+            );
+        }
+        out.insert("stack.json".into(), text.into_bytes());
+    }
+    (out, diags)
+}
