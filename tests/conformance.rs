@@ -386,3 +386,99 @@ fn vagrant_sees_what_puppetlift_sees() {
         different.join("\n")
     );
 }
+
+/// Every fixture project (fixtures/demo and fixtures/projects/*): its artifacts
+/// pass cfn-lint (no errors or warnings), `cloud-init schema`, `shellcheck -s bash`
+/// (the user-data and every step script the cloud-config stages) and `bash -n`.
+#[test]
+#[ignore = "needs cfn-lint, cloud-init, shellcheck (oracles): run by .ci/run"]
+fn artifacts_pass_cfn_lint_cloud_init_schema_and_shellcheck() {
+    for tool in ["cfn-lint", "cloud-init", "shellcheck", "bash"] {
+        require_tool(tool);
+    }
+    let mut projects = vec![root().join("fixtures/demo")];
+    let mut more: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/projects"))
+        .expect("fixtures/projects")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("Vagrantfile").is_file())
+        .collect();
+    more.sort();
+    projects.extend(more);
+    assert!(projects.len() >= 8, "only {} projects", projects.len());
+    let work = workdir("artifacts");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let mut run = |what: &str, cmd: &mut Command| {
+        checked += 1;
+        let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+        if !out.status.success() {
+            failures.push(format!(
+                "{what}:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    };
+    for dir in &projects {
+        let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let out = work.join(&name);
+        let _ = std::fs::remove_dir_all(&out);
+        let build = puppetlift()
+            .args(["build", "--force", "--out"])
+            .arg(&out)
+            .arg(dir)
+            .output()
+            .expect("build runs");
+        assert!(
+            build.status.success(),
+            "{name}: build failed:\n{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        run(
+            &format!("{name}: cfn-lint"),
+            Command::new("cfn-lint").arg(out.join("stack.json")),
+        );
+        for entry in std::fs::read_dir(&out)
+            .expect("out")
+            .flatten()
+            .filter(|e| e.path().is_dir())
+        {
+            let machine = entry.path();
+            let ud = machine.join("user-data.sh");
+            run(
+                &format!("{name}: shellcheck {}", ud.display()),
+                Command::new("shellcheck").args(["-s", "bash"]).arg(&ud),
+            );
+            run(
+                &format!("{name}: bash -n {}", ud.display()),
+                Command::new("bash").arg("-n").arg(&ud),
+            );
+            let cc = machine.join("cloud-config.yaml");
+            run(
+                &format!("{name}: cloud-init schema {}", cc.display()),
+                Command::new("cloud-init").args(["schema", "--config-file"]).arg(&cc),
+            );
+            let yaml = std::fs::read_to_string(&cc).expect("cloud-config");
+            let docs = yaml_rust2::YamlLoader::load_from_str(&yaml).expect("YAML");
+            for (i, f) in docs[0]["write_files"].as_vec().expect("write_files").iter().enumerate() {
+                let Some(content) = f["content"].as_str() else { continue };
+                if !f["path"].as_str().unwrap_or("").ends_with(".sh") {
+                    continue;
+                }
+                let staged = machine.join(format!("staged-{i}.sh"));
+                std::fs::write(&staged, content).expect("staged script");
+                run(
+                    &format!("{name}: shellcheck staged {}", f["path"].as_str().unwrap_or("")),
+                    Command::new("shellcheck").args(["-s", "bash"]).arg(&staged),
+                );
+                run(
+                    &format!("{name}: bash -n staged"),
+                    Command::new("bash").arg("-n").arg(&staged),
+                );
+            }
+        }
+    }
+    eprintln!("artifact checks: {checked} run, {} failed", failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

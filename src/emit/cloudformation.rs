@@ -57,10 +57,19 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                    "Description": "Who may reach the ports the Vagrantfile forwarded"}),
         );
     }
-    let needs_role = matches!(plan.delivery, Delivery::Git { .. } | Delivery::S3 { .. });
+    let needs_role = matches!(
+        plan.delivery,
+        Delivery::Git {
+            key_parameter: Some(_),
+            ..
+        } | Delivery::S3 { .. }
+    );
     if needs_role {
         let statement = match &plan.delivery {
-            Delivery::Git { key_parameter, .. } => json!([{
+            Delivery::Git {
+                key_parameter: Some(key_parameter),
+                ..
+            } => json!([{
                 "Effect": "Allow", "Action": ["ssm:GetParameter"],
                 "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}", key_parameter.trim_start_matches('/'))}
             }]),
@@ -68,7 +77,7 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                 "Effect": "Allow", "Action": ["s3:GetObject"],
                 "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
             }]),
-            Delivery::Embed { .. } => json!([]),
+            _ => json!([]),
         };
         resources.insert(
             "InstanceRole".into(),

@@ -55,6 +55,16 @@ fn tera() -> &'static tera::Tera {
                 Ok(tera::Value::String(sh_quote(&s)))
             },
         );
+        t.register_filter(
+            "shq",
+            |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+                let s = match v {
+                    tera::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Ok(tera::Value::String(format!("'{}'", s.replace('\'', "'\\''"))))
+            },
+        );
         t
     })
 }
@@ -107,8 +117,8 @@ struct NodeParts {
 
 fn node_parts(plan: &Plan, node: &Node, archive_b64: &str) -> Result<NodeParts, Box<Diagnostic>> {
     let mut ctx = tera::Context::new();
-    ctx.insert("code", &sh_quote(plan.delivery.path()));
-    ctx.insert("login_user", &sh_quote(&node.image.login_user));
+    ctx.insert("code", plan.delivery.path());
+    ctx.insert("login_user", &node.image.login_user);
     ctx.insert("family", &node.image.family);
     let lib = render("lib.sh", &ctx)?;
     let mut inline = Vec::new();

@@ -50,7 +50,8 @@ pub enum Delivery {
         path: String,
         repository: String,
         git_ref: String,
-        key_parameter: String,
+        /// SSM SecureString with the deploy key (SSH URLs; none for https).
+        key_parameter: Option<String>,
     },
     /// A tar.gz in S3, read with the instance role.
     S3 { path: String, bucket: String, key: String },
@@ -264,10 +265,16 @@ fn delivery(s: &Settings, name: &str, diags: &mut Vec<Diagnostic>) -> Delivery {
                     path,
                     repository: repo.clone(),
                     git_ref: d.git_ref.clone().unwrap_or_else(|| "main".into()),
-                    key_parameter: d
-                        .deploy_key_parameter
-                        .clone()
-                        .unwrap_or_else(|| format!("/puppetlift/{name}/deploy-key")),
+                    // An https URL needs no deploy key (public, or credentials kept elsewhere).
+                    key_parameter: if repo.starts_with("https://") || repo.starts_with("http://") {
+                        d.deploy_key_parameter.clone()
+                    } else {
+                        Some(
+                            d.deploy_key_parameter
+                                .clone()
+                                .unwrap_or_else(|| format!("/puppetlift/{name}/deploy-key")),
+                        )
+                    },
                 }
             }
             None => {
@@ -854,7 +861,10 @@ pub fn describe(plan: &Plan) -> String {
             repository,
             git_ref,
             key_parameter,
-        } => format!("git clone {repository} ({git_ref}) to {path}; deploy key from SSM {key_parameter}"),
+        } => match key_parameter {
+            Some(k) => format!("git clone {repository} ({git_ref}) to {path}; deploy key from SSM {k}"),
+            None => format!("git clone {repository} ({git_ref}) to {path}"),
+        },
         Delivery::S3 { path, bucket, key } => format!("s3://{bucket}/{key} unpacked to {path}"),
     };
     let _ = writeln!(s, "stack {} ({} machines)", plan.name, plan.nodes.len());

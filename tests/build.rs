@@ -1,0 +1,310 @@
+//! The plan and its three targets: snapshots of every artifact of every fixture
+//! project, determinism, and equivalence (read back from the artifacts, not the
+//! plan: the script, the cloud-config and the template carry the same steps in
+//! the same order for every machine).
+
+use puppetlift::emit::{self, Target};
+use puppetlift::plan;
+use std::path::{Path, PathBuf};
+
+/// fixtures/demo and every project under fixtures/projects.
+fn projects() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("fixtures/demo")];
+    if let Ok(rd) = std::fs::read_dir(root.join("fixtures/projects")) {
+        let mut more: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("Vagrantfile").is_file())
+            .collect();
+        more.sort();
+        dirs.extend(more);
+    }
+    dirs
+}
+
+fn rel(dir: &Path) -> PathBuf {
+    dir.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| dir.to_path_buf())
+}
+
+fn name(dir: &Path) -> String {
+    dir.file_name().unwrap_or_default().to_string_lossy().into_owned()
+}
+
+fn build(dir: &Path) -> (plan::Planned, emit::Artifacts, Vec<puppetlift::Diagnostic>) {
+    let planned = plan::build(&rel(dir), Default::default());
+    let (artifacts, diags) = emit::render_all(&planned.plan, &rel(dir), Target::All);
+    (planned, artifacts, diags)
+}
+
+fn text(a: &emit::Artifacts, key: &str) -> String {
+    String::from_utf8(a.get(key).unwrap_or_else(|| panic!("no artifact {key}")).clone()).expect("utf-8")
+}
+
+#[test]
+fn artifacts_match_their_snapshots() {
+    for dir in projects() {
+        let (planned, artifacts, diags) = build(&dir);
+        let errors: Vec<_> = planned
+            .diagnostics
+            .iter()
+            .chain(diags.iter())
+            .filter(|d| d.severity == puppetlift::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", name(&dir));
+        let mut settings = insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_snapshot_suffix(name(&dir));
+        settings.bind(|| {
+            insta::assert_snapshot!("plan", plan::describe(&planned.plan));
+            for (path, content) in &artifacts {
+                if path.ends_with(".gz") {
+                    continue;
+                }
+                let text = String::from_utf8_lossy(content);
+                insta::assert_snapshot!(format!("artifact-{}", path.replace('/', "-")), text);
+            }
+        });
+    }
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    for dir in projects() {
+        let (_, a, _) = build(&dir);
+        let (_, b, _) = build(&dir);
+        assert_eq!(a, b, "{}: two builds differ", name(&dir));
+    }
+}
+
+/// `(number, kind)` of each `run_step N KIND ...` line, and each step function's body.
+fn script_steps(script: &str) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    let mut body: Option<(usize, String)> = None;
+    for line in script.lines() {
+        if let Some(rest) = line.strip_prefix("step_") {
+            if let Some(n) = rest.strip_suffix("() {").and_then(|n| n.parse().ok()) {
+                body = Some((n, String::new()));
+                continue;
+            }
+        }
+        if let Some(rest) = line.strip_prefix("run_step ") {
+            let mut it = rest.split_whitespace();
+            let n: usize = it.next().and_then(|x| x.parse().ok()).expect("step number");
+            let kind = it.next().expect("step kind").to_string();
+            let b = body.take().filter(|(m, _)| *m == n).map(|(_, b)| b).unwrap_or_default();
+            out.push((n, kind, b));
+            continue;
+        }
+        if let Some((_, b)) = body.as_mut() {
+            b.push_str(line);
+            b.push('\n');
+        }
+    }
+    out
+}
+
+/// A step body with an inline base64 archive reduced to what the staged variant has.
+fn without_inline_archive(body: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in body.lines() {
+        if line.contains("<<'PUPPETLIFT_CODE'") {
+            skipping = true;
+            continue;
+        }
+        if skipping {
+            if line == "PUPPETLIFT_CODE" {
+                skipping = false;
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_three_targets_carry_the_same_steps_in_the_same_order() {
+    for dir in projects() {
+        let (planned, artifacts, _) = build(&dir);
+        let template: serde_json::Value =
+            serde_json::from_str(&text(&artifacts, "stack.json")).expect("template is JSON");
+        for node in &planned.plan.nodes {
+            let script = text(&artifacts, &format!("{}/user-data.sh", node.name));
+            let from_script = script_steps(&script);
+            assert!(
+                !from_script.is_empty(),
+                "{}/{}: no steps in user-data.sh",
+                name(&dir),
+                node.name
+            );
+
+            // cloud-config: runcmd runs the staged step scripts, in order.
+            let yaml = text(&artifacts, &format!("{}/cloud-config.yaml", node.name));
+            assert!(yaml.starts_with("#cloud-config\n"));
+            let docs = yaml_rust2::YamlLoader::load_from_str(&yaml).expect("cloud-config is YAML");
+            let doc = &docs[0];
+            let files = doc["write_files"].as_vec().expect("write_files");
+            let mut from_yaml = Vec::new();
+            for cmd in doc["runcmd"].as_vec().expect("runcmd") {
+                let path = cmd
+                    .as_vec()
+                    .and_then(|c| c.get(1))
+                    .and_then(|p| p.as_str())
+                    .expect("runcmd [bash, path]");
+                let file = files
+                    .iter()
+                    .find(|f| f["path"].as_str() == Some(path))
+                    .expect("runcmd runs a written file");
+                let steps = script_steps(file["content"].as_str().expect("content"));
+                assert_eq!(steps.len(), 1, "{path}: one step per file");
+                from_yaml.push(steps.into_iter().next().expect("step"));
+            }
+            assert_eq!(
+                from_script.len(),
+                from_yaml.len(),
+                "{}/{}: step counts differ",
+                name(&dir),
+                node.name
+            );
+            for (s, y) in from_script.iter().zip(from_yaml.iter()) {
+                assert_eq!((s.0, &s.1), (y.0, &y.1), "{}/{}: steps differ", name(&dir), node.name);
+                assert_eq!(
+                    without_inline_archive(&s.2),
+                    y.2,
+                    "{}/{} step {}: bodies differ",
+                    name(&dir),
+                    node.name,
+                    s.0
+                );
+            }
+
+            // CloudFormation: the instance's UserData is the same script.
+            let id = emit::cloudformation::logical_id(&node.name);
+            let sub = template["Resources"][&id]["Properties"]["UserData"]["Fn::Base64"]["Fn::Sub"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}: UserData is Fn::Base64 of Fn::Sub"));
+            let unescaped = sub
+                .replace(
+                    "PUPPETLIFT_STACK=${AWS::StackName}",
+                    &format!("PUPPETLIFT_STACK={}", planned.plan.name),
+                )
+                .replace("${!", "${");
+            assert_eq!(
+                script_steps(&unescaped),
+                from_script,
+                "{}/{}: template steps differ",
+                name(&dir),
+                node.name
+            );
+            assert_eq!(
+                unescaped,
+                script,
+                "{}/{}: template user data differs from user-data.sh",
+                name(&dir),
+                node.name
+            );
+        }
+    }
+}
+
+#[test]
+fn oversized_user_data_is_an_error_that_names_the_fix() {
+    let tmp = std::env::temp_dir().join(format!("puppetlift-big-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(tmp.join("manifests")).expect("tmp project");
+    std::fs::write(
+        tmp.join("Vagrantfile"),
+        "Vagrant.configure(\"2\") do |c|\n  c.vm.box = \"debian/bookworm64\"\n  c.vm.provision \"puppet\"\nend\n",
+    )
+    .expect("Vagrantfile");
+    // 40 KB of incompressible data in a manifest comment.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let noise: String = (0..40_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect();
+    std::fs::write(tmp.join("manifests/default.pp"), format!("# {noise}\nnotice('hi')\n")).expect("manifest");
+    let planned = plan::build(&tmp, Default::default());
+    let (_, diags) = emit::render_all(&planned.plan, &tmp, Target::All);
+    let d = diags
+        .iter()
+        .find(|d| d.code == "user-data-too-large")
+        .expect("size error");
+    assert!(d.help.as_deref().unwrap_or("").contains("git"), "{d:?}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn build_never_overwrites_files_it_did_not_write() {
+    let out = std::env::temp_dir().join(format!("puppetlift-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("out");
+    std::fs::write(out.join("stack.json"), "mine").expect("user file");
+    let (_, artifacts, _) = build(&projects()[0]);
+    let err = emit::write::write_out(&out, &artifacts, false).expect_err("refused");
+    assert_eq!(err.code, "would-overwrite");
+    assert_eq!(std::fs::read_to_string(out.join("stack.json")).expect("kept"), "mine");
+    emit::write::write_out(&out, &artifacts, true).expect("forced");
+    // Now puppetlift wrote it: a rebuild needs no --force.
+    emit::write::write_out(&out, &artifacts, false).expect("rebuild");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+fn tmp_project(tag: &str, vagrantfile: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("puppetlift-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("manifests")).expect("tmp project");
+    std::fs::write(dir.join("Vagrantfile"), vagrantfile).expect("Vagrantfile");
+    std::fs::write(dir.join("manifests/default.pp"), "notice('hi')\n").expect("manifest");
+    dir
+}
+
+#[test]
+fn end_of_life_boxes_are_replaced_and_said_so() {
+    let dir = tmp_project(
+        "eol",
+        "Vagrant::Config.run do |c|\n  c.vm.box = \"lucid32\"\n  c.vm.provision :puppet\nend\n",
+    );
+    let planned = plan::build(&dir, Default::default());
+    let d = planned
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "end-of-life-image")
+        .expect("eol diagnostic");
+    assert!(
+        d.message.contains("ubuntu-10.04") && d.message.contains("ubuntu-22.04"),
+        "{}",
+        d.message
+    );
+    assert_eq!(planned.plan.nodes[0].image.os, "ubuntu-22.04");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unknown_boxes_ask_for_an_image() {
+    let dir = tmp_project(
+        "unknown",
+        "Vagrant.configure(\"2\") do |c|\n  c.vm.box = \"acme/golden-2019\"\nend\n",
+    );
+    let planned = plan::build(&dir, Default::default());
+    let d = planned
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-box")
+        .expect("unknown-box");
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("[machines.default] image"),
+        "{d:?}"
+    );
+    assert!(planned.plan.nodes.is_empty(), "no silent guess");
+    let _ = std::fs::remove_dir_all(&dir);
+}
