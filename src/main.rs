@@ -91,18 +91,8 @@ struct InspectArgs {
     /// Print the machines as JSON (the normal form vagrant-compare.py documents).
     #[arg(long)]
     json: bool,
-    /// A value for `ENV[KEY]` in the Vagrantfile (repeatable).
-    #[arg(long = "env", value_name = "KEY=VALUE")]
-    env: Vec<String>,
-    /// Let the Vagrantfile read this process's environment.
-    #[arg(long)]
-    env_from_process: bool,
-    /// A Vagrant plugin `Vagrant.has_plugin?` reports as installed (repeatable).
-    #[arg(long = "plugin", value_name = "NAME")]
-    plugins: Vec<String>,
-    /// The project directory (with a Vagrantfile) or the Vagrantfile.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    project: ProjectArgs,
 }
 
 #[derive(clap::Args)]
@@ -282,21 +272,11 @@ fn parse(pn: bool, paths: &[PathBuf]) -> ExitCode {
 }
 
 fn inspect(args: &InspectArgs) -> ExitCode {
-    let mut opts = puppetlift::vagrant::Options {
-        env_from_process: args.env_from_process,
-        plugins: args.plugins.clone(),
-        ..Default::default()
+    let opts = match vagrant_options(&args.project) {
+        Ok(o) => o,
+        Err(c) => return c,
     };
-    for kv in &args.env {
-        match kv.split_once('=') {
-            Some((k, v)) => opts.env.push((k.to_string(), v.to_string())),
-            None => {
-                eprintln!("error: --env takes KEY=VALUE, not {kv:?}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let ev = puppetlift::vagrant::evaluate(&args.dir, opts);
+    let ev = puppetlift::vagrant::evaluate(&args.project.dir, opts);
     let mut stderr = std::io::stderr().lock();
     for d in &ev.diagnostics {
         let src = ev.sources.iter().find(|s| s.path == d.file);

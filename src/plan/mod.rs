@@ -6,7 +6,7 @@ pub mod images;
 pub mod settings;
 pub mod sizing;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::vagrant::{self, Machine};
 use images::{Family, Image};
 use serde::Serialize;
@@ -843,11 +843,6 @@ pub fn files_under(p: &Path) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
-}
-
-/// Diagnostics severity summary helper.
-pub fn has_errors(d: &[Diagnostic]) -> bool {
-    d.iter().any(|x| x.severity == Severity::Error)
 }
 
 /// The plan for people.

@@ -321,10 +321,20 @@ impl Interp {
         }
     }
 
+    /// The VM config `id` (only VM ids reach this; anything else gets a scratch
+    /// config whose settings go nowhere, never a panic).
     fn vm_mut(&mut self, id: ObjId) -> &mut VmConfig {
+        if !matches!(self.objs[id], ObjData::Vm(_)) {
+            self.objs.push(ObjData::Vm(VmConfig::default()));
+            let last = self.objs.len() - 1;
+            return match &mut self.objs[last] {
+                ObjData::Vm(v) => v,
+                _ => unreachable!("just pushed a VM config"),
+            };
+        }
         match &mut self.objs[id] {
             ObjData::Vm(v) => v,
-            _ => unreachable_vm(),
+            _ => unreachable!("checked above"),
         }
     }
 
@@ -597,9 +607,17 @@ impl Interp {
             _ => String::new(),
         };
         fn settings(me: &mut Interp, id: ObjId) -> &mut Settings {
+            if !matches!(me.objs[id], ObjData::Settings(_)) {
+                me.objs.push(ObjData::Settings(Settings::default()));
+                let last = me.objs.len() - 1;
+                return match &mut me.objs[last] {
+                    ObjData::Settings(s) => s,
+                    _ => unreachable!("just pushed settings"),
+                };
+            }
             match &mut me.objs[id] {
                 ObjData::Settings(s) => s,
-                _ => unreachable_settings(),
+                _ => unreachable!("checked above"),
             }
         }
         if kind == "virtualbox" {
@@ -1333,13 +1351,4 @@ fn finalize_provisioner(kind: &str, s: &Settings) -> Map<String, Json> {
         _ => {}
     }
     o
-}
-
-fn unreachable_vm() -> &'static mut VmConfig {
-    // Only VM objects reach vm_mut; a leaked default keeps this total without a panic.
-    Box::leak(Box::default())
-}
-
-fn unreachable_settings() -> &'static mut Settings {
-    Box::leak(Box::default())
 }
