@@ -1,6 +1,6 @@
 //! `Array` and `Hash` methods (Enumerable included) as Vagrantfiles use them.
 
-use super::core::{break_value, cmp_values, int_arg};
+use super::core::{break_value, cmp_values, int_arg, range_slice};
 use super::eval::{Blk, Flow, Interp, R};
 use super::value::*;
 use crate::diagnostic::Span;
@@ -246,26 +246,10 @@ impl Interp {
                         let j = if i < 0 { n + i } else { i };
                         Ok(if j >= 0 { items.get(j as usize).cloned() } else { None }.unwrap_or_else(|| d.clone()))
                     }
-                    (Some(Value::Range(r)), None) => {
-                        let (Value::Int(a), Value::Int(b)) = (&r.0, &r.1) else {
-                            return Ok(Value::Nil);
-                        };
-                        let a = if *a < 0 { n + a } else { *a };
-                        let mut b = if *b < 0 { n + b } else { *b };
-                        if r.2 {
-                            b -= 1;
-                        }
-                        if a < 0 || a > n {
-                            return Ok(Value::Nil);
-                        }
-                        Ok(Value::array(
-                            items
-                                .into_iter()
-                                .skip(a as usize)
-                                .take((b - a + 1).max(0) as usize)
-                                .collect(),
-                        ))
-                    }
+                    (Some(Value::Range(r)), None) => Ok(match range_slice(&r, items.len()) {
+                        Some((start, len)) => Value::array(items.into_iter().skip(start).take(len).collect()),
+                        None => Value::Nil,
+                    }),
                     _ => Ok(Value::Nil),
                 }
             }

@@ -102,6 +102,23 @@ pub fn str_succ(s: &str) -> String {
     String::from_utf8_lossy(&b).into_owned()
 }
 
+/// `x[a..b]` on a sequence of `n` elements: start and length, or none when out of range.
+pub(super) fn range_slice(r: &(Value, Value, bool), n: usize) -> Option<(usize, usize)> {
+    let (Value::Int(a), Value::Int(b)) = (&r.0, &r.1) else {
+        return None;
+    };
+    let n = n as i64;
+    let a = if *a < 0 { n + a } else { *a };
+    let mut b = if *b < 0 { n + b } else { *b };
+    if r.2 {
+        b -= 1;
+    }
+    if a < 0 || a > n {
+        return None;
+    }
+    Some((a as usize, (b - a + 1).max(0) as usize))
+}
+
 /// A `break` out of a block ends the iterating method with its value.
 pub(super) fn break_value(r: R) -> R {
     match r {
@@ -1489,21 +1506,10 @@ impl Interp {
                     }
                     new(s.chars().skip(i as usize).take((*len).max(0) as usize).collect())
                 }
-                (Some(Value::Range(r)), None) => {
-                    let n = s.chars().count() as i64;
-                    let (Value::Int(a), Value::Int(b)) = (&r.0, &r.1) else {
-                        return Ok(Value::Nil);
-                    };
-                    let a = if *a < 0 { n + a } else { *a };
-                    let mut b = if *b < 0 { n + b } else { *b };
-                    if r.2 {
-                        b -= 1;
-                    }
-                    if a < 0 || a > n {
-                        return Ok(Value::Nil);
-                    }
-                    new(s.chars().skip(a as usize).take((b - a + 1).max(0) as usize).collect())
-                }
+                (Some(Value::Range(r)), None) => match range_slice(r, s.chars().count()) {
+                    Some((start, len)) => new(s.chars().skip(start).take(len).collect()),
+                    None => Ok(Value::Nil),
+                },
                 (Some(Value::Str(p)), None) => Ok(if s.contains(p.borrow().as_str()) {
                     Value::str(p.borrow().clone())
                 } else {
