@@ -33,6 +33,11 @@ enum Command {
     Plan(PlanArgs),
     /// Write the EC2 artifacts: per machine user-data.sh and cloud-config.yaml, and stack.json.
     Build(BuildArgs),
+    /// Write a folder a teammate can use: every artifact, a README that says what
+    /// was converted and how, and launch scripts (CloudFormation and plain EC2).
+    Convert(ConvertArgs),
+    /// Write a commented puppetlift.toml with what puppetlift derived.
+    Init(InitArgs),
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
     Inspect(InspectArgs),
@@ -72,6 +77,27 @@ struct BuildArgs {
     #[arg(long, value_enum, default_value = "all")]
     target: BuildTarget,
     /// Overwrite files in OUT that puppetlift did not write.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// Output directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Overwrite files in OUT that puppetlift did not write.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// Overwrite an existing puppetlift.toml.
     #[arg(long)]
     force: bool,
     #[command(flatten)]
@@ -142,6 +168,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect(&args),
         Command::Plan(args) => plan(&args),
         Command::Build(args) => build(&args),
+        Command::Convert(args) => convert(&args),
+        Command::Init(args) => init(&args),
     }
 }
 
@@ -388,6 +416,63 @@ fn build(args: &BuildArgs) -> ExitCode {
         }
         Err(d) => {
             eprint!("{}", d.render(None));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn convert(args: &ConvertArgs) -> ExitCode {
+    let opts = match vagrant_options(&args.project) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let planned = puppetlift::plan::build(&args.project.dir, opts);
+    let (mut artifacts, mut diags) =
+        puppetlift::emit::render_all(&planned.plan, &args.project.dir, puppetlift::emit::Target::All);
+    if let Err(d) = puppetlift::emit::handoff::add(&planned.plan, &planned.evaluation.model.machines, &mut artifacts) {
+        diags.push(*d);
+    }
+    if report_planned(&planned, &diags) {
+        eprintln!("puppetlift: nothing written (fix the errors above)");
+        return ExitCode::from(1);
+    }
+    match puppetlift::emit::write::write_out(&args.out, &artifacts, args.force) {
+        Ok(_) => {
+            println!(
+                "{}: read {}/README.md to launch it",
+                args.out.display(),
+                args.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render(None));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init(args: &InitArgs) -> ExitCode {
+    let opts = match vagrant_options(&args.project) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let path = args.project.dir.join(puppetlift::plan::settings::FILE_NAME);
+    if path.exists() && !args.force {
+        eprintln!("error: {} exists; pass --force to replace it", path.display());
+        return ExitCode::from(1);
+    }
+    let planned = puppetlift::plan::build(&args.project.dir, opts);
+    report_planned(&planned, &[]);
+    let text = puppetlift::plan::settings::commented(&planned.plan);
+    let tmp = path.with_extension("toml.tmp");
+    match std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
             ExitCode::from(1)
         }
     }

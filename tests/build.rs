@@ -308,3 +308,26 @@ fn unknown_boxes_ask_for_an_image() {
     assert!(planned.plan.nodes.is_empty(), "no silent guess");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn convert_writes_a_readme_and_launch_scripts() {
+    let dir = Path::new("fixtures/demo");
+    let planned = plan::build(dir, Default::default());
+    let (mut artifacts, _) = emit::render_all(&planned.plan, dir, Target::All);
+    emit::handoff::add(&planned.plan, &planned.evaluation.model.machines, &mut artifacts).expect("handoff");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for f in ["README.md", "deploy-stack.sh", "run-instances.sh"] {
+            insta::assert_snapshot!(format!("convert-demo-{f}"), text(&artifacts, f));
+        }
+        insta::assert_snapshot!("init-demo", plan::settings::commented(&planned.plan));
+    });
+    // What init writes reads back as settings that give the same plan.
+    let tmp = std::env::temp_dir().join(format!("puppetlift-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).expect("tmp");
+    std::fs::write(tmp.join("puppetlift.toml"), plan::settings::commented(&planned.plan)).expect("toml");
+    plan::settings::Settings::load(&tmp).expect("init output is valid puppetlift.toml");
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -424,17 +424,28 @@ fn artifacts_pass_cfn_lint_cloud_init_schema_and_shellcheck() {
         let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let out = work.join(&name);
         let _ = std::fs::remove_dir_all(&out);
+        // `convert` writes what `build` writes plus the handoff's launch scripts.
         let build = puppetlift()
-            .args(["build", "--force", "--out"])
+            .args(["convert", "--force", "--out"])
             .arg(&out)
             .arg(dir)
             .output()
-            .expect("build runs");
+            .expect("convert runs");
         assert!(
             build.status.success(),
-            "{name}: build failed:\n{}",
+            "{name}: convert failed:\n{}",
             String::from_utf8_lossy(&build.stderr)
         );
+        for script in ["deploy-stack.sh", "run-instances.sh"] {
+            run(
+                &format!("{name}: shellcheck {script}"),
+                Command::new("shellcheck").args(["-s", "bash"]).arg(out.join(script)),
+            );
+            run(
+                &format!("{name}: bash -n {script}"),
+                Command::new("bash").arg("-n").arg(out.join(script)),
+            );
+        }
         run(
             &format!("{name}: cfn-lint"),
             Command::new("cfn-lint").arg(out.join("stack.json")),

@@ -4,6 +4,7 @@
 
 pub mod bundle;
 pub mod cloudformation;
+pub mod handoff;
 pub mod write;
 
 use crate::diagnostic::Diagnostic;
@@ -31,12 +32,13 @@ pub enum Target {
 /// Rendered artifacts: relative path -> content, in a stable order.
 pub type Artifacts = BTreeMap<String, Vec<u8>>;
 
-fn tera() -> &'static tera::Tera {
-    static T: OnceLock<tera::Tera> = OnceLock::new();
+/// The templates (compiled into the binary), or why they failed to load.
+fn tera() -> &'static Result<tera::Tera, String> {
+    static T: OnceLock<Result<tera::Tera, String>> = OnceLock::new();
     T.get_or_init(|| {
         let mut t = tera::Tera::default();
         t.autoescape_on(vec![]);
-        let _ = t.add_raw_templates(vec![
+        t.add_raw_templates(vec![
             ("lib.sh", include_str!("../../targets/lib.sh.tera")),
             ("step.sh", include_str!("../../targets/step.sh.tera")),
             ("user-data.sh", include_str!("../../targets/user-data.sh.tera")),
@@ -44,7 +46,14 @@ fn tera() -> &'static tera::Tera {
                 "cloud-config.yaml",
                 include_str!("../../targets/cloud-config.yaml.tera"),
             ),
-        ]);
+            (
+                "handoff-README.md",
+                include_str!("../../targets/handoff-README.md.tera"),
+            ),
+            ("deploy-stack.sh", include_str!("../../targets/deploy-stack.sh.tera")),
+            ("run-instances.sh", include_str!("../../targets/run-instances.sh.tera")),
+        ])
+        .map_err(|e| error_chain(&e))?;
         t.register_filter(
             "sh",
             |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
@@ -65,26 +74,32 @@ fn tera() -> &'static tera::Tera {
                 Ok(tera::Value::String(format!("'{}'", s.replace('\'', "'\\''"))))
             },
         );
-        t
+        Ok(t)
     })
 }
 
+fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
 fn render(name: &str, ctx: &tera::Context) -> Result<String, Box<Diagnostic>> {
-    tera().render(name, ctx).map_err(|e| {
-        let mut msg = e.to_string();
-        let mut src = std::error::Error::source(&e);
-        while let Some(s) = src {
-            msg.push_str(": ");
-            msg.push_str(&s.to_string());
-            src = s.source();
-        }
+    let fail = |msg: String| {
         Box::new(Diagnostic::error(
             "internal-error",
             name,
             None,
             format!("template failed: {msg}"),
         ))
-    })
+    };
+    let t = tera().as_ref().map_err(|e| fail(e.clone()))?;
+    t.render(name, ctx).map_err(|e| fail(error_chain(&e)))
 }
 
 /// A short human label for a step (logs and the equivalence test).

@@ -1,0 +1,99 @@
+//! `puppetlift convert`: the artifacts plus what a teammate needs to use them
+//! without reading puppetlift's docs — a README that says what was converted and
+//! how, and launch scripts for both ways in (CloudFormation, plain EC2), using
+//! only the AWS CLI and portable bash (macOS's 3.2 included).
+
+use super::{label, render, Artifacts};
+use crate::diagnostic::Diagnostic;
+use crate::plan::{Delivery, Plan};
+use crate::vagrant::Machine;
+use serde_json::json;
+
+/// Add README.md, deploy-stack.sh and run-instances.sh to `artifacts`.
+pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Result<(), Box<Diagnostic>> {
+    let nodes: Vec<serde_json::Value> = plan
+        .nodes
+        .iter()
+        .map(|n| {
+            let image_ref = n
+                .image
+                .ami
+                .clone()
+                .or_else(|| n.image.ssm_parameter.clone())
+                .unwrap_or_default();
+            let ports: Vec<String> = n.ingress.iter().map(|i| format!("{}/{}", i.protocol, i.port)).collect();
+            let box_name = machines
+                .iter()
+                .find(|m| m.name == n.name)
+                .and_then(|m| m.box_name.clone())
+                .unwrap_or_default();
+            json!({
+                "name": n.name,
+                "box": box_name,
+                "image": n.image.os,
+                "ami": image_ref,
+                "image_ref": image_ref,
+                "instance_type": n.instance.instance_type,
+                "ports": if ports.is_empty() { "22 only".to_string() } else { format!("22, {}", ports.join(", ")) },
+                "ingress": ports,
+                "steps": n.steps.iter().map(|s| format!("{} ({})", s.kind(), label(s, plan))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let delivery = match &plan.delivery {
+        Delivery::Embed { path } => {
+            format!("the code is embedded in each machine's boot script and unpacked to `{path}`.")
+        }
+        Delivery::Git {
+            path,
+            repository,
+            git_ref,
+            ..
+        } => format!("each machine clones `{repository}` (`{git_ref}`) to `{path}`."),
+        Delivery::S3 { path, bucket, key } => format!(
+            "each machine downloads `s3://{bucket}/{key}` (upload `code.tar.gz` there) and unpacks it to `{path}`."
+        ),
+    };
+    let mut secrets = Vec::new();
+    if let Delivery::Git {
+        key_parameter: Some(k),
+        repository,
+        ..
+    } = &plan.delivery
+    {
+        secrets.push(format!(
+            "# the private half of a deploy key with read access to {repository}\naws ssm put-parameter --name {k} --type SecureString --value file://deploy_key"
+        ));
+    }
+    let s3 = match &plan.delivery {
+        Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
+        _ => String::new(),
+    };
+    let iam = matches!(
+        plan.delivery,
+        Delivery::Git {
+            key_parameter: Some(_),
+            ..
+        } | Delivery::S3 { .. }
+    );
+    let key_pair = plan
+        .nodes
+        .iter()
+        .find_map(|n| n.instance.key_pair.clone())
+        .unwrap_or_default();
+    let mut ctx = tera::Context::new();
+    ctx.insert("plan", plan);
+    ctx.insert("nodes", &nodes);
+    ctx.insert("delivery", &delivery);
+    ctx.insert("secrets", &secrets);
+    ctx.insert("s3", &s3);
+    ctx.insert("iam", &iam);
+    ctx.insert("key_pair", &key_pair);
+    artifacts.insert("README.md".into(), render("handoff-README.md", &ctx)?.into_bytes());
+    artifacts.insert("deploy-stack.sh".into(), render("deploy-stack.sh", &ctx)?.into_bytes());
+    artifacts.insert(
+        "run-instances.sh".into(),
+        render("run-instances.sh", &ctx)?.into_bytes(),
+    );
+    Ok(())
+}
