@@ -167,3 +167,93 @@ fn log_format_placeholders() {
         "a.pp|dir/a.pp|3|7|error|ERROR|hard_tabs|tab character found|%{other}"
     );
 }
+
+fn opts(args: &[&str]) -> Result<check::options::LintOptions, check::options::OptError> {
+    let places = check::options::ConfigPlaces {
+        system: "/nonexistent/puppet-lint.rc".into(),
+        home: None,
+        cwd: "/nonexistent".into(),
+    };
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    check::options::parse(&args, &places)
+}
+
+#[test]
+fn options_read_as_puppet_lint_reads_them() {
+    use check::options::{ErrorLevel, OptError};
+    // Check switches apply in order; prefixes complete; values after `=` or apart.
+    let o = opts(&[
+        "--only-checks",
+        "hard_tabs,documentation",
+        "x.pp",
+        "--no-documentation-check",
+        "--fail-on",
+    ])
+    .unwrap();
+    let on: Vec<&str> = o.checks.iter().filter(|c| c.1).map(|c| c.0).collect();
+    assert_eq!(on, ["hard_tabs"]);
+    assert!(o.fail_on_warnings);
+    assert_eq!(o.paths, [std::path::PathBuf::from("x.pp")]);
+    let o = opts(&["--error-level=w", "--80chars-check", "-f", "--ignore-paths", "a/*,b"]).unwrap();
+    assert_eq!(o.error_level, ErrorLevel::Warning);
+    assert!(o.enabled("80chars") && o.fix);
+    assert_eq!(o.ignore_paths, ["a/*", "b"]);
+    assert_eq!(opts(&["--bogus"]).unwrap_err(), OptError::Invalid("--bogus".into()));
+    assert_eq!(opts(&["--f"]).unwrap_err(), OptError::Ambiguous("--f".into()));
+    assert_eq!(
+        opts(&["--error-level", "loud"]).unwrap_err(),
+        OptError::InvalidArgument("--error-level loud".into())
+    );
+    assert_eq!(
+        opts(&["--log-format"]).unwrap_err(),
+        OptError::MissingArgument("--log-format".into())
+    );
+}
+
+#[test]
+fn option_files_are_read_before_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("puppetlift-rc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(".puppet-lint.rc"),
+        "--with-filename\n# a comment\n--error-level=error\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("more.rc"), "--json\n").unwrap();
+    let places = check::options::ConfigPlaces {
+        system: "/nonexistent/puppet-lint.rc".into(),
+        home: None,
+        cwd: dir.clone(),
+    };
+    let args = [
+        "--error-level=all".to_string(),
+        "-c".into(),
+        dir.join("more.rc").display().to_string(),
+    ];
+    let o = check::options::parse(&args, &places).unwrap();
+    assert!(o.with_filename && o.json);
+    assert_eq!(o.error_level, check::options::ErrorLevel::All);
+    let o = check::options::parse(&["--no-config".to_string()], &places).unwrap();
+    assert!(!o.with_filename);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn ignore_paths_match_as_ruby_fnmatch() {
+    use check::options::fnmatch;
+    assert!(!fnmatch("vendor/**/*.pp", "vendor/a.pp"));
+    assert!(fnmatch("vendor/**/*.pp", "vendor/x/a.pp"));
+    assert!(fnmatch("*.pp", "x/.a.pp"));
+    assert!(!fnmatch("*.pp", ".a.pp"));
+    assert!(fnmatch("[ab]*", "b/c"));
+    assert!(fnmatch("a?c", "a/c"));
+}
+
+#[test]
+fn json_is_pretty_printed_as_ruby_does() {
+    let v = serde_json::json!({"a": {}, "b": [], "c": [[]], "d": "é\u{1}"});
+    assert_eq!(
+        puppetlift::report::formats::ruby_pretty(&v),
+        "{\n  \"a\": {\n  },\n  \"b\": [\n\n  ],\n  \"c\": [\n    [\n\n    ]\n  ],\n  \"d\": \"é\\u0001\"\n}"
+    );
+}
