@@ -34,6 +34,11 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Describe a lint check: what it finds, why, an example, references.
+    Explain {
+        /// The check's name (as in `--no-CHECK-check`).
+        check: String,
+    },
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
     Inspect(InspectArgs),
@@ -69,6 +74,16 @@ fn main() -> ExitCode {
         Command::Parse { pn, paths } => parse(pn, &paths),
         Command::Lint { args } => lint(&args),
         Command::Inspect(args) => inspect(&args),
+        Command::Explain { check } => match puppetlift::check::explain::explain_name(&check) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -257,3 +257,14 @@ fn json_is_pretty_printed_as_ruby_does() {
         "{\n  \"a\": {\n  },\n  \"b\": [\n\n  ],\n  \"c\": [\n    [\n\n    ]\n  ],\n  \"d\": \"é\\u0001\"\n}"
     );
 }
+
+#[test]
+fn explain_knows_every_check_and_suggests_close_names() {
+    for r in check::registry() {
+        let text = check::explain::explain_name(r.name).unwrap();
+        assert!(text.starts_with(r.name) && text.contains("What it does"), "{}", r.name);
+    }
+    let err = check::explain::explain_name("hard_tab").unwrap_err();
+    assert!(err.contains("`hard_tabs`"), "{err}");
+    assert!(check::explain::explain_name("--no-trailing_whitespace-check").is_ok());
+}

@@ -4,6 +4,7 @@
 
 pub mod control;
 pub mod descriptions;
+pub mod explain;
 pub mod fix;
 pub mod lint_tokens;
 pub mod options;
