@@ -164,7 +164,7 @@ fn lint(args: &[String]) -> ExitCode {
                     let (found, mut warnings) = check::run_with(&m, &enabled, settings);
                     let mut found: Vec<_> = found.into_iter().map(|p| (p, false)).collect();
                     if opts.fix {
-                        warnings.extend(check::fix::fix_file(f, &m, &mut found, &enabled));
+                        warnings.extend(check::fix::fix_file(f, &m, &mut found));
                     }
                     Linted {
                         name,

@@ -268,3 +268,32 @@ fn explain_knows_every_check_and_suggests_close_names() {
     assert!(err.contains("`hard_tabs`"), "{err}");
     assert!(check::explain::explain_name("--no-trailing_whitespace-check").is_ok());
 }
+
+/// `--fix` on `text` with every check: the fixed text, or why it was refused.
+fn fix_text(text: &str) -> Result<String, String> {
+    let m = Manifest::parse("t.pp", text);
+    let all: Vec<&check::Rule> = check::registry().iter().collect();
+    let (found, _) = check::run(&m, &all);
+    let fixed = check::fix::apply(&m, &found).ok_or("not fixable")?;
+    check::fix::verify(&m, &fixed).map_err(|e| e.to_string())?;
+    Ok(fixed.text)
+}
+
+#[test]
+fn fixes_that_keep_the_program_are_kept() {
+    let fixed = fix_text("# x\nclass x {\n  file { \"/a\":\n    mode => 644,\n    ensure => file,\n  }\n}\n").unwrap();
+    assert_eq!(
+        fixed,
+        "# x\nclass x {\n  file { '/a':\n    ensure => file,\n    mode   => '0644',\n  }\n}\n"
+    );
+}
+
+#[test]
+fn fixes_that_change_the_program_are_refused() {
+    // puppet-lint quotes each word of a dotted node name: no longer Puppet.
+    let err = fix_text("node web01.example.com {\n}\n").unwrap_err();
+    assert!(err.contains("would not parse"), "{err}");
+    // `"$Port"` is not interpolated by Puppet; puppet-lint's `${Port}` is a type.
+    let err = fix_text("$msg = \"port $Port\"\n").unwrap_err();
+    assert!(err.contains("different program"), "{err}");
+}
