@@ -160,7 +160,12 @@ fn lint(args: &[String]) -> ExitCode {
             let name = f.display().to_string();
             match project::read_text(f) {
                 Ok(text) => {
-                    let m = Manifest::parse(name.clone(), text.clone());
+                    // The checks read tokens only; --fix compares programs.
+                    let m = if opts.fix {
+                        Manifest::parse(name.clone(), text.clone())
+                    } else {
+                        Manifest::unparsed(name.clone(), text.clone())
+                    };
                     let (found, mut warnings) = check::run_with(&m, &enabled, settings);
                     let mut found: Vec<_> = found.into_iter().map(|p| (p, false)).collect();
                     if opts.fix {
