@@ -275,7 +275,7 @@ fn fix_text(text: &str) -> Result<String, String> {
     let all: Vec<&check::Rule> = check::registry().iter().collect();
     let (found, _) = check::run(&m, &all);
     let fixed = check::fix::apply(&m, &found).ok_or("not fixable")?;
-    check::fix::verify(&m, &fixed).map_err(|e| e.to_string())?;
+    check::fix::verify(&m, &found, &fixed).map_err(|e| e.to_string())?;
     Ok(fixed.text)
 }
 
@@ -296,4 +296,88 @@ fn fixes_that_change_the_program_are_refused() {
     // `"$Port"` is not interpolated by Puppet; puppet-lint's `${Port}` is a type.
     let err = fix_text("$msg = \"port $Port\"\n").unwrap_err();
     assert!(err.contains("different program"), "{err}");
+}
+
+/// Runs the puppetlift binary in a fresh directory holding a copy of
+/// `fixtures/lint/FIXTURE` (as `$PWD` `/project`, so full paths do not depend
+/// on the machine), with `env` set; stdout, stderr, exit code and the file
+/// afterwards.
+fn run_cli(fixture: &str, args: &[&str], env: &[(&str, &str)]) -> (String, String, i32, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "puppetlift-cli-{}-{}-{}",
+        std::process::id(),
+        fixture,
+        args.join("_").replace(['/', '-'], "")
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lint")
+        .join(fixture);
+    std::fs::copy(&src, dir.join(fixture)).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_puppetlift"));
+    cmd.current_dir(&dir)
+        .env("PWD", "/project")
+        .env("HOME", &dir)
+        .env_remove("GITHUB_ACTION")
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let after = std::fs::read_to_string(dir.join(fixture)).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+        after,
+    )
+}
+
+#[test]
+fn json_output() {
+    let (out, _, code, _) = run_cli("fix.pp", &["lint", "--no-config", "--json", "fix.pp"], &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_output() {
+    let (out, _, _, _) = run_cli("fix.pp", &["lint", "--no-config", "--sarif", "fix.pp"], &[]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn with_context_output() {
+    let (out, _, _, _) = run_cli("fix.pp", &["lint", "--no-config", "--with-context", "fix.pp"], &[]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn github_actions_annotations() {
+    let (out, _, _, _) = run_cli(
+        "fix.pp",
+        &["lint", "--no-config", "--error-level", "error", "fix.pp"],
+        &[("GITHUB_ACTION", "__run")],
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn explain_output() {
+    let (out, _, code, _) = run_cli("fix.pp", &["explain", "ensure_first_param"], &[]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+    let (_, err, code, _) = run_cli("fix.pp", &["explain", "trailing_whitespaces"], &[]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("explain_unknown", err);
+}
+
+#[test]
+fn fix_output_and_result() {
+    let (out, err, code, after) = run_cli("fix.pp", &["lint", "--no-config", "--fix", "fix.pp"], &[]);
+    insta::assert_snapshot!(format!(
+        "exit {code}\n--- stdout\n{out}--- stderr\n{err}--- fix.pp\n{after}"
+    ));
 }

@@ -191,6 +191,11 @@ fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
 /// ignored ones skipped) to the manifest, in check order. `None` when the
 /// manifest is one puppet-lint would not write back (a syntax error).
 pub fn apply(m: &Manifest, problems: &[Problem]) -> Option<Fixed> {
+    apply_only(m, problems, &FIXABLE)
+}
+
+/// [`apply`] for the fixes of `only` checks.
+fn apply_only(m: &Manifest, problems: &[Problem], only: &[&str]) -> Option<Fixed> {
     if problems.iter().any(|p| p.check == "syntax") {
         return None;
     }
@@ -214,7 +219,7 @@ pub fn apply(m: &Manifest, problems: &[Problem]) -> Option<Fixed> {
     };
     let puppet_url = regex::Regex::new(r"(puppet://.*?/)").expect("valid regex");
     let re = &puppet_url;
-    for check in FIXABLE {
+    for check in FIXABLE.into_iter().filter(|c| only.contains(c)) {
         for (k, p) in problems.iter().enumerate() {
             if p.check != check || p.ignored.is_some() {
                 continue;
@@ -613,8 +618,16 @@ impl std::fmt::Display for Refused {
 
 /// Checks a fix: the fixed text parses, and its PN is the original's once the
 /// changes the fixes mean to make are allowed for.
-pub fn verify(original: &Manifest, fixed: &Fixed) -> Result<(), Refused> {
-    let before = original.pn().map_err(|_| Refused::OriginalDoesNotParse)?;
+pub fn verify(original: &Manifest, problems: &[Problem], fixed: &Fixed) -> Result<(), Refused> {
+    let mut before = original.pn().map_err(|_| Refused::OriginalDoesNotParse)?;
+    if fixed.checks.contains(&"slash_comments") {
+        // `// text` is code to Puppet (an empty regex, then words): the fix
+        // means to make it the comment it was meant to be. The program to keep
+        // is the one with only that fix made.
+        let only = apply_only(original, problems, &["slash_comments"]).ok_or(Refused::OriginalDoesNotParse)?;
+        let m = Manifest::parse(original.source.path.clone(), only.text);
+        before = m.pn().map_err(|_| Refused::OriginalDoesNotParse)?;
+    }
     let m = Manifest::parse(original.source.path.clone(), fixed.text.clone());
     let after = m.pn().map_err(|_| {
         Refused::DoesNotParse(
@@ -849,7 +862,7 @@ pub fn fix_file(path: &Path, m: &Manifest, found: &mut [(Problem, bool)]) -> Vec
         }
         return Vec::new();
     }
-    if let Err(why) = verify(m, &fixed) {
+    if let Err(why) = verify(m, &problems, &fixed) {
         return vec![format!("puppetlift lint: not fixing {}: {why}", path.display())];
     }
     if let Err(e) = write_atomically(path, &fixed.text) {
