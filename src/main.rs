@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use puppetlift::{project, Manifest};
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -26,9 +26,19 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Run puppet-lint's checks (same names, messages, control comments and
-    /// output). `--no-CHECK-check` and `--CHECK-check` turn single checks off and on.
-    Lint(LintArgs),
+    /// Run puppet-lint's checks: puppet-lint 3.0.1's command line, names,
+    /// messages, control comments and outputs (`puppetlift lint --help`).
+    #[command(disable_help_flag = true)]
+    Lint {
+        /// puppet-lint's options and the paths (files or directories).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Describe a lint check: what it finds, why, an example, references.
+    Explain {
+        /// The check's name (as in `--no-CHECK-check`).
+        check: String,
+    },
     /// Show the EC2 plan: per machine the image, size, ports and boot steps.
     Plan(PlanArgs),
     /// Write the EC2 artifacts: per machine user-data.sh and cloud-config.yaml, and stack.json.
@@ -121,42 +131,8 @@ struct InspectArgs {
     project: ProjectArgs,
 }
 
-#[derive(clap::Args)]
-struct LintArgs {
-    /// Output template; placeholders %{filename} %{path} %{fullpath} %{line}
-    /// %{column} %{kind} %{KIND} %{check} %{message}.
-    #[arg(long)]
-    log_format: Option<String>,
-    /// Run only these checks (comma separated).
-    #[arg(long, value_delimiter = ',')]
-    only_checks: Vec<String>,
-    /// Exit non-zero on warnings too.
-    #[arg(long)]
-    fail_on_warnings: bool,
-    /// Put the file name before each problem.
-    #[arg(long)]
-    with_filename: bool,
-    /// Also show problems ignored by control comments.
-    #[arg(long)]
-    show_ignored: bool,
-    /// Files or directories (walked for *.pp).
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-}
-
 fn main() -> ExitCode {
-    // `--no-CHECK-check` / `--CHECK-check` name checks, so clap cannot know them.
-    let mut toggles: Vec<(String, bool)> = Vec::new();
-    let args: Vec<String> = std::env::args()
-        .filter(|a| match check_toggle(a) {
-            Some(t) => {
-                toggles.push(t);
-                false
-            }
-            None => true,
-        })
-        .collect();
-    let cli = Cli::parse_from(args);
+    let cli = Cli::parse();
     // Deeply nested manifests recurse deeply; give the workers room.
     // The parser needs stack in proportion to a file's size at worst (see
     // `puppet::parser`); large reserved stacks cost nothing until touched, and a
@@ -164,81 +140,191 @@ fn main() -> ExitCode {
     let _ = rayon::ThreadPoolBuilder::new().stack_size(1 << 30).build_global();
     match cli.command {
         Command::Parse { pn, paths } => parse(pn, &paths),
-        Command::Lint(args) => lint(&args, &toggles),
+        Command::Lint { args } => lint(&args),
         Command::Inspect(args) => inspect(&args),
         Command::Plan(args) => plan(&args),
         Command::Build(args) => build(&args),
         Command::Convert(args) => convert(&args),
         Command::Init(args) => init(&args),
+        Command::Explain { check } => match puppetlift::check::explain::explain_name(&check) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
-/// `--no-NAME-check` -> (NAME, false), `--NAME-check` -> (NAME, true), for known checks.
-fn check_toggle(arg: &str) -> Option<(String, bool)> {
-    let name = arg.strip_prefix("--")?.strip_suffix("-check")?;
-    let (name, on) = match name.strip_prefix("no-") {
-        Some(n) => (n, false),
-        None => (name, true),
-    };
-    puppetlift::check::rule(name).map(|r| (r.name.to_string(), on))
+/// Prints puppet-lint's two lines about a command-line mistake; exit 1.
+fn lint_usage_error(what: &str) -> ExitCode {
+    println!("puppetlift lint: {what}");
+    println!("puppetlift lint: try 'puppetlift lint --help' for more information");
+    ExitCode::FAILURE
 }
 
-fn lint(args: &LintArgs, toggles: &[(String, bool)]) -> ExitCode {
+/// One linted file: its name, text, problems (with whether `--fix` fixed
+/// each), messages for stderr.
+struct Linted {
+    name: String,
+    text: String,
+    found: Vec<(puppetlift::check::Problem, bool)>,
+    warnings: Vec<String>,
+}
+
+fn lint(args: &[String]) -> ExitCode {
+    use puppetlift::check::options::{self, ErrorLevel};
     use puppetlift::check::{self, Kind};
-    let enabled: Vec<&check::Rule> = check::registry()
-        .iter()
-        .filter(|r| {
-            if !args.only_checks.is_empty() {
-                return args.only_checks.iter().any(|c| c == r.name);
-            }
-            toggles
-                .iter()
-                .rev()
-                .find(|(n, _)| n == r.name)
-                .map_or(r.enabled_by_default, |(_, on)| *on)
-        })
-        .collect();
-    let template = args.log_format.as_deref().unwrap_or(if args.with_filename {
-        puppetlift::report::log_format::WITH_FILENAME
-    } else {
-        puppetlift::report::log_format::DEFAULT
-    });
-    let (files, problems) = project::manifest_paths(&args.paths);
+    use puppetlift::report::formats::{self, Entry};
+    let opts = match options::parse(args, &options::ConfigPlaces::from_env()) {
+        Ok(o) => o,
+        Err(e) => return lint_usage_error(&e.to_string()),
+    };
+    if opts.help {
+        print!("{}", options::HELP);
+        return ExitCode::SUCCESS;
+    }
+    if opts.version {
+        println!("puppetlift lint {} (puppet-lint 3.0.1)", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    if opts.list_checks {
+        for r in check::registry() {
+            println!("{}", r.name);
+        }
+        return ExitCode::SUCCESS;
+    }
+    if opts.paths.is_empty() {
+        return lint_usage_error("no file specified");
+    }
+    if opts.paths.iter().any(|p| !p.exists()) {
+        return lint_usage_error("no file specified or specified file does not exist");
+    }
+    let enabled: Vec<&check::Rule> = check::registry().iter().filter(|r| opts.enabled(r.name)).collect();
+    let (files, problems) = project::manifest_paths(&opts.paths);
     for p in &problems {
         eprintln!("{}", p.one_line(None));
     }
-    let results: Vec<(String, Vec<check::Problem>, Vec<String>)> = files
+    let with_filename = opts.with_filename || files.len() > 1;
+    let template = if !opts.log_format.is_empty() {
+        opts.log_format.as_str()
+    } else if with_filename {
+        puppetlift::report::log_format::WITH_FILENAME
+    } else {
+        puppetlift::report::log_format::DEFAULT
+    };
+    let files: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| {
+            let name = f.display().to_string();
+            !opts.ignore_paths.iter().any(|p| options::fnmatch(p, &name))
+        })
+        .collect();
+    let settings = check::Settings {
+        relative: opts.relative,
+    };
+    let results: Vec<Linted> = files
         .par_iter()
         .map(|f| {
             let name = f.display().to_string();
             match project::read_text(f) {
                 Ok(text) => {
-                    let m = Manifest::parse(name.clone(), text);
-                    let (found, warnings) = check::run(&m, &enabled);
-                    (name, found, warnings)
+                    // The checks read tokens only; --fix compares programs.
+                    let m = if opts.fix {
+                        Manifest::parse(name.clone(), text.clone())
+                    } else {
+                        Manifest::unparsed(name.clone(), text.clone())
+                    };
+                    let (found, mut warnings) = check::run_with(&m, &enabled, settings);
+                    let mut found: Vec<_> = found.into_iter().map(|p| (p, false)).collect();
+                    if opts.fix {
+                        warnings.extend(check::fix::fix_file(f, &m, &mut found));
+                    }
+                    Linted {
+                        name,
+                        text,
+                        found,
+                        warnings,
+                    }
                 }
-                Err(d) => (name, Vec::new(), vec![d.one_line(None)]),
+                Err(d) => Linted {
+                    name,
+                    text: String::new(),
+                    found: Vec::new(),
+                    warnings: vec![d.one_line(None)],
+                },
             }
         })
         .collect();
+    let github = std::env::var_os("GITHUB_ACTION").is_some();
+    let structured = opts.json || opts.sarif;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = !problems.is_empty();
-    for (name, found, warnings) in &results {
-        for w in warnings {
+    let mut json_files: Vec<serde_json::Value> = Vec::new();
+    let mut sarif_entries: Vec<Entry> = Vec::new();
+    for file in &results {
+        for w in &file.warnings {
             eprintln!("{w}");
         }
-        for p in found {
-            if p.ignored.is_none() {
-                failed |= p.kind == Kind::Error || (args.fail_on_warnings && p.kind == Kind::Warning);
-            } else if !args.show_ignored {
+        let mut json_problems = Vec::new();
+        for (p, fixed) in &file.found {
+            let e = Entry {
+                path: &file.name,
+                problem: p,
+                fixed: *fixed,
+            };
+            if !fixed && p.ignored.is_none() {
+                failed |= p.kind == Kind::Error || (opts.fail_on_warnings && p.kind == Kind::Warning);
+            }
+            if p.ignored.is_some() && !*fixed && !opts.show_ignored {
                 continue;
             }
-            let _ = writeln!(out, "{}", puppetlift::report::log_format::render(template, name, p));
-            if let Some(reason) = &p.ignored {
+            let shown = *fixed
+                || match opts.error_level {
+                    ErrorLevel::All => true,
+                    ErrorLevel::Warning => e.kind() == "warning",
+                    ErrorLevel::Error => e.kind() == "error",
+                };
+            if !shown {
+                continue;
+            }
+            if structured {
+                let context = opts
+                    .with_context
+                    .then(|| formats::context_line(&file.text, p.line).to_string());
+                json_problems.push(formats::json_problem(&e, context.as_deref()));
+                sarif_entries.push(e);
+                continue;
+            }
+            let _ = writeln!(out, "{}", puppetlift::report::log_format::render_entry(template, &e));
+            if let (Some(reason), false) = (&p.ignored, *fixed) {
                 let _ = writeln!(out, "  {reason}");
             }
+            if opts.with_context {
+                let _ = write!(out, "{}", formats::context(&file.text, &e));
+            }
+            if github {
+                let _ = write!(out, "{}", formats::github(&e));
+            }
         }
+        json_files.push(serde_json::Value::Array(json_problems));
+    }
+    if opts.sarif {
+        let first = formats::expand_path(&opts.paths[0].display().to_string());
+        let base = if Path::new(&first).is_dir() {
+            first
+        } else {
+            Path::new(&first)
+                .parent()
+                .map_or_else(|| "/".to_string(), |d| d.display().to_string())
+        };
+        let _ = writeln!(out, "{}", formats::ruby_pretty(&formats::sarif(&sarif_entries, &base)));
+    } else if opts.json {
+        let _ = writeln!(out, "{}", formats::ruby_pretty(&serde_json::Value::Array(json_files)));
     }
     let _ = out.flush();
     if failed {

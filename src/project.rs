@@ -11,14 +11,39 @@ pub fn manifest_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     for p in paths {
         if p.is_dir() {
-            for entry in walkdir::WalkDir::new(p).sort_by_file_name() {
-                match entry {
-                    Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pp") => {
-                        files.push(e.into_path())
-                    }
-                    Ok(_) => {}
-                    Err(err) => problems.push(unreadable(err.path().unwrap_or(p), &err.to_string())),
+            // The top level's entries are walked in parallel (each in order),
+            // then put together in order: the same list as one sorted walk.
+            let mut top: Vec<std::fs::DirEntry> = match std::fs::read_dir(p) {
+                Ok(rd) => rd.filter_map(Result::ok).collect(),
+                Err(err) => {
+                    problems.push(unreadable(p, &err.to_string()));
+                    continue;
                 }
+            };
+            top.sort_by_key(|e| e.file_name());
+            use rayon::prelude::*;
+            let walked: Vec<(Vec<PathBuf>, Vec<Diagnostic>)> = top
+                .par_iter()
+                .map(|e| {
+                    let (mut f, mut d) = (Vec::new(), Vec::new());
+                    for entry in walkdir::WalkDir::new(e.path())
+                        .follow_root_links(false)
+                        .sort_by_file_name()
+                    {
+                        match entry {
+                            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pp") => {
+                                f.push(e.into_path())
+                            }
+                            Ok(_) => {}
+                            Err(err) => d.push(unreadable(err.path().unwrap_or(p), &err.to_string())),
+                        }
+                    }
+                    (f, d)
+                })
+                .collect();
+            for (f, d) in walked {
+                files.extend(f);
+                problems.extend(d);
             }
         } else if p.exists() {
             files.push(p.clone());

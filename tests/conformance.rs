@@ -712,3 +712,172 @@ fn user_data_really_provisions_a_debian_12_root() {
     assert!(missing.is_empty(), "after user-data.sh:\n{}", missing.join("\n"));
     let _ = std::fs::remove_dir_all(&work);
 }
+
+/// Copies `from` to `to` (symlinks as symlinks), passing each `.pp` file's
+/// text through `edit`.
+fn copy_tree(from: &Path, to: &Path, edit: &dyn Fn(&str) -> String) {
+    std::fs::create_dir_all(to).expect("copy dir");
+    for e in std::fs::read_dir(from).expect("readable corpus") {
+        let e = e.expect("entry");
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let ft = e.file_type().expect("file type");
+        if ft.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src).expect("link"), &dst).expect("symlink");
+        } else if ft.is_dir() {
+            copy_tree(&src, &dst, edit);
+        } else {
+            let bytes = std::fs::read(&src).expect("readable file");
+            let out = match (
+                src.extension().is_some_and(|x| x == "pp"),
+                String::from_utf8(bytes.clone()),
+            ) {
+                (true, Ok(text)) => edit(&text).into_bytes(),
+                _ => bytes,
+            };
+            std::fs::write(&dst, out).expect("copy written");
+        }
+    }
+}
+
+/// Deterministic style damage every fix can repair: double quotes for plain
+/// single-quoted strings, squeezed arrows, tabs in indentation, trailing blanks.
+fn dirty(text: &str) -> String {
+    let sq = regex::Regex::new(r"'([A-Za-z0-9_ ./:-]*)'").expect("regex");
+    let arrow = regex::Regex::new(r"\s+=>").expect("regex");
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            let mut l = l.to_string();
+            if i % 3 == 0 && !l.contains('"') && !l.contains('#') && l.matches('\'').count() == 2 {
+                l = sq.replace_all(&l, "\"$1\"").into_owned();
+            }
+            if i % 4 == 2 {
+                l = arrow.replace_all(&l, " =>").into_owned();
+            }
+            if i % 5 == 1 && l.starts_with("    ") {
+                l = format!("\t{}", &l[2..]);
+            }
+            if i % 7 == 3 && !l.trim().is_empty() {
+                l.push_str("  ");
+            }
+            l
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `.pp` files whose bytes differ between two trees of the same files.
+fn changed(a: &Path, b: &Path) -> Vec<PathBuf> {
+    pp_files(a)
+        .into_iter()
+        .filter_map(|p| {
+            let rel = p.strip_prefix(a).expect("inside").to_path_buf();
+            (std::fs::read(&p).ok() != std::fs::read(b.join(&rel)).ok()).then_some(rel)
+        })
+        .collect()
+}
+
+/// Runs `puppet-lint --fix` and `puppetlift lint --fix` on two copies of
+/// `source` (damaged by `edit`); returns a report and asserts the agreement.
+fn fix_agreement(name: &str, edit: &dyn Fn(&str) -> String) -> String {
+    let work = workdir(&format!("fix-{name}"));
+    let (orig, theirs, ours) = (work.join("orig"), work.join("theirs"), work.join("ours"));
+    for d in [&orig, &theirs, &ours] {
+        let _ = std::fs::remove_dir_all(d);
+        copy_tree(Path::new(CORPUS), d, edit);
+    }
+    // puppet-lint stops the whole run on a file its lexer crashes on ("Whoops!"):
+    // such files leave all three copies, and it runs again.
+    let mut dropped = Vec::new();
+    for _ in 0..5 {
+        let run = Command::new("puppet-lint")
+            .arg("--fix")
+            .arg(&theirs)
+            .output()
+            .expect("puppet-lint runs");
+        let out = String::from_utf8_lossy(&run.stdout).into_owned();
+        let Some(crashed) = out.lines().find_map(|l| l.strip_prefix("file path: ")) else {
+            break;
+        };
+        let rel = Path::new(crashed).strip_prefix(&theirs).expect("inside").to_path_buf();
+        for d in [&orig, &theirs] {
+            std::fs::remove_file(d.join(&rel)).expect("dropped");
+        }
+        let _ = std::fs::remove_file(ours.join(&rel));
+        // Its fixes up to the crash were written: start again from the original.
+        let _ = std::fs::remove_dir_all(&theirs);
+        copy_tree(&orig, &theirs, &|t: &str| t.to_string());
+        dropped.push(rel);
+    }
+    let run = puppetlift()
+        .args(["lint", "--fix"])
+        .arg(&ours)
+        .output()
+        .expect("puppetlift runs");
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    let theirs_changed = changed(&orig, &theirs);
+    let ours_changed = changed(&orig, &ours);
+    let identical = theirs_changed
+        .iter()
+        .filter(|rel| std::fs::read(theirs.join(rel)).ok() == std::fs::read(ours.join(rel)).ok())
+        .count();
+    let differing: Vec<String> = changed(&theirs, &ours)
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    // Every file we wrote parses.
+    let broken: Vec<String> = ours_changed
+        .iter()
+        .filter(|rel| {
+            let text = std::fs::read_to_string(ours.join(rel)).expect("readable");
+            puppetlift::Manifest::parse(rel.display().to_string(), text)
+                .pn()
+                .is_err()
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    // And Puppet agrees, on every tenth.
+    let sample: Vec<PathBuf> = ours_changed.iter().step_by(10).map(|rel| ours.join(rel)).collect();
+    let validate = Command::new("puppet")
+        .args(["parser", "validate"])
+        .args(&sample)
+        .output()
+        .expect("puppet runs");
+    let share = identical as f64 / theirs_changed.len().max(1) as f64;
+    let report = format!(
+        "{name}: puppet-lint changed {} files, puppetlift {}; {identical} of puppet-lint's byte-identical ({:.2}%); \
+         dropped (puppet-lint crashes) {dropped:?}; differing {differing:?}; refused:\n{stderr}\
+         puppet parser validate on {} of ours: {}",
+        theirs_changed.len(),
+        ours_changed.len(),
+        share * 100.0,
+        sample.len(),
+        if validate.status.success() { "ok" } else { "FAILED" },
+    );
+    println!("{report}");
+    assert!(broken.is_empty(), "fixed files that do not parse: {broken:?}\n{report}");
+    assert!(
+        validate.status.success(),
+        "puppet parser validate rejects fixed files: {}\n{report}",
+        String::from_utf8_lossy(&validate.stderr)
+    );
+    assert!(
+        !theirs_changed.is_empty(),
+        "puppet-lint fixed nothing: is the corpus installed?"
+    );
+    assert!(share >= 0.99, "fix agreement below 99%\n{report}");
+    let _ = std::fs::remove_dir_all(&work);
+    report
+}
+
+/// `--fix` agrees with puppet-lint's on the corpus as it is and on a
+/// deterministically damaged copy (every default fix exercised), and every
+/// file it writes parses (ours and `puppet parser validate`).
+#[test]
+#[ignore = "needs puppet-lint 3.0.1, puppet and the corpus (oracles): run by .ci/run"]
+fn fix_agrees_with_puppet_lint() {
+    require_tool("puppet-lint");
+    require_tool("puppet");
+    fix_agreement("corpus", &|t: &str| t.to_string());
+    fix_agreement("damaged", &dirty);
+}

@@ -167,3 +167,217 @@ fn log_format_placeholders() {
         "a.pp|dir/a.pp|3|7|error|ERROR|hard_tabs|tab character found|%{other}"
     );
 }
+
+fn opts(args: &[&str]) -> Result<check::options::LintOptions, check::options::OptError> {
+    let places = check::options::ConfigPlaces {
+        system: "/nonexistent/puppet-lint.rc".into(),
+        home: None,
+        cwd: "/nonexistent".into(),
+    };
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    check::options::parse(&args, &places)
+}
+
+#[test]
+fn options_read_as_puppet_lint_reads_them() {
+    use check::options::{ErrorLevel, OptError};
+    // Check switches apply in order; prefixes complete; values after `=` or apart.
+    let o = opts(&[
+        "--only-checks",
+        "hard_tabs,documentation",
+        "x.pp",
+        "--no-documentation-check",
+        "--fail-on",
+    ])
+    .unwrap();
+    let on: Vec<&str> = o.checks.iter().filter(|c| c.1).map(|c| c.0).collect();
+    assert_eq!(on, ["hard_tabs"]);
+    assert!(o.fail_on_warnings);
+    assert_eq!(o.paths, [std::path::PathBuf::from("x.pp")]);
+    let o = opts(&["--error-level=w", "--80chars-check", "-f", "--ignore-paths", "a/*,b"]).unwrap();
+    assert_eq!(o.error_level, ErrorLevel::Warning);
+    assert!(o.enabled("80chars") && o.fix);
+    assert_eq!(o.ignore_paths, ["a/*", "b"]);
+    assert_eq!(opts(&["--bogus"]).unwrap_err(), OptError::Invalid("--bogus".into()));
+    assert_eq!(opts(&["--f"]).unwrap_err(), OptError::Ambiguous("--f".into()));
+    assert_eq!(
+        opts(&["--error-level", "loud"]).unwrap_err(),
+        OptError::InvalidArgument("--error-level loud".into())
+    );
+    assert_eq!(
+        opts(&["--log-format"]).unwrap_err(),
+        OptError::MissingArgument("--log-format".into())
+    );
+}
+
+#[test]
+fn option_files_are_read_before_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("puppetlift-rc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(".puppet-lint.rc"),
+        "--with-filename\n# a comment\n--error-level=error\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("more.rc"), "--json\n").unwrap();
+    let places = check::options::ConfigPlaces {
+        system: "/nonexistent/puppet-lint.rc".into(),
+        home: None,
+        cwd: dir.clone(),
+    };
+    let args = [
+        "--error-level=all".to_string(),
+        "-c".into(),
+        dir.join("more.rc").display().to_string(),
+    ];
+    let o = check::options::parse(&args, &places).unwrap();
+    assert!(o.with_filename && o.json);
+    assert_eq!(o.error_level, check::options::ErrorLevel::All);
+    let o = check::options::parse(&["--no-config".to_string()], &places).unwrap();
+    assert!(!o.with_filename);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn ignore_paths_match_as_ruby_fnmatch() {
+    use check::options::fnmatch;
+    assert!(!fnmatch("vendor/**/*.pp", "vendor/a.pp"));
+    assert!(fnmatch("vendor/**/*.pp", "vendor/x/a.pp"));
+    assert!(fnmatch("*.pp", "x/.a.pp"));
+    assert!(!fnmatch("*.pp", ".a.pp"));
+    assert!(fnmatch("[ab]*", "b/c"));
+    assert!(fnmatch("a?c", "a/c"));
+}
+
+#[test]
+fn json_is_pretty_printed_as_ruby_does() {
+    let v = serde_json::json!({"a": {}, "b": [], "c": [[]], "d": "é\u{1}"});
+    assert_eq!(
+        puppetlift::report::formats::ruby_pretty(&v),
+        "{\n  \"a\": {\n  },\n  \"b\": [\n\n  ],\n  \"c\": [\n    [\n\n    ]\n  ],\n  \"d\": \"é\\u0001\"\n}"
+    );
+}
+
+#[test]
+fn explain_knows_every_check_and_suggests_close_names() {
+    for r in check::registry() {
+        let text = check::explain::explain_name(r.name).unwrap();
+        assert!(text.starts_with(r.name) && text.contains("What it does"), "{}", r.name);
+    }
+    let err = check::explain::explain_name("hard_tab").unwrap_err();
+    assert!(err.contains("`hard_tabs`"), "{err}");
+    assert!(check::explain::explain_name("--no-trailing_whitespace-check").is_ok());
+}
+
+/// `--fix` on `text` with every check: the fixed text, or why it was refused.
+fn fix_text(text: &str) -> Result<String, String> {
+    let m = Manifest::parse("t.pp", text);
+    let all: Vec<&check::Rule> = check::registry().iter().collect();
+    let (found, _) = check::run(&m, &all);
+    let fixed = check::fix::apply(&m, &found).ok_or("not fixable")?;
+    check::fix::verify(&m, &found, &fixed).map_err(|e| e.to_string())?;
+    Ok(fixed.text)
+}
+
+#[test]
+fn fixes_that_keep_the_program_are_kept() {
+    let fixed = fix_text("# x\nclass x {\n  file { \"/a\":\n    mode => 644,\n    ensure => file,\n  }\n}\n").unwrap();
+    assert_eq!(
+        fixed,
+        "# x\nclass x {\n  file { '/a':\n    ensure => file,\n    mode   => '0644',\n  }\n}\n"
+    );
+}
+
+#[test]
+fn fixes_that_change_the_program_are_refused() {
+    // puppet-lint quotes each word of a dotted node name: no longer Puppet.
+    let err = fix_text("node web01.example.com {\n}\n").unwrap_err();
+    assert!(err.contains("would not parse"), "{err}");
+    // `"$Port"` is not interpolated by Puppet; puppet-lint's `${Port}` is a type.
+    let err = fix_text("$msg = \"port $Port\"\n").unwrap_err();
+    assert!(err.contains("different program"), "{err}");
+}
+
+/// Runs the puppetlift binary in a fresh directory holding a copy of
+/// `fixtures/lint/FIXTURE` (as `$PWD` `/project`, so full paths do not depend
+/// on the machine), with `env` set; stdout, stderr, exit code and the file
+/// afterwards.
+fn run_cli(fixture: &str, args: &[&str], env: &[(&str, &str)]) -> (String, String, i32, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "puppetlift-cli-{}-{}-{}",
+        std::process::id(),
+        fixture,
+        args.join("_").replace(['/', '-'], "")
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lint")
+        .join(fixture);
+    std::fs::copy(&src, dir.join(fixture)).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_puppetlift"));
+    cmd.current_dir(&dir)
+        .env("PWD", "/project")
+        .env("HOME", &dir)
+        .env_remove("GITHUB_ACTION")
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let after = std::fs::read_to_string(dir.join(fixture)).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+        after,
+    )
+}
+
+#[test]
+fn json_output() {
+    let (out, _, code, _) = run_cli("fix.pp", &["lint", "--no-config", "--json", "fix.pp"], &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_output() {
+    let (out, _, _, _) = run_cli("fix.pp", &["lint", "--no-config", "--sarif", "fix.pp"], &[]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn with_context_output() {
+    let (out, _, _, _) = run_cli("fix.pp", &["lint", "--no-config", "--with-context", "fix.pp"], &[]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn github_actions_annotations() {
+    let (out, _, _, _) = run_cli(
+        "fix.pp",
+        &["lint", "--no-config", "--error-level", "error", "fix.pp"],
+        &[("GITHUB_ACTION", "__run")],
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn explain_output() {
+    let (out, _, code, _) = run_cli("fix.pp", &["explain", "ensure_first_param"], &[]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+    let (_, err, code, _) = run_cli("fix.pp", &["explain", "trailing_whitespaces"], &[]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("explain_unknown", err);
+}
+
+#[test]
+fn fix_output_and_result() {
+    let (out, err, code, after) = run_cli("fix.pp", &["lint", "--no-config", "--fix", "fix.pp"], &[]);
+    insta::assert_snapshot!(format!(
+        "exit {code}\n--- stdout\n{out}--- stderr\n{err}--- fix.pp\n{after}"
+    ));
+}

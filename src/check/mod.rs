@@ -3,7 +3,11 @@
 //! puppet-lint's control comments (`# lint:ignore:CHECK reason`).
 
 pub mod control;
+pub mod descriptions;
+pub mod explain;
+pub mod fix;
 pub mod lint_tokens;
+pub mod options;
 pub mod rules;
 
 use lint_tokens::{LexError, LintKind, LintTokens};
@@ -75,6 +79,16 @@ pub struct Context<'a> {
     lint: std::cell::OnceCell<Result<LintTokens<'a>, LexError>>,
     /// puppet-lint's resource bodies, found on first use.
     resources: std::cell::OnceCell<Result<Vec<Resource>, Option<usize>>>,
+    /// `--relative`: `autoloader_layout` compares paths from the module root.
+    pub relative: bool,
+}
+
+/// How the checks run (the command line's say in them).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// `--relative`: `autoloader_layout` expects `manifests/...` only, not
+    /// `MODULE/manifests/...`.
+    pub relative: bool,
 }
 
 impl<'a> Context<'a> {
@@ -105,6 +119,7 @@ impl<'a> Context<'a> {
             variable_indexes,
             lint: std::cell::OnceCell::new(),
             resources: std::cell::OnceCell::new(),
+            relative: false,
         }
     }
 
@@ -202,7 +217,13 @@ pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)>
 /// Runs the `enabled` rules (in registry order, as puppet-lint reports) on one
 /// manifest, control comments applied. Also returns the control comment warnings.
 pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>) {
-    let ctx = Context::new(manifest);
+    run_with(manifest, enabled, Settings::default())
+}
+
+/// [`run`] with settings from the command line.
+pub fn run_with(manifest: &Manifest, enabled: &[&Rule], settings: Settings) -> (Vec<Problem>, Vec<String>) {
+    let mut ctx = Context::new(manifest);
+    ctx.relative = settings.relative;
     if let Some(e) = ctx.lint_error() {
         // puppet-lint's lexer stops: a syntax error, then only the checks that
         // read lines have anything to say (control comments unread).

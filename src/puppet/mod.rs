@@ -40,6 +40,25 @@ impl Manifest {
         }
     }
 
+    /// `text` read for `lint`, which only reads tokens: not parsed (half of the
+    /// work), `body` is an `unparsed` error saying so. Use [`Manifest::parse`]
+    /// for anything that needs the program.
+    pub fn unparsed(path: impl Into<String>, text: impl Into<String>) -> Manifest {
+        let source = SourceFile::new(path, text);
+        let body = Err(Diagnostic::error(
+            "unparsed",
+            &source.path,
+            None,
+            "read for lint only: not parsed",
+        ));
+        Manifest {
+            source,
+            body,
+            warnings: Vec::new(),
+            tokens: OnceLock::new(),
+        }
+    }
+
     /// The lossless token view, built once on first use.
     pub fn tokens(&self) -> &lexer::Lexed {
         self.tokens.get_or_init(|| lexer::lex(&self.source.text))

@@ -1,7 +1,7 @@
 //! puppet-lint's `--log-format`: a template with nine placeholders.
 
+use super::formats::{basename, expand_path, Entry};
 use crate::check::Problem;
-use std::path::Path;
 
 /// puppet-lint's default format.
 pub const DEFAULT: &str = "%{KIND}: %{message} on line %{line} (check: %{check})";
@@ -11,18 +11,23 @@ pub const WITH_FILENAME: &str = "%{path} - %{KIND}: %{message} on line %{line} (
 
 /// Fills `template` for one problem found in `path` (as given on the command line).
 pub fn render(template: &str, path: &str, p: &Problem) -> String {
-    let kind = if p.ignored.is_some() {
-        "ignored"
-    } else {
-        p.kind.as_str()
-    };
-    let fullpath = std::fs::canonicalize(path)
-        .map(|f| f.display().to_string())
-        .unwrap_or_else(|_| path.to_string());
-    let filename = Path::new(path)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string());
+    render_entry(
+        template,
+        &Entry {
+            path,
+            problem: p,
+            fixed: false,
+        },
+    )
+}
+
+/// Fills `template` for one problem to report (`%{kind}` is `fixed` or
+/// `ignored` for those).
+pub fn render_entry(template: &str, e: &Entry) -> String {
+    let (path, p) = (e.path, e.problem);
+    let kind = e.kind();
+    let fullpath = expand_path(path);
+    let filename = basename(path);
     let mut out = String::with_capacity(template.len() + 40);
     let mut rest = template;
     while let Some(at) = rest.find("%{") {

@@ -1,3 +1,4 @@
 //! Output formats for problems.
 
+pub mod formats;
 pub mod log_format;

@@ -45,7 +45,44 @@ struct Level {
     param_column: Option<usize>,
 }
 
+/// A misaligned arrow as puppet-lint's fix sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Misaligned {
+    /// Index of the `=>` in puppet-lint's tokens.
+    pub arrow: usize,
+    /// The column it should be in.
+    pub expected: usize,
+    /// Whether another arrow of its level comes before it on its line (the fix
+    /// then breaks the line before its attribute).
+    pub newline: bool,
+    /// The indentation the fix gives a broken line: the level's first
+    /// attribute's column less one.
+    pub newline_indent: usize,
+}
+
 fn check(ctx: &Context) -> Vec<Problem> {
+    let Some(lt) = ctx.lint() else {
+        return Vec::new();
+    };
+    misaligned(ctx)
+        .into_iter()
+        .map(|m| {
+            let found = ctx.line_col(lt.get(m.arrow).start).1;
+            ctx.problem(
+                RULE.name,
+                Kind::Warning,
+                &format!(
+                    "indentation of => is not properly aligned (expected in column {}, but found it in column {found})",
+                    m.expected
+                ),
+                lt.get(m.arrow).start,
+            )
+        })
+        .collect()
+}
+
+/// Every misaligned arrow, in puppet-lint's order.
+pub fn misaligned(ctx: &Context) -> Vec<Misaligned> {
     let (Some(lt), Some(resources)) = (ctx.lint(), resources(ctx)) else {
         return Vec::new();
     };
@@ -114,15 +151,14 @@ fn check(ctx: &Context) -> Vec<Problem> {
                         if found == lv.column {
                             continue;
                         }
-                        out.push(ctx.problem(
-                            RULE.name,
-                            Kind::Warning,
-                            &format!(
-                                "indentation of => is not properly aligned (expected in column {}, but found it in column {found})",
-                                lv.column
-                            ),
-                            lt.get(a).start,
-                        ));
+                        let line = pos(a).0;
+                        let first_on_line = lv.arrows.iter().find(|&&b| pos(b).0 == line);
+                        out.push(Misaligned {
+                            arrow: a,
+                            expected: lv.column,
+                            newline: first_on_line != Some(&a),
+                            newline_indent: lv.param_column.unwrap_or(1).saturating_sub(1),
+                        });
                     }
                 }
                 // Past the body's end puppet-lint's level is -1: nothing more follows.

@@ -76,6 +76,16 @@ fn check(ctx: &Context) -> Vec<Problem> {
                 [module, rest @ ..] if !rest.is_empty() => format!("/{module}/manifests/{}.pp", rest.join("/")),
                 _ => format!("/{}/manifests/init.pp", name.value),
             };
+            let expected = if ctx.relative {
+                // puppet-lint: `gsub(%r{^/}, '').split('/')[1..-1].join('/')`.
+                let mut parts: Vec<&str> = expected.trim_start_matches('/').split('/').collect();
+                while parts.last() == Some(&"") {
+                    parts.pop();
+                }
+                parts.get(1..).unwrap_or_default().join("/")
+            } else {
+                expected
+            };
             (!full.ends_with(&expected)).then(|| {
                 ctx.problem(
                     RULE.name,

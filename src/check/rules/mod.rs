@@ -1,6 +1,6 @@
 //! The rules, one file each; `ALL` lists them in puppet-lint's order.
 
-mod arrow_alignment;
+pub mod arrow_alignment;
 mod arrow_on_right_operand_line;
 mod autoloader_layout;
 mod case_without_default;
