@@ -87,6 +87,11 @@ fn parameter_and_scope_checks() {
 }
 
 #[test]
+fn later_upstream_checks() {
+    insta::assert_snapshot!(lint_fixture("later_checks.pp"));
+}
+
+#[test]
 fn every_rule_fires_on_the_fixtures() {
     let report = [
         "whitespace.pp",
@@ -101,6 +106,7 @@ fn every_rule_fires_on_the_fixtures() {
         "resources.pp",
         "quoting.pp",
         "parameters.pp",
+        "later_checks.pp",
     ]
     .map(lint_fixture)
     .join("\n");
@@ -379,5 +385,19 @@ fn fix_output_and_result() {
     let (out, err, code, after) = run_cli("fix.pp", &["lint", "--no-config", "--fix", "fix.pp"], &[]);
     insta::assert_snapshot!(format!(
         "exit {code}\n--- stdout\n{out}--- stderr\n{err}--- fix.pp\n{after}"
+    ));
+}
+
+/// The later upstream checks' fixes (their specs' cases), with every default
+/// check's.
+#[test]
+fn later_checks_fix_output_and_result() {
+    let (out, err, code, after) = run_cli(
+        "later_checks.pp",
+        &["lint", "--no-config", "--fix", "later_checks.pp"],
+        &[],
+    );
+    insta::assert_snapshot!(format!(
+        "exit {code}\n--- stdout\n{out}--- stderr\n{err}--- later_checks.pp\n{after}"
     ));
 }

@@ -11,13 +11,13 @@
 //! the same directory, then a rename).
 
 use super::lint_tokens::{LintKind, LintTokens};
-use super::rules::arrow_alignment;
+use super::rules::{arrow_alignment, legacy_facts};
 use super::{resources, Context, Problem};
 use crate::puppet::Manifest;
 use std::path::Path;
 
 /// The checks puppet-lint can fix, in its order.
-pub const FIXABLE: [&str; 18] = [
+pub const FIXABLE: [&str; 19] = [
     "arrow_on_right_operand_line",
     "names_containing_uppercase",
     "slash_comments",
@@ -36,7 +36,13 @@ pub const FIXABLE: [&str; 18] = [
     "arrow_alignment",
     "hard_tabs",
     "trailing_whitespace",
+    "legacy_facts",
 ];
+
+/// The fixes that mean to change the program (a `//` comment becomes a
+/// comment, a legacy fact the structured fact that replaced it): the program
+/// a fix must keep is the original with only these made.
+const MEANING_CHANGING: [&str; 2] = ["slash_comments", "legacy_facts"];
 
 /// One token of the list being fixed.
 #[derive(Debug, Clone)]
@@ -318,6 +324,9 @@ fn apply_only(m: &Manifest, problems: &[Problem], only: &[&str]) -> Option<Fixed
                     }
                     Ok(())
                 }),
+                "legacy_facts" => {
+                    token_at(p, &[LintKind::Variable, LintKind::UnencVariable]).map(|i| legacy_fact(&mut f, lt, i))
+                }
                 _ => None,
             };
             if let Some(Ok(())) = done {
@@ -357,6 +366,48 @@ fn arrow_on_right(f: &mut Fixer, i: usize) -> Result<(), NoFix> {
         }
     }
     Ok(())
+}
+
+/// `legacy_facts`: the variable becomes the structured fact (a `facts` whose
+/// `['key']` follows as tokens loses them first). The facts no structured
+/// fact holds are left, not fixed (puppet-lint reports them fixed unchanged,
+/// and deletes the key of an interpolated `${facts['memoryfree_mb']}`).
+fn legacy_fact(f: &mut Fixer, lt: &LintTokens, i: usize) -> Result<(), NoFix> {
+    let (name, split) = legacy_facts::fact_of(lt, i).ok_or(NoFix)?;
+    let value = legacy_facts::replacement(&name).ok_or(NoFix)?;
+    let at = f.pos(i).ok_or(NoFix)?;
+    if split {
+        while at + 1 < f.toks.len() {
+            if f.remove(at + 1).punct("]") {
+                break;
+            }
+        }
+    }
+    set_variable(f, at, value);
+    Ok(())
+}
+
+/// Gives the variable token at `at` a new value (puppet-lint's `to_manifest`:
+/// `$value`, or the bare value as an interpolation's first token, or `${value}`
+/// where a fix enclosed it).
+fn set_variable(f: &mut Fixer, at: usize, value: String) {
+    let in_interpolation = f.prev_code(at).is_some_and(|p| {
+        matches!(
+            f.toks[p].kind,
+            LintKind::DqPre | LintKind::DqMid | LintKind::HeredocPre | LintKind::HeredocMid
+        )
+    });
+    let t = &mut f.toks[at];
+    let enclosed = t.text.starts_with("${") && t.text.ends_with('}');
+    if enclosed {
+        t.text = format!("${{{value}}}");
+    } else if t.kind == LintKind::UnencVariable || !in_interpolation {
+        t.text = format!("${value}");
+    } else if !t.text.starts_with('$') {
+        // `${$x}` keeps its raw text in puppet-lint: only a bare name changes.
+        t.text = value.clone();
+    }
+    t.value = value;
 }
 
 /// `star_comments`: a `/* */` comment becomes `#` comments, one a line, each
@@ -620,13 +671,29 @@ impl std::fmt::Display for Refused {
 /// changes the fixes mean to make are allowed for.
 pub fn verify(original: &Manifest, problems: &[Problem], fixed: &Fixed) -> Result<(), Refused> {
     let mut before = original.pn().map_err(|_| Refused::OriginalDoesNotParse)?;
-    if fixed.checks.contains(&"slash_comments") {
+    let mut meant: Vec<&str> = MEANING_CHANGING
+        .into_iter()
+        .filter(|c| fixed.checks.contains(c))
+        .collect();
+    if meant.iter().any(|c| *c != "slash_comments") && fixed.checks.contains(&"variables_not_enclosed") {
+        // `"$::x"` becomes `"${facts['x']}"` with both fixes, `"$facts['x']"`
+        // with the fact's alone: compare with the first.
+        meant.push("variables_not_enclosed");
+    }
+    if !meant.is_empty() {
         // `// text` is code to Puppet (an empty regex, then words): the fix
-        // means to make it the comment it was meant to be. The program to keep
-        // is the one with only that fix made.
-        let only = apply_only(original, problems, &["slash_comments"]).ok_or(Refused::OriginalDoesNotParse)?;
+        // means to make it the comment it was meant to be; a legacy fact's
+        // fix means to read another fact. The program to keep is the one with
+        // only those fixes made.
+        let only = apply_only(original, problems, &meant).ok_or(Refused::OriginalDoesNotParse)?;
         let m = Manifest::parse(original.source.path.clone(), only.text);
-        before = m.pn().map_err(|_| Refused::OriginalDoesNotParse)?;
+        before = m.pn().map_err(|_| {
+            Refused::DoesNotParse(
+                m.diagnostics()
+                    .next()
+                    .map_or_else(|| "syntax error".to_string(), |d| d.one_line(None)),
+            )
+        })?;
     }
     let m = Manifest::parse(original.source.path.clone(), fixed.text.clone());
     let after = m.pn().map_err(|_| {

@@ -287,6 +287,11 @@ pub fn registry() -> &'static [Rule] {
     rules::ALL
 }
 
+/// puppet-lint 3.0.1's checks: the registry without the later upstream ones.
+pub fn puppet_lint_3_0_1() -> &'static [Rule] {
+    &rules::ALL[..rules::PUPPET_LINT_3_0_1]
+}
+
 /// The rule named `name`.
 pub fn rule(name: &str) -> Option<&'static Rule> {
     registry().iter().find(|r| r.name == name)

@@ -14,6 +14,7 @@ mod ensure_not_symlink_target;
 mod file_mode;
 mod hard_tabs;
 mod inheritance;
+pub mod legacy_facts;
 mod line_length;
 mod nested_classes_or_defines;
 mod only_variable_string;
@@ -35,7 +36,13 @@ mod variables_not_enclosed;
 
 use super::Rule;
 
-/// Every rule puppetlift has, in the order puppet-lint runs (and reports) them.
+/// How many of [`ALL`] are puppet-lint 3.0.1's checks (all of them, first, in
+/// its order). The rest came later upstream (puppet-lint 3.1 to 5.x): the
+/// conformance tests against puppet-lint 3.0.1 leave them out.
+pub const PUPPET_LINT_3_0_1: usize = 37;
+
+/// Every rule puppetlift has, in the order puppet-lint runs (and reports) them:
+/// puppet-lint 3.0.1's checks, then the later upstream ones.
 pub static ALL: &[Rule] = &[
     arrow_on_right_operand_line::RULE,
     autoloader_layout::RULE,
@@ -74,4 +81,6 @@ pub static ALL: &[Rule] = &[
     arrow_alignment::RULE,
     hard_tabs::RULE,
     trailing_whitespace::RULE,
+    // Later upstream checks.
+    legacy_facts::RULE,
 ];
