@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 /// The rule.
 pub const RULE: Rule = Rule {
     name: "legacy_facts",
-    enabled_by_default: true,
+    enabled_by_default: false,
     doc: include_str!("legacy_facts.rs"),
     check,
 };
