@@ -398,6 +398,8 @@ fn later_checks_fix_output_and_result() {
             "lint",
             "--no-config",
             "--legacy_facts-check",
+            "--top_scope_facts-check",
+            "--space_before_arrow-check",
             "--fix",
             "later_checks.pp",
         ],

@@ -11,13 +11,13 @@
 //! the same directory, then a rename).
 
 use super::lint_tokens::{LintKind, LintTokens};
-use super::rules::{arrow_alignment, legacy_facts};
+use super::rules::{arrow_alignment, legacy_facts, top_scope_facts};
 use super::{resources, Context, Problem};
 use crate::puppet::Manifest;
 use std::path::Path;
 
 /// The checks puppet-lint can fix, in its order.
-pub const FIXABLE: [&str; 19] = [
+pub const FIXABLE: [&str; 21] = [
     "arrow_on_right_operand_line",
     "names_containing_uppercase",
     "slash_comments",
@@ -37,12 +37,14 @@ pub const FIXABLE: [&str; 19] = [
     "hard_tabs",
     "trailing_whitespace",
     "legacy_facts",
+    "top_scope_facts",
+    "space_before_arrow",
 ];
 
 /// The fixes that mean to change the program (a `//` comment becomes a
 /// comment, a legacy fact the structured fact that replaced it): the program
 /// a fix must keep is the original with only these made.
-const MEANING_CHANGING: [&str; 2] = ["slash_comments", "legacy_facts"];
+const MEANING_CHANGING: [&str; 3] = ["slash_comments", "legacy_facts", "top_scope_facts"];
 
 /// One token of the list being fixed.
 #[derive(Debug, Clone)]
@@ -327,6 +329,19 @@ fn apply_only(m: &Manifest, problems: &[Problem], only: &[&str]) -> Option<Fixed
                 "legacy_facts" => {
                     token_at(p, &[LintKind::Variable, LintKind::UnencVariable]).map(|i| legacy_fact(&mut f, lt, i))
                 }
+                "top_scope_facts" => {
+                    token_at(p, &[LintKind::Variable, LintKind::UnencVariable]).map(|i| top_scope_fact(&mut f, lt, i))
+                }
+                "space_before_arrow" => token_at(p, &[]).map(|i| {
+                    let at = f.pos(i).ok_or(NoFix)?;
+                    if f.toks[at].kind == LintKind::Whitespace {
+                        f.toks[at].value = " ".into();
+                        f.toks[at].text = " ".into();
+                    } else {
+                        f.toks.insert(at + 1, Tok::new(LintKind::Whitespace, " ", false));
+                    }
+                    Ok(())
+                }),
                 _ => None,
             };
             if let Some(Ok(())) = done {
@@ -383,6 +398,20 @@ fn legacy_fact(f: &mut Fixer, lt: &LintTokens, i: usize) -> Result<(), NoFix> {
             }
         }
     }
+    set_variable(f, at, value);
+    Ok(())
+}
+
+/// `top_scope_facts`: `$::x` becomes `$facts['x']`, `$::x['a']` `$facts['x']['a']`
+/// (puppet-lint 4.2's fix).
+fn top_scope_fact(f: &mut Fixer, lt: &LintTokens, i: usize) -> Result<(), NoFix> {
+    let name = top_scope_facts::top_scope_name(lt, i).ok_or(NoFix)?;
+    let (fact, rest) = match name.find('[') {
+        Some(k) => (&name[..k], &name[k..]),
+        None => (name, ""),
+    };
+    let value = format!("facts['{fact}']{rest}");
+    let at = f.pos(i).ok_or(NoFix)?;
     set_variable(f, at, value);
     Ok(())
 }

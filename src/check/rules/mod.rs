@@ -25,7 +25,9 @@ mod right_to_left_relationship;
 mod selector_inside_resource;
 mod single_quote_string_with_variables;
 mod slash_comments;
+pub mod space_before_arrow;
 mod star_comments;
+pub mod top_scope_facts;
 mod trailing_whitespace;
 mod two_space_soft_tabs;
 mod unquoted_node_name;
@@ -83,4 +85,6 @@ pub static ALL: &[Rule] = &[
     trailing_whitespace::RULE,
     // Later upstream checks.
     legacy_facts::RULE,
+    top_scope_facts::RULE,
+    space_before_arrow::RULE,
 ];
