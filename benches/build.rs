@@ -12,7 +12,11 @@ fn bench(c: &mut Criterion) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut g = c.benchmark_group("build");
     g.sample_size(30);
-    for name in ["fixtures/demo", "fixtures/projects/jammy-web-db", "fixtures/projects/rocky-env-cluster"] {
+    for name in [
+        "fixtures/demo",
+        "fixtures/projects/jammy-web-db",
+        "fixtures/projects/rocky-env-cluster",
+    ] {
         let dir = root.join(name);
         g.bench_function(name.rsplit('/').next().unwrap_or(name), |b| {
             b.iter(|| {

@@ -33,6 +33,15 @@ enum Command {
     Plan(PlanArgs),
     /// Write the EC2 artifacts: per machine user-data.sh and cloud-config.yaml, and stack.json.
     Build(BuildArgs),
+    /// Migration checks: what breaks on the way from Vagrant to EC2, for the
+    /// plan's images (or `--image`). A directory without a Vagrantfile is
+    /// checked as plain Puppet code (manifests, templates, hiera data) and needs `--image`.
+    Check(CheckArgs),
+    /// Print a check's documentation.
+    Explain {
+        /// The check's name (`vagrant-path`).
+        name: String,
+    },
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
     Inspect(InspectArgs),
@@ -57,6 +66,18 @@ struct ProjectArgs {
 #[derive(clap::Args)]
 struct PlanArgs {
     /// Print the plan as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Check for this image instead of each machine's (ubuntu-22.04, amazon-linux-2023, rocky-9, ...).
+    #[arg(long, value_name = "NAME")]
+    image: Option<String>,
+    /// One JSON object per diagnostic, one per line.
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -152,6 +173,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect(&args),
         Command::Plan(args) => plan(&args),
         Command::Build(args) => build(&args),
+        Command::Check(args) => check(&args),
+        Command::Explain { name } => explain(&name),
     }
 }
 
@@ -409,6 +432,50 @@ fn build(args: &BuildArgs) -> ExitCode {
         Err(d) => {
             eprint!("{}", d.render(None));
             ExitCode::from(1)
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    use puppetlift::check::migration::{self, Project};
+    let opts = match vagrant_options(&args.project) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let project = match Project::load(&args.project.dir, opts, args.image.as_deref()) {
+        Ok(p) => p,
+        Err(d) => {
+            eprint!("{}", d.render(None));
+            return ExitCode::from(2);
+        }
+    };
+    let found = migration::report(&project);
+    let mut out = std::io::stdout().lock();
+    for d in &found {
+        let src = project.source(&d.file);
+        if args.json {
+            let _ = writeln!(out, "{}", migration::json(d, src.map(|s| s.as_ref())));
+        } else {
+            let _ = write!(out, "{}", d.render(src));
+        }
+    }
+    if found.iter().any(|d| d.severity == puppetlift::Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn explain(name: &str) -> ExitCode {
+    match puppetlift::check::migration::doc(name) {
+        Some(doc) => {
+            print!("{doc}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            let names: Vec<&str> = puppetlift::check::migration::ALL.iter().map(|c| c.name).collect();
+            eprintln!("error: no check named `{name}`; the checks are {}", names.join(", "));
+            ExitCode::from(2)
         }
     }
 }

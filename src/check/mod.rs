@@ -4,6 +4,7 @@
 
 pub mod control;
 pub mod lint_tokens;
+pub mod migration;
 pub mod rules;
 
 use lint_tokens::{LexError, LintKind, LintTokens};

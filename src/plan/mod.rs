@@ -176,6 +176,13 @@ pub struct Planned {
 
 /// Build the plan for the project in `dir`.
 pub fn build(dir: &Path, vagrant_opts: vagrant::Options) -> Planned {
+    build_on(dir, vagrant_opts, None)
+}
+
+/// Build the plan with every machine on `image` (an image name, SSM parameter
+/// or AMI id, as `[machines.NAME] image` takes) instead of what its box says:
+/// `puppetlift check --image` asks "what if".
+pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>) -> Planned {
     let evaluation = vagrant::evaluate(dir, vagrant_opts);
     let mut diags = Vec::new();
     let settings = match Settings::load(dir) {
@@ -201,6 +208,7 @@ pub fn build(dir: &Path, vagrant_opts: vagrant::Options) -> Planned {
         code: delivery.path().to_string(),
         diags: &mut diags,
         bundle: Vec::new(),
+        image_override: image,
     };
     let mut nodes = Vec::new();
     for m in &evaluation.model.machines {
@@ -331,6 +339,7 @@ struct Builder<'a> {
     code: String,
     diags: &'a mut Vec<Diagnostic>,
     bundle: Vec<String>,
+    image_override: Option<&'a str>,
 }
 
 fn jstr(v: Option<&Json>) -> Option<String> {
@@ -423,7 +432,11 @@ impl Builder<'_> {
         let box_name = m.box_name.clone().unwrap_or_default();
         // The OS comes from the box (or an explicit image name); the AMI from an
         // explicit AMI id or SSM parameter when given.
-        let explicit = ms.image.clone().or_else(|| jstr(aws.get("ami")));
+        let explicit = self
+            .image_override
+            .map(str::to_string)
+            .or_else(|| ms.image.clone())
+            .or_else(|| jstr(aws.get("ami")));
         let (os, ami, ssm) = match explicit.as_deref() {
             Some(e) if e.starts_with("ami-") => (
                 images::os_for_box(&box_name).map(str::to_string),

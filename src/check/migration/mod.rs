@@ -1,0 +1,128 @@
+//! Migration checks: what breaks on the way from Vagrant to EC2, found before
+//! anyone launches. Each check is one file whose doc comment is its
+//! documentation (`puppetlift explain NAME`); each reads the [`Project`] (the
+//! plan, its target images and the project's files) and returns diagnostics
+//! pointing at the source line and naming the image that makes it a problem.
+//!
+//! Suppression: `# puppetlift:ignore:NAME reason` on the line or the line above
+//! (manifests, Vagrantfiles, templates, hiera data, scripts), and
+//! `[check] ignore = ["NAME"]` in puppetlift.toml.
+
+pub mod project;
+mod scan;
+
+mod vagrant_path;
+mod vagrant_user;
+
+pub use project::{Project, TargetImage};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+/// A migration check: its name, its documentation and the function that runs it.
+pub struct Check {
+    /// The name (`vagrant-path`), as `puppetlift explain` and the ignore comments take it.
+    pub name: &'static str,
+    /// The rule file; its `//!` comment is the documentation.
+    source: &'static str,
+    /// Finds the problems in a project.
+    pub run: fn(&Project) -> Vec<Diagnostic>,
+}
+
+/// Every migration check, in priority order.
+pub static ALL: &[Check] = &[vagrant_path::CHECK, vagrant_user::CHECK];
+
+/// The migration check named `name`.
+pub fn check(name: &str) -> Option<&'static Check> {
+    ALL.iter().find(|c| c.name == name)
+}
+
+/// The documentation of the check named `name` (its rule file's `//!` comment).
+pub fn doc(name: &str) -> Option<&'static str> {
+    static DOCS: OnceLock<BTreeMap<&'static str, String>> = OnceLock::new();
+    let docs = DOCS.get_or_init(|| ALL.iter().map(|c| (c.name, doc_comment(c.source))).collect());
+    docs.get(name).map(String::as_str)
+}
+
+/// The `//!` lines of a Rust file, without the markers.
+fn doc_comment(source: &str) -> String {
+    let mut out = String::new();
+    for line in source.lines().take_while(|l| l.starts_with("//!")) {
+        let text = line.trim_start_matches("//!");
+        out.push_str(text.strip_prefix(' ').unwrap_or(text));
+        out.push('\n');
+    }
+    out
+}
+
+/// Run every check not ignored by `[check] ignore`, drop the findings an
+/// ignore comment covers, and sort what is left by file and place.
+pub fn run(project: &Project) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for c in ALL {
+        if project.ignored_checks.iter().any(|n| n == c.name) {
+            continue;
+        }
+        for d in (c.run)(project) {
+            if !ignored_by_comment(&d, project.source(&d.file)) && !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.file.as_str(), a.span.map(|s| s.start), a.code).cmp(&(b.file.as_str(), b.span.map(|s| s.start), b.code))
+    });
+    out
+}
+
+/// Everything `puppetlift check` reports: what the Vagrantfile's evaluation,
+/// the plan and the emitters (run in memory, for EC2's size limits) found,
+/// then the checks' findings; ignore comments and `[check] ignore` apply to all.
+pub fn report(project: &Project) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = project.diagnostics.clone();
+    if let Some(planned) = &project.planned {
+        let (_, diags) = crate::emit::render_all(&planned.plan, &project.dir, crate::emit::Target::All);
+        out.extend(diags);
+    }
+    out.retain(|d| {
+        !project.ignored_checks.iter().any(|n| n == d.code) && !ignored_by_comment(d, project.source(&d.file))
+    });
+    out.extend(run(project));
+    out
+}
+
+/// One diagnostic as a JSON object, with its 1-based line and column.
+pub fn json(d: &Diagnostic, source: Option<&SourceFile>) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    if let (Some(src), Some(span), Some(obj)) = (source, d.span, v.as_object_mut()) {
+        let (line, column) = src.line_col(span.start as usize);
+        obj.insert("line".into(), line.into());
+        obj.insert("column".into(), column.into());
+    }
+    v
+}
+
+/// Whether `# puppetlift:ignore:NAME` (several names may share one, comma
+/// separated) sits on the diagnostic's line or the line above.
+pub fn ignored_by_comment(d: &Diagnostic, source: Option<&Arc<SourceFile>>) -> bool {
+    let (Some(src), Some(span)) = (source, d.span) else {
+        return false;
+    };
+    let (line, _) = src.line_col(span.start as usize);
+    let lines: Vec<&str> = src.text.lines().collect();
+    let covers = |text: &str| {
+        let Some(hash) = text.find('#') else {
+            return false;
+        };
+        text[hash..].split("puppetlift:ignore:").skip(1).any(|rest| {
+            let names = rest.split(|c: char| c.is_whitespace() || c == '%').next().unwrap_or("");
+            names.split(',').any(|n| n == d.code)
+        })
+    };
+    [line.checked_sub(1), line.checked_sub(2)]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| lines.get(i))
+        .any(|l| covers(l))
+}
