@@ -11,6 +11,9 @@
 pub mod project;
 mod scan;
 
+mod amazon_linux_only;
+mod cfn_helpers_need_amazon_linux;
+mod package_manager_mismatch;
 mod vagrant_path;
 mod vagrant_user;
 
@@ -31,7 +34,16 @@ pub struct Check {
 }
 
 /// Every migration check, in priority order.
-pub static ALL: &[Check] = &[vagrant_path::CHECK, vagrant_user::CHECK];
+pub static ALL: &[Check] = &[
+    // Paths and users only a Vagrant box has.
+    vagrant_path::CHECK,
+    vagrant_user::CHECK,
+    // What only Amazon Linux has.
+    cfn_helpers_need_amazon_linux::CHECK,
+    amazon_linux_only::CHECK,
+    // Written for another distribution.
+    package_manager_mismatch::CHECK,
+];
 
 /// The migration check named `name`.
 pub fn check(name: &str) -> Option<&'static Check> {

@@ -118,3 +118,143 @@ pub fn image_names(targets: &[&super::TargetImage]) -> String {
         None => String::new(),
     }
 }
+
+/// Which OS fact a `case` or selector switches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsFact {
+    /// `$osfamily`, `$facts['os']['family']`: Debian, RedHat, ...
+    Family,
+    /// `$operatingsystem`, `$facts['os']['name']`: Ubuntu, Rocky, Amazon, ...
+    Name,
+}
+
+/// The OS fact `e` reads, if it reads one.
+pub fn os_fact(e: &Expr) -> Option<OsFact> {
+    let var = |e: &Expr| match &e.kind {
+        ExprKind::Variable(v) => Some(v.trim_start_matches("::").to_string()),
+        _ => None,
+    };
+    let key = |keys: &[Expr]| match keys {
+        [k] => literal(k),
+        _ => None,
+    };
+    let by_name = |n: &str| match n {
+        "osfamily" => Some(OsFact::Family),
+        "operatingsystem" => Some(OsFact::Name),
+        _ => None,
+    };
+    let by_os_key = |n: &str| match n {
+        "family" => Some(OsFact::Family),
+        "name" => Some(OsFact::Name),
+        _ => None,
+    };
+    match &e.kind {
+        ExprKind::Paren(x) => os_fact(x),
+        ExprKind::Variable(_) => by_name(&var(e)?),
+        ExprKind::Access { left, keys } => {
+            let k = key(keys)?;
+            match var(left).as_deref() {
+                Some("facts") => by_name(&k),
+                Some("os") => by_os_key(&k),
+                Some(_) => None,
+                None => match &left.kind {
+                    ExprKind::Access { left: inner, keys: ik } => (var(inner).as_deref() == Some("facts")
+                        && key(ik).as_deref() == Some("os"))
+                    .then(|| by_os_key(&k))
+                    .flatten(),
+                    _ => None,
+                },
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A `case` or selector over an OS fact.
+pub struct OsSwitch<'a> {
+    /// The `case` keyword or the selector (where to point).
+    pub expr: &'a Expr,
+    /// The fact switched on.
+    pub fact: OsFact,
+    /// Every option's values (never `default`).
+    pub values: Vec<&'a Expr>,
+    /// Whether there is a `default` option.
+    pub has_default: bool,
+}
+
+impl OsSwitch<'_> {
+    /// Whether some option's value matches one of `names` (case-insensitively;
+    /// a regex value is matched against each name).
+    pub fn matches_any(&self, names: &[&str]) -> bool {
+        self.values.iter().any(|v| match &v.kind {
+            ExprKind::Regex(r) => regex::RegexBuilder::new(r)
+                .case_insensitive(true)
+                .build()
+                .is_ok_and(|re| names.iter().any(|n| re.is_match(n))),
+            _ => literal(v).is_some_and(|s| names.iter().any(|n| n.eq_ignore_ascii_case(&s))),
+        })
+    }
+}
+
+/// Every `case` and selector over an OS fact in the manifest.
+pub fn os_switches(m: &Manifest) -> Vec<OsSwitch<'_>> {
+    let mut out = Vec::new();
+    walk(m, &mut |e| {
+        let (test, values): (&Expr, Vec<&Expr>) = match &e.kind {
+            ExprKind::Case { test, options } => (test, options.iter().flat_map(|o| o.values.iter()).collect()),
+            ExprKind::Selector { left, entries } => (left, entries.iter().map(|en| &en.key).collect()),
+            _ => return,
+        };
+        let Some(fact) = os_fact(test) else {
+            return;
+        };
+        let has_default = values.iter().any(|v| matches!(v.kind, ExprKind::Default));
+        out.push(OsSwitch {
+            expr: e,
+            fact,
+            values: values
+                .into_iter()
+                .filter(|v| !matches!(v.kind, ExprKind::Default))
+                .collect(),
+            has_default,
+        });
+    });
+    out
+}
+
+/// The values an image's OS facts take: its family and its name, as Facter says them.
+pub fn fact_values(image: &crate::plan::images::Image) -> [&'static str; 2] {
+    use crate::plan::images::Family;
+    let family = match image.family {
+        Family::Debian => "Debian",
+        // Amazon Linux 2023 reports os.family RedHat.
+        Family::Redhat | Family::Amazon => "RedHat",
+    };
+    let name = match image.distro.as_str() {
+        "ubuntu" => "Ubuntu",
+        "debian" => "Debian",
+        "rocky" => "Rocky",
+        "almalinux" => "AlmaLinux",
+        "centos" => "CentOS",
+        "amzn" => "Amazon",
+        _ => "",
+    };
+    [family, name]
+}
+
+/// The span of the `case` keyword line start: the whole switch is long, its first line is enough.
+pub fn head(e: &Expr, text: &str) -> (usize, usize) {
+    let start = e.span.start as usize;
+    let end = text[start..e.span.end as usize]
+        .find(['{', '\n'])
+        .map_or(e.span.end as usize, |i| start + i);
+    (start, end.max(start + 1))
+}
+
+/// The fact in words, for messages.
+pub fn fact_name(f: OsFact) -> &'static str {
+    match f {
+        OsFact::Family => "the OS family",
+        OsFact::Name => "the OS name",
+    }
+}
