@@ -58,11 +58,12 @@ fn run(p: &Project) -> Vec<Diagnostic> {
         return vec![];
     }
     // `ec2-user` is fine where it is the login user (RHEL-like AMIs).
-    let finding = |what: &str| -> Option<(String, String)> {
+    let finding = |what: &str, runs: &dyn Fn(&TargetImage) -> bool| -> Option<(String, String)> {
         let on: Vec<&TargetImage> = targets
             .iter()
             .copied()
             .filter(|t| what != "ec2-user" || t.image.login_user != "ec2-user")
+            .filter(|t| runs(t))
             .collect();
         if on.is_empty() {
             return None;
@@ -94,10 +95,12 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     for m in &p.manifests {
+        let guards = scan::Guards::new(m, &p.targets);
         for (at, s) in scan::strings(m) {
             for c in amazon_only().captures_iter(s) {
                 let g = c.get(1).expect("group");
-                if let Some((msg, help)) = finding(g.as_str()) {
+                let runs = |t: &TargetImage| guards.runs_on(at, &t.image);
+                if let Some((msg, help)) = finding(g.as_str(), &runs) {
                     out.push(
                         p.at(
                             CHECK.name,
@@ -120,6 +123,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 .iter()
                 .copied()
                 .filter(|t| !sw.matches_any(&scan::fact_values(&t.image)))
+                .filter(|t| guards.runs_on(sw.expr.span.start as usize, &t.image))
                 .collect();
             if missing.is_empty() {
                 continue;
@@ -148,7 +152,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
         for (at, line) in scan::code_lines(&s.text) {
             for c in amazon_only().captures_iter(line) {
                 let g = c.get(1).expect("group");
-                if let Some((msg, help)) = finding(g.as_str()) {
+                if let Some((msg, help)) = finding(g.as_str(), &|_| true) {
                     out.push(
                         p.in_script(CHECK.name, Severity::Error, s, at + g.start(), at + g.end(), msg)
                             .with_help(help),

@@ -68,8 +68,14 @@ fn run(p: &Project) -> Vec<Diagnostic> {
         return vec![];
     }
     let images = scan::image_names(&targets);
-    let message =
-        |what: &str| format!("`{what}` is a CloudFormation helper only Amazon Linux ships; {images} has none");
+    let message = |what: &str, on: &[&super::TargetImage]| {
+        let images = if on.is_empty() {
+            images.clone()
+        } else {
+            scan::image_names(on)
+        };
+        format!("`{what}` is a CloudFormation helper only Amazon Linux ships; {images} has none")
+    };
     let help = "install aws-cfn-bootstrap before using it (`pip3 install https://s3.amazonaws.com/cloudformation-examples/aws-cfn-bootstrap-py3-latest.tar.gz`; the helpers land in /usr/local/bin, not /opt/aws/bin), or run this machine on amazon-linux-2023";
     // Where the helpers get installed: by the manifests, or by a shell provisioner (its step).
     let by_puppet = p.manifests.iter().any(|m| {
@@ -102,6 +108,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     let manifests_covered = by_puppet || matches!((by_shell, puppet_step), (Some(i), Some(j)) if i < j);
     if !manifests_covered {
         for m in &p.manifests {
+            let guards = scan::Guards::new(m, &p.targets);
             // An exec's title is only a name when it has a `command`.
             let names: Vec<_> = scan::resources(m)
                 .into_iter()
@@ -115,6 +122,14 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 ) && !names.iter().any(|n| n.start <= t.span.start && t.span.end <= n.end)
             }) {
                 let at = t.span.start as usize;
+                let on: Vec<&super::TargetImage> = targets
+                    .iter()
+                    .copied()
+                    .filter(|x| guards.runs_on(at, &x.image))
+                    .collect();
+                if on.is_empty() {
+                    continue;
+                }
                 for c in helper().captures_iter(&m.source.text[t.span.range()]) {
                     let g = c.get(1).expect("group");
                     out.push(
@@ -124,7 +139,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                             &m.source,
                             at + g.start(),
                             at + g.end(),
-                            message(g.as_str()),
+                            message(g.as_str(), &on),
                         )
                         .with_help(help),
                     );
@@ -135,8 +150,15 @@ fn run(p: &Project) -> Vec<Diagnostic> {
             for c in helper().captures_iter(&t.text) {
                 let g = c.get(1).expect("group");
                 out.push(
-                    p.at(CHECK.name, Severity::Error, t, g.start(), g.end(), message(g.as_str()))
-                        .with_help(help),
+                    p.at(
+                        CHECK.name,
+                        Severity::Error,
+                        t,
+                        g.start(),
+                        g.end(),
+                        message(g.as_str(), &[]),
+                    )
+                    .with_help(help),
                 );
             }
         }
@@ -155,7 +177,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                         s,
                         at + g.start(),
                         at + g.end(),
-                        message(g.as_str()),
+                        message(g.as_str(), &[]),
                     )
                     .with_help(help),
                 );

@@ -76,8 +76,9 @@ fn manager_of(f: Family) -> Manager {
 
 fn run(p: &Project) -> Vec<Diagnostic> {
     let mismatched = |m: Manager| p.targets_where(|i| manager_of(i.family) != m);
-    let explain = |what: &str, m: Manager| -> Option<(String, String)> {
-        let on = mismatched(m);
+    // `runs`: whether the code may run on an image (the manifests' OS guards).
+    let explain = |what: &str, m: Manager, runs: &dyn Fn(&TargetImage) -> bool| -> Option<(String, String)> {
+        let on: Vec<&TargetImage> = mismatched(m).into_iter().filter(|t| runs(t)).collect();
         if on.is_empty() {
             return None;
         }
@@ -92,8 +93,10 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     for m in &p.manifests {
+        let guards = scan::Guards::new(m, &p.targets);
         let mut push = |e: &crate::puppet::ast::Expr, what: &str, mgr: Manager| {
-            if let Some((msg, help)) = explain(what, mgr) {
+            let runs = |t: &TargetImage| guards.runs_on(e.span.start as usize, &t.image);
+            if let Some((msg, help)) = explain(what, mgr, &runs) {
                 out.push(
                     p.at(
                         CHECK.name,
@@ -154,6 +157,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 .targets
                 .iter()
                 .filter(|t| !sw.matches_any(&scan::fact_values(&t.image)))
+                .filter(|t| guards.runs_on(sw.expr.span.start as usize, &t.image))
                 .collect();
             if missing.is_empty() {
                 continue;
@@ -183,7 +187,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     for s in &p.scripts {
         for (at, line) in scan::code_lines(&s.text) {
             for (i, tool, mgr) in commands(line) {
-                if let Some((msg, help)) = explain(tool, mgr) {
+                if let Some((msg, help)) = explain(tool, mgr, &|_| true) {
                     out.push(
                         p.in_script(CHECK.name, Severity::Error, s, at + i, at + i + tool.len(), msg)
                             .with_help(help),

@@ -258,3 +258,149 @@ pub fn fact_name(f: OsFact) -> &'static str {
         OsFact::Name => "the OS name",
     }
 }
+
+/// The parts of a manifest that cannot run on an image: `case` options,
+/// selector entries and `if`/`unless` branches over an OS fact that the
+/// image's facts do not select, and classes and defines whose names say they
+/// are for another family (`mongodb::repo::yum`, `apt::source`).
+pub struct Guards {
+    /// Per image (by name), the spans that do not run there.
+    skipped: Vec<(String, Vec<crate::diagnostic::Span>)>,
+}
+
+impl Guards {
+    /// The guards of `m` for each of `targets`.
+    pub fn new(m: &Manifest, targets: &[super::TargetImage]) -> Guards {
+        let skipped = targets
+            .iter()
+            .map(|t| (t.image.os.clone(), skipped_on(m, &t.image)))
+            .collect();
+        Guards { skipped }
+    }
+
+    /// Whether the code at byte `at` may run on `image`.
+    pub fn runs_on(&self, at: usize, image: &crate::plan::images::Image) -> bool {
+        let at = at as u32;
+        self.skipped
+            .iter()
+            .filter(|(os, _)| *os == image.os)
+            .all(|(_, spans)| !spans.iter().any(|s| s.start <= at && at < s.end))
+    }
+}
+
+/// Whether `v` (a string, bare word or regex) selects `image` for `fact`.
+fn selects(v: &Expr, fact: OsFact, image: &crate::plan::images::Image) -> bool {
+    let [family, name] = fact_values(image);
+    let want = match fact {
+        OsFact::Family => family,
+        OsFact::Name => name,
+    };
+    match &v.kind {
+        ExprKind::Default => true,
+        ExprKind::Regex(r) => regex::Regex::new(r).is_ok_and(|re| re.is_match(want)),
+        ExprKind::List(items) => items.iter().any(|i| selects(i, fact, image)),
+        _ => literal(v).is_some_and(|s| s.eq_ignore_ascii_case(want)),
+    }
+}
+
+/// What an `if` test over an OS fact says on `image`, when it is one.
+fn test_on(test: &Expr, image: &crate::plan::images::Image) -> Option<bool> {
+    use crate::puppet::ast::BinaryOp;
+    match &test.kind {
+        ExprKind::Paren(x) => test_on(x, image),
+        ExprKind::Not(x) => test_on(x, image).map(|b| !b),
+        ExprKind::Binary {
+            op: BinaryOp::And,
+            left,
+            right,
+        } => match (test_on(left, image), test_on(right, image)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        ExprKind::Binary {
+            op: BinaryOp::Or,
+            left,
+            right,
+        } => match (test_on(left, image), test_on(right, image)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        ExprKind::Binary { op, left, right } => {
+            let fact = os_fact(left)?;
+            match op {
+                BinaryOp::Eq | BinaryOp::Match | BinaryOp::In => Some(selects(right, fact, image)),
+                BinaryOp::Ne | BinaryOp::NotMatch => Some(!selects(right, fact, image)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The families a definition's name says it is for (`None`: any).
+fn named_for(name: &str) -> Option<&'static [crate::plan::images::Family]> {
+    use crate::plan::images::Family::*;
+    let mut out: Option<&'static [crate::plan::images::Family]> = None;
+    for word in name.split([':', '_']).filter(|w| !w.is_empty()) {
+        let families: &'static [crate::plan::images::Family] = match word {
+            "apt" | "debian" | "ubuntu" | "dpkg" => &[Debian],
+            "yum" | "redhat" | "rhel" | "centos" | "el" | "rpm" | "dnf" | "fedora" => &[Redhat, Amazon],
+            "amazon" => &[Amazon],
+            "suse" | "sles" | "zypper" | "freebsd" | "windows" | "solaris" | "archlinux" | "gentoo" | "darwin" => &[],
+            _ => continue,
+        };
+        out = Some(families);
+    }
+    out
+}
+
+fn skipped_on(m: &Manifest, image: &crate::plan::images::Image) -> Vec<crate::diagnostic::Span> {
+    let mut out = Vec::new();
+    walk(m, &mut |e| match &e.kind {
+        ExprKind::Case { test, options } => {
+            if let Some(fact) = os_fact(test) {
+                for o in options {
+                    if !o.values.iter().any(|v| selects(v, fact, image)) {
+                        out.push(o.span);
+                    }
+                }
+            }
+        }
+        ExprKind::Selector { left, entries } => {
+            if let Some(fact) = os_fact(left) {
+                for en in entries {
+                    if !selects(&en.key, fact, image) {
+                        out.push(en.value.span);
+                    }
+                }
+            }
+        }
+        ExprKind::If {
+            test,
+            then_expr,
+            else_expr,
+        }
+        | ExprKind::Unless {
+            test,
+            then_expr,
+            else_expr,
+        } => {
+            let unless = matches!(e.kind, ExprKind::Unless { .. });
+            if let Some(holds) = test_on(test, image) {
+                let not_taken = if holds != unless { else_expr } else { then_expr };
+                if let Some(b) = not_taken {
+                    out.push(b.span);
+                }
+            }
+        }
+        ExprKind::Class { def, .. } | ExprKind::Define(def)
+            if named_for(&def.name).is_some_and(|f| !f.contains(&image.family)) =>
+        {
+            out.push(e.span);
+        }
+        _ => {}
+    });
+    out
+}
