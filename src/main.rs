@@ -387,7 +387,8 @@ fn plan(args: &PlanArgs) -> ExitCode {
         Err(c) => return c,
     };
     let planned = puppetlift::plan::build(&args.project.dir, opts);
-    let failed = report_planned(&planned, &[]);
+    let exposed = puppetlift::check::migration::public_admin_port::exposed(&planned);
+    let failed = report_planned(&planned, &exposed);
     let mut out = std::io::stdout().lock();
     if args.json {
         let _ = writeln!(
@@ -417,7 +418,8 @@ fn build(args: &BuildArgs) -> ExitCode {
         BuildTarget::Cloudformation => puppetlift::emit::Target::CloudFormation,
         BuildTarget::All => puppetlift::emit::Target::All,
     };
-    let (artifacts, diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
+    let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
+    diags.extend(puppetlift::check::migration::public_admin_port::exposed(&planned));
     if report_planned(&planned, &diags) {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);

@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 
 /// Where the project lands on the instance unless `delivery.path` says otherwise.
 pub const DEFAULT_CODE_PATH: &str = "/opt/puppetlift/code";
-/// Ports that should not face the internet.
-const DATABASE_PORTS: [i64; 10] = [1433, 1521, 3306, 5432, 5984, 6379, 9042, 9200, 11211, 27017];
 
 /// Everything one project becomes on EC2.
 #[derive(Debug, Clone, Serialize)]
@@ -395,18 +393,6 @@ impl Builder<'_> {
                 continue;
             }
             let protocol = p.get("protocol").and_then(Json::as_str).unwrap_or("tcp").to_string();
-            if DATABASE_PORTS.contains(&port)
-                && self.settings.ingress_cidr.as_deref().unwrap_or("0.0.0.0/0") == "0.0.0.0/0"
-            {
-                self.warn(
-                    "database-port-exposed",
-                    format!(
-                        "machine `{}` forwards database port {port}; on EC2 it would be open to the internet",
-                        m.name
-                    ),
-                    "set `ingress_cidr` in puppetlift.toml to your network, or drop the forward",
-                );
-            }
             let ing = Ingress { port, protocol };
             if !ingress.contains(&ing) {
                 ingress.push(ing);

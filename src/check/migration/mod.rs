@@ -13,7 +13,13 @@ mod scan;
 
 mod amazon_linux_only;
 mod cfn_helpers_need_amazon_linux;
+mod legacy_puppet_syntax;
 mod package_manager_mismatch;
+mod previous_generation_instance;
+mod private_network_address;
+pub mod public_admin_port;
+mod secret_in_user_data;
+mod service_provider_mismatch;
 mod vagrant_path;
 mod vagrant_user;
 
@@ -43,6 +49,14 @@ pub static ALL: &[Check] = &[
     amazon_linux_only::CHECK,
     // Written for another distribution.
     package_manager_mismatch::CHECK,
+    // What the move to EC2's network and user data changes.
+    private_network_address::CHECK,
+    secret_in_user_data::CHECK,
+    public_admin_port::CHECK,
+    // What the move to current instances and Puppet changes.
+    previous_generation_instance::CHECK,
+    service_provider_mismatch::CHECK,
+    legacy_puppet_syntax::CHECK,
 ];
 
 /// The migration check named `name`.

@@ -45,6 +45,8 @@ pub struct Project {
     pub templates: Vec<Arc<SourceFile>>,
     /// Hiera data files (YAML).
     pub hiera_data: Vec<Arc<SourceFile>>,
+    /// The other delivered text files (`files/`, scripts, keys), for the secret checks.
+    pub other_files: Vec<Arc<SourceFile>>,
     /// Shell provisioners' scripts (deduplicated across machines).
     pub scripts: Vec<Script>,
     /// The Vagrantfile.
@@ -117,9 +119,10 @@ impl Project {
         let mut manifests = Vec::new();
         let mut templates = Vec::new();
         let mut hiera_data = Vec::new();
+        let mut other_files = Vec::new();
         let read: Vec<(PathBuf, Result<String, Box<Diagnostic>>)> = files
             .into_par_iter()
-            .filter(|f| kind(f, has_vagrantfile).is_some())
+            .filter(|f| kind(f, has_vagrantfile).is_some() || has_vagrantfile)
             .map(|f| {
                 let t = crate::project::read_text(&f);
                 (f, t)
@@ -133,6 +136,8 @@ impl Project {
         manifests.extend(parsed);
         for (f, t) in read {
             match (kind(&f, has_vagrantfile), t) {
+                (None, Ok(t)) => other_files.push(SourceFile::new(f.display().to_string(), t)),
+                (None, Err(_)) => {} // binary files are not text to check
                 (_, Err(d)) => diagnostics.push(*d),
                 (Some(Kind::Template), Ok(t)) => templates.push(SourceFile::new(f.display().to_string(), t)),
                 (Some(Kind::Data), Ok(t)) => hiera_data.push(SourceFile::new(f.display().to_string(), t)),
@@ -150,6 +155,7 @@ impl Project {
             templates,
             hiera_data,
             scripts: vec![],
+            other_files,
             vagrantfile: None,
             settings_file,
             ignored_checks: settings.check.ignore.clone(),
@@ -183,6 +189,7 @@ impl Project {
             .chain(self.templates.iter())
             .chain(self.hiera_data.iter())
             .chain(self.scripts.iter().filter_map(|s| s.file.as_ref()))
+            .chain(self.other_files.iter())
             .chain(self.vagrantfile.iter())
             .chain(self.settings_file.iter())
             .chain(self.planned.iter().flat_map(|p| p.evaluation.sources.iter()))
