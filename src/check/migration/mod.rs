@@ -13,6 +13,7 @@ mod scan;
 
 mod amazon_linux_only;
 mod cfn_helpers_need_amazon_linux;
+mod end_of_life_image;
 mod legacy_puppet_syntax;
 mod package_manager_mismatch;
 mod previous_generation_instance;
@@ -20,6 +21,9 @@ mod private_network_address;
 pub mod public_admin_port;
 mod secret_in_user_data;
 mod service_provider_mismatch;
+mod template_too_large;
+mod unknown_box;
+mod user_data_too_large;
 mod vagrant_path;
 mod vagrant_user;
 
@@ -57,6 +61,11 @@ pub static ALL: &[Check] = &[
     previous_generation_instance::CHECK,
     service_provider_mismatch::CHECK,
     legacy_puppet_syntax::CHECK,
+    // What the plan and the emitters find.
+    unknown_box::CHECK,
+    end_of_life_image::CHECK,
+    user_data_too_large::CHECK,
+    template_too_large::CHECK,
 ];
 
 /// The migration check named `name`.
@@ -103,19 +112,54 @@ pub fn run(project: &Project) -> Vec<Diagnostic> {
 }
 
 /// Everything `puppetlift check` reports: what the Vagrantfile's evaluation,
-/// the plan and the emitters (run in memory, for EC2's size limits) found,
-/// then the checks' findings; ignore comments and `[check] ignore` apply to all.
+/// the plan and the emitters found that no check owns, then the checks'
+/// findings; ignore comments and `[check] ignore` apply to all.
 pub fn report(project: &Project) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = project.diagnostics.clone();
-    if let Some(planned) = &project.planned {
-        let (_, diags) = crate::emit::render_all(&planned.plan, &project.dir, crate::emit::Target::All);
-        out.extend(diags);
-    }
-    out.retain(|d| {
-        !project.ignored_checks.iter().any(|n| n == d.code) && !ignored_by_comment(d, project.source(&d.file))
-    });
+    let mut out: Vec<Diagnostic> = project
+        .diagnostics
+        .iter()
+        .chain(project.emitted().iter())
+        .filter(|d| check(d.code).is_none())
+        .filter(|d| !project.ignored_checks.iter().any(|n| n == d.code))
+        .filter(|d| !ignored_by_comment(d, project.source(&d.file)))
+        .cloned()
+        .collect();
     out.extend(run(project));
     out
+}
+
+/// The plan's and the emitters' diagnostics with `code`, pointed at the box
+/// they are about when the message names one.
+fn plan_findings(p: &Project, code: &str) -> Vec<Diagnostic> {
+    let boxes: Vec<String> = p
+        .planned
+        .iter()
+        .flat_map(|pl| pl.evaluation.model.machines.iter())
+        .filter_map(|m| m.box_name.clone())
+        .collect();
+    p.diagnostics
+        .iter()
+        .chain(p.emitted().iter())
+        .filter(|d| d.code == code)
+        .map(|d| {
+            let mut d = d.clone();
+            if let (None, Some(vf)) = (d.span, &p.vagrantfile) {
+                if d.file == vf.path {
+                    d.span = boxes
+                        .iter()
+                        .filter(|b| d.message.contains(&format!("`{b}`")))
+                        .find_map(|b| {
+                            let at = vf
+                                .text
+                                .find(&format!("\"{b}\""))
+                                .or_else(|| vf.text.find(&format!("'{b}'")))?;
+                            Some(crate::diagnostic::Span::new(at + 1, at + 1 + b.len()))
+                        });
+                }
+            }
+            d
+        })
+        .collect()
 }
 
 /// One diagnostic as a JSON object, with its 1-based line and column.

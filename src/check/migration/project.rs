@@ -57,6 +57,8 @@ pub struct Project {
     pub ignored_checks: Vec<String>,
     /// Files that could not be read, the Vagrantfile's and the plan's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the emitters found rendering the artifacts in memory (EC2's size limits).
+    emitted: std::sync::OnceLock<Vec<Diagnostic>>,
 }
 
 /// Why a project cannot be checked.
@@ -161,6 +163,7 @@ impl Project {
             ignored_checks: settings.check.ignore.clone(),
             diagnostics,
             planned: None,
+            emitted: std::sync::OnceLock::new(),
         };
         if let Some(planned) = planned {
             project.vagrantfile = planned.evaluation.sources.first().cloned();
@@ -172,6 +175,14 @@ impl Project {
             project.planned = Some(planned);
         }
         Ok(project)
+    }
+
+    /// The emitters' diagnostics for this project's plan (rendered once, in memory).
+    pub fn emitted(&self) -> &[Diagnostic] {
+        self.emitted.get_or_init(|| match &self.planned {
+            Some(pl) => crate::emit::render_all(&pl.plan, &self.dir, crate::emit::Target::All).1,
+            None => vec![],
+        })
     }
 
     /// Where the code lands on the instance (`delivery.path`).
