@@ -99,3 +99,28 @@ fn the_demo_is_clean() {
     let (text, _) = findings(Path::new("fixtures/demo"), None);
     assert_eq!(text, "");
 }
+
+/// A 2011-era Vagrant v1 + Puppet 2.7 project moving to an Ubuntu AMI: each
+/// check it should trip, once.
+#[test]
+fn the_pitfalls_project_trips_each_check_once() {
+    let (text, found) = findings(Path::new("fixtures/pitfalls"), None);
+    let mut codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [
+            "cfn-helpers-need-amazon-linux",
+            "legacy-puppet-syntax",
+            "previous-generation-instance",
+            "private-network-address",
+            "public-admin-port",
+            "secret-in-user-data",
+            "service-provider-mismatch",
+            "vagrant-path",
+            "vagrant-user",
+        ],
+        "{text}"
+    );
+    insta::assert_snapshot!("check-pitfalls", text);
+}

@@ -95,7 +95,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     for m in &p.manifests {
-        let guards = scan::Guards::new(m, &p.targets);
+        let guards = p.guards(m);
         for (at, s) in scan::strings(m) {
             for c in amazon_only().captures_iter(s) {
                 let g = c.get(1).expect("group");

@@ -108,7 +108,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     let manifests_covered = by_puppet || matches!((by_shell, puppet_step), (Some(i), Some(j)) if i < j);
     if !manifests_covered {
         for m in &p.manifests {
-            let guards = scan::Guards::new(m, &p.targets);
+            let guards = p.guards(m);
             // An exec's title is only a name when it has a `command`.
             let names: Vec<_> = scan::resources(m)
                 .into_iter()

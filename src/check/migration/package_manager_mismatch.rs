@@ -93,7 +93,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     for m in &p.manifests {
-        let guards = scan::Guards::new(m, &p.targets);
+        let guards = p.guards(m);
         let mut push = |e: &crate::puppet::ast::Expr, what: &str, mgr: Manager| {
             let runs = |t: &TargetImage| guards.runs_on(e.span.start as usize, &t.image);
             if let Some((msg, help)) = explain(what, mgr, &runs) {

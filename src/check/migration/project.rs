@@ -57,6 +57,8 @@ pub struct Project {
     pub ignored_checks: Vec<String>,
     /// Files that could not be read, the Vagrantfile's and the plan's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// Per manifest, what cannot run on each target (built on first use).
+    guards: std::sync::OnceLock<Vec<super::scan::Guards>>,
     /// What the emitters found rendering the artifacts in memory (EC2's size limits).
     emitted: std::sync::OnceLock<Vec<Diagnostic>>,
 }
@@ -164,6 +166,7 @@ impl Project {
             diagnostics,
             planned: None,
             emitted: std::sync::OnceLock::new(),
+            guards: std::sync::OnceLock::new(),
         };
         if let Some(planned) = planned {
             project.vagrantfile = planned.evaluation.sources.first().cloned();
@@ -175,6 +178,15 @@ impl Project {
             project.planned = Some(planned);
         }
         Ok(project)
+    }
+
+    /// What of manifest `m` (one of `self.manifests`) cannot run on each target.
+    pub fn guards(&self, m: &Manifest) -> &super::scan::Guards {
+        let all = self
+            .guards
+            .get_or_init(|| super::scan::Guards::of_project(&self.manifests, &self.targets));
+        let i = self.manifests.iter().position(|x| std::ptr::eq(x, m)).unwrap_or(0);
+        &all[i]
     }
 
     /// The emitters' diagnostics for this project's plan (rendered once, in memory).

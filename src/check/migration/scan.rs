@@ -269,13 +269,54 @@ pub struct Guards {
 }
 
 impl Guards {
-    /// The guards of `m` for each of `targets`.
-    pub fn new(m: &Manifest, targets: &[super::TargetImage]) -> Guards {
-        let skipped = targets
+    /// The guards of every manifest of a project for each of `targets`: what
+    /// each manifest's own OS tests skip, then the classes that are only
+    /// included from skipped code (`case $osfamily { 'RedHat': { include
+    /// zk::repo } }` skips all of `zk::repo` elsewhere on Debian).
+    pub fn of_project(manifests: &[Manifest], targets: &[super::TargetImage]) -> Vec<Guards> {
+        let mut all: Vec<Guards> = manifests
             .iter()
-            .map(|t| (t.image.os.clone(), skipped_on(m, &t.image)))
+            .map(|m| Guards {
+                skipped: targets
+                    .iter()
+                    .map(|t| (t.image.os.clone(), skipped_on(m, &t.image)))
+                    .collect(),
+            })
             .collect();
-        Guards { skipped }
+        let defs: Vec<Vec<(String, crate::diagnostic::Span)>> = manifests.iter().map(class_definitions).collect();
+        let uses: Vec<Vec<(String, u32)>> = manifests.iter().map(class_uses).collect();
+        for (ti, t) in targets.iter().enumerate() {
+            // Each round may skip classes that only skipped classes include.
+            for _ in 0..4 {
+                let mut running = std::collections::HashSet::new();
+                let mut skipped_only = std::collections::HashSet::new();
+                for (mi, u) in uses.iter().enumerate() {
+                    for (name, at) in u {
+                        if all[mi].runs_on(*at as usize, &t.image) {
+                            running.insert(name.clone());
+                        } else {
+                            skipped_only.insert(name.clone());
+                        }
+                    }
+                }
+                let mut changed = false;
+                for (mi, d) in defs.iter().enumerate() {
+                    for (name, span) in d {
+                        if skipped_only.contains(name)
+                            && !running.contains(name)
+                            && all[mi].runs_on(span.start as usize, &t.image)
+                        {
+                            all[mi].skipped[ti].1.push(*span);
+                            changed = true;
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+        }
+        all
     }
 
     /// Whether the code at byte `at` may run on `image`.
@@ -399,6 +440,47 @@ fn skipped_on(m: &Manifest, image: &crate::plan::images::Image) -> Vec<crate::di
             if named_for(&def.name).is_some_and(|f| !f.contains(&image.family)) =>
         {
             out.push(e.span);
+        }
+        _ => {}
+    });
+    out
+}
+
+fn class_name(n: &str) -> String {
+    n.trim_start_matches("::").to_ascii_lowercase()
+}
+
+/// The classes a manifest defines, with their spans.
+fn class_definitions(m: &Manifest) -> Vec<(String, crate::diagnostic::Span)> {
+    let mut out = Vec::new();
+    walk(m, &mut |e| {
+        if let ExprKind::Class { def, .. } = &e.kind {
+            out.push((class_name(&def.name), e.span));
+        }
+    });
+    out
+}
+
+/// The classes a manifest declares (`include`, `contain`, `require`,
+/// `class { 'x': }`), with where.
+fn class_uses(m: &Manifest) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    walk(m, &mut |e| match &e.kind {
+        ExprKind::CallNamed { functor, args, .. }
+            if matches!(functor.as_qualified_name(), Some("include" | "contain" | "require")) =>
+        {
+            for a in args {
+                for (n, x) in literals(a) {
+                    out.push((class_name(&n), x.span.start));
+                }
+            }
+        }
+        ExprKind::Resource { type_name, bodies, .. } if type_name.as_qualified_name() == Some("class") => {
+            for b in bodies {
+                for (n, x) in literals(&b.title) {
+                    out.push((class_name(&n), x.span.start));
+                }
+            }
         }
         _ => {}
     });

@@ -42,7 +42,7 @@ const NOT_SYSTEMD: [&str; 6] = ["upstart", "init", "debian", "redhat", "openrc",
 fn run(p: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for m in &p.manifests {
-        let guards = scan::Guards::new(m, &p.targets);
+        let guards = p.guards(m);
         for r in scan::resources(m) {
             let (what, e) = match r.type_name.as_str() {
                 "service" => match r.attr("provider").and_then(|e| scan::literal(e).map(|v| (v, e))) {
