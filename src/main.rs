@@ -469,7 +469,11 @@ fn check(args: &CheckArgs) -> ExitCode {
 }
 
 fn explain(name: &str) -> ExitCode {
-    match puppetlift::check::migration::doc(name) {
+    let lint = || puppetlift::check::rule(name).map(|r| puppetlift::check::migration::doc_comment(r.doc));
+    match puppetlift::check::migration::doc(name)
+        .map(str::to_string)
+        .or_else(lint)
+    {
         Some(doc) => {
             print!("{doc}");
             ExitCode::SUCCESS

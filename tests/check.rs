@@ -124,3 +124,31 @@ fn the_pitfalls_project_trips_each_check_once() {
     );
     insta::assert_snapshot!("check-pitfalls", text);
 }
+
+/// `--image` asks "what if": every machine on another image, even one AWS
+/// publishes no AMI parameter for (the plan says so; the checks still run).
+#[test]
+fn another_image_changes_what_is_found() {
+    let (text, found) = findings(Path::new("fixtures/pitfalls"), Some("rocky-9"));
+    assert!(found.iter().any(|d| d.code == "image-needs-ami"), "{text}");
+    // On Rocky the login user is `rocky` and cfn helpers are still missing.
+    assert!(text.contains("`rocky` on rocky-9"), "{text}");
+    assert!(
+        found.iter().any(|d| d.code == "cfn-helpers-need-amazon-linux"),
+        "{text}"
+    );
+    let (_, on_amazon) = findings(Path::new("fixtures/pitfalls"), Some("amazon-linux-2023"));
+    assert!(!on_amazon.iter().any(|d| d.code == "cfn-helpers-need-amazon-linux"));
+}
+
+/// `--json`: the diagnostic's fields plus 1-based line and column.
+#[test]
+fn json_output_has_line_and_column() {
+    let project = Project::load(Path::new("fixtures/pitfalls"), Default::default(), None).expect("loads");
+    let found = migration::report(&project);
+    let d = found.iter().find(|d| d.code == "vagrant-user").expect("vagrant-user");
+    let v = migration::json(d, project.source(&d.file).map(|s| s.as_ref()));
+    assert_eq!(v["file"], "fixtures/pitfalls/modules/app/manifests/init.pp");
+    assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(12), Some(15)));
+    assert_eq!(v["severity"], "error");
+}

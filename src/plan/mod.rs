@@ -487,7 +487,9 @@ impl Builder<'_> {
                     m.name
                 ),
             );
-            return None;
+            // A "what if" plan (`check --image`) keeps the machine: its checks
+            // need the image, not the AMI.
+            self.image_override?;
         }
         Some(image)
     }

@@ -80,8 +80,8 @@ pub fn doc(name: &str) -> Option<&'static str> {
     docs.get(name).map(String::as_str)
 }
 
-/// The `//!` lines of a Rust file, without the markers.
-fn doc_comment(source: &str) -> String {
+/// The `//!` lines of a Rust file, without the markers (a rule file's documentation).
+pub fn doc_comment(source: &str) -> String {
     let mut out = String::new();
     for line in source.lines().take_while(|l| l.starts_with("//!")) {
         let text = line.trim_start_matches("//!");
