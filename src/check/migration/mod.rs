@@ -130,7 +130,7 @@ pub fn report(project: &Project) -> Vec<Diagnostic> {
 
 /// The plan's and the emitters' diagnostics with `code`, pointed at the box
 /// they are about when the message names one.
-fn plan_findings(p: &Project, code: &str) -> Vec<Diagnostic> {
+pub(crate) fn plan_findings(p: &Project, code: &str) -> Vec<Diagnostic> {
     let boxes: Vec<String> = p
         .planned
         .iter()

@@ -64,7 +64,24 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     let Some(planned) = &p.planned else {
         return vec![];
     };
-    let mut out = Vec::new();
+    // The plan's own finding: a git repository URL with credentials (puppetlift.toml).
+    let mut out: Vec<Diagnostic> = super::plan_findings(p, CHECK.name)
+        .into_iter()
+        .map(|mut d| {
+            if let Some(toml) = p
+                .settings_file
+                .as_ref()
+                .filter(|_| d.file == crate::plan::settings::FILE_NAME)
+            {
+                d.file = toml.path.clone();
+                d.span = secret_text()
+                    .captures(&toml.text)
+                    .and_then(|c| c.get(2))
+                    .map(|g| Span::new(g.start(), g.end()));
+            }
+            d
+        })
+        .collect();
     let vf = p.vagrantfile.as_ref();
     for m in &planned.evaluation.model.machines {
         for prov in m

@@ -2,8 +2,8 @@
 //! Finds the paths only a Vagrant box has: `/vagrant` (the synced project
 //! folder), `/tmp/vagrant-puppet` (where Vagrant uploads manifests and modules)
 //! and `/home/vagrant`, in manifests' strings (interpolated ones too), templates
-//! under `modules/*/templates`, hiera data, shell provisioners and the puppet
-//! provisioner's options.
+//! under `modules/*/templates`, hiera data, shell provisioners, delivered
+//! shell scripts (`*.sh`) and the puppet provisioner's options.
 //!
 //! ## Why is this bad on EC2?
 //! No EC2 image has these paths. puppetlift delivers the project to
@@ -105,6 +105,14 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     }
     for s in &p.scripts {
         out.extend(in_script(p, s, &explain));
+    }
+    // Delivered shell scripts (`files/bootstrap.sh`) run from an exec.
+    for f in p.other_files.iter().filter(|f| f.path.ends_with(".sh")) {
+        for (at, line) in scan::code_lines(&f.text) {
+            for (a, b, which) in find(line) {
+                out.push(diag(f, at + a, at + b, which));
+            }
+        }
     }
     out.extend(in_puppet_options(p, &explain));
     out
