@@ -44,16 +44,24 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     for m in &p.manifests {
         let guards = p.guards(m);
         for r in scan::resources(m) {
-            let (what, e) = match r.type_name.as_str() {
+            let (what, e, help) = match r.type_name.as_str() {
                 "service" => match r.attr("provider").and_then(|e| scan::literal(e).map(|v| (v, e))) {
-                    Some((v, e)) if NOT_SYSTEMD.contains(&v.as_str()) => (format!("the `{v}` service provider"), e),
+                    Some((v, e)) if NOT_SYSTEMD.contains(&v.as_str()) => (
+                        format!("the `{v}` service provider"),
+                        e,
+                        "drop `provider` (Puppet uses systemd on these images) and ship a systemd unit if the package has none",
+                    ),
                     _ => continue,
                 },
                 "file" => {
                     let path = r.attr("path").unwrap_or(&r.body.title);
                     match scan::literal(path) {
                         Some(t) if t.starts_with("/etc/init/") && t.ends_with(".conf") => {
-                            ("an Upstart job".to_string(), path)
+                            (
+                                "an Upstart job".to_string(),
+                                path,
+                                "ship a systemd unit (/etc/systemd/system/NAME.service) instead, and `service { 'NAME': }` it",
+                            )
                         }
                         _ => continue,
                     }
@@ -75,9 +83,12 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                     &m.source,
                     e.span.start as usize,
                     e.span.end as usize,
-                    format!("{what} needs Upstart or SysV init; {} boots with systemd", scan::image_names(&on)),
+                    format!(
+                        "{what} needs Upstart or SysV init; {} boots with systemd",
+                        scan::image_names(&on)
+                    ),
                 )
-                .with_help("drop `provider` (Puppet uses systemd) and ship a systemd unit in /etc/systemd/system instead of an init script or Upstart job"),
+                .with_help(help),
             );
         }
     }
