@@ -71,6 +71,14 @@ impl Project {
     /// Puppet code (manifests, templates, data) checked for `image`, which is
     /// then required; with one, `image` replaces every machine's image.
     pub fn load(dir: &Path, opts: vagrant::Options, image: Option<&str>) -> Result<Project, LoadError> {
+        if !dir.exists() {
+            return Err(Box::new(Diagnostic::error(
+                "unreadable-file",
+                &dir.display().to_string(),
+                None,
+                "cannot read: no such file or directory",
+            )));
+        }
         let named = image.filter(|i| !i.starts_with("ami-") && !i.starts_with('/'));
         let resolved = match named {
             Some(name) => Some(images::resolve(name).ok_or_else(|| {
