@@ -29,6 +29,7 @@
 //! AWS, "Amazon Linux 2 Extras Library"; AWS, "Manage system users on your
 //! Amazon EC2 Linux instance" (default user names per AMI).
 
+use super::os_facts;
 use super::project::{Project, TargetImage};
 use super::scan;
 use super::Check;
@@ -115,21 +116,24 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 }
             }
         }
-        for sw in scan::os_switches(m) {
+        for sw in os_facts::os_switches(m) {
             if sw.has_default || !sw.matches_any(&["Amazon"]) {
                 continue;
             }
             let missing: Vec<&TargetImage> = targets
                 .iter()
                 .copied()
-                .filter(|t| !sw.matches_any(&scan::fact_values(&t.image)))
+                .filter(|t| !sw.matches_any(&os_facts::fact_values(&t.image)))
                 .filter(|t| guards.runs_on(sw.expr.span.start as usize, &t.image))
                 .collect();
             if missing.is_empty() {
                 continue;
             }
-            let (a, b) = scan::head(sw.expr, &m.source.text);
-            let names: Vec<String> = missing.iter().map(|t| scan::fact_values(&t.image).join("/")).collect();
+            let (a, b) = os_facts::head(sw.expr, &m.source.text);
+            let names: Vec<String> = missing
+                .iter()
+                .map(|t| os_facts::fact_values(&t.image).join("/"))
+                .collect();
             out.push(
                 p.at(
                     CHECK.name,
@@ -139,7 +143,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                     b,
                     format!(
                         "this switch on {} has an `Amazon` branch but none for {} ({}) and no default: nothing in it happens there",
-                        scan::fact_name(sw.fact),
+                        os_facts::fact_name(sw.fact),
                         scan::image_names(&missing),
                         names.join(", ")
                     ),

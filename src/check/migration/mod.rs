@@ -8,6 +8,7 @@
 //! (manifests, Vagrantfiles, templates, hiera data, scripts), and
 //! `[check] ignore = ["NAME"]` in puppetlift.toml.
 
+mod os_facts;
 pub mod project;
 mod scan;
 

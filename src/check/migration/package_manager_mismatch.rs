@@ -31,6 +31,7 @@
 //! ## References
 //! Puppet, "Resource types: package" (providers); Facter, "Core facts: os".
 
+use super::os_facts;
 use super::project::{Project, TargetImage};
 use super::scan;
 use super::Check;
@@ -148,7 +149,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 }
             }
         });
-        for sw in scan::os_switches(m) {
+        for sw in os_facts::os_switches(m) {
             // A switch with an Amazon branch is amazon-linux-only's.
             if sw.has_default || sw.matches_any(&["Amazon"]) || sw.values.is_empty() {
                 continue;
@@ -156,14 +157,17 @@ fn run(p: &Project) -> Vec<Diagnostic> {
             let missing: Vec<&TargetImage> = p
                 .targets
                 .iter()
-                .filter(|t| !sw.matches_any(&scan::fact_values(&t.image)))
+                .filter(|t| !sw.matches_any(&os_facts::fact_values(&t.image)))
                 .filter(|t| guards.runs_on(sw.expr.span.start as usize, &t.image))
                 .collect();
             if missing.is_empty() {
                 continue;
             }
-            let names: Vec<String> = missing.iter().map(|t| scan::fact_values(&t.image).join("/")).collect();
-            let (a, b) = scan::head(sw.expr, &m.source.text);
+            let names: Vec<String> = missing
+                .iter()
+                .map(|t| os_facts::fact_values(&t.image).join("/"))
+                .collect();
+            let (a, b) = os_facts::head(sw.expr, &m.source.text);
             out.push(
                 p.at(
                     CHECK.name,
@@ -173,7 +177,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                     b,
                     format!(
                         "this switch on {} has no branch for {} ({}) and no default: nothing in it happens there",
-                        scan::fact_name(sw.fact),
+                        os_facts::fact_name(sw.fact),
                         scan::image_names(&missing),
                         names.join(", ")
                     ),

@@ -58,7 +58,7 @@ pub struct Project {
     /// Files that could not be read, the Vagrantfile's and the plan's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
     /// Per manifest, what cannot run on each target (built on first use).
-    guards: std::sync::OnceLock<Vec<super::scan::Guards>>,
+    guards: std::sync::OnceLock<Vec<super::os_facts::Guards>>,
     /// What the emitters found rendering the artifacts in memory (EC2's size limits).
     emitted: std::sync::OnceLock<Vec<Diagnostic>>,
 }
@@ -189,10 +189,10 @@ impl Project {
     }
 
     /// What of manifest `m` (one of `self.manifests`) cannot run on each target.
-    pub fn guards(&self, m: &Manifest) -> &super::scan::Guards {
+    pub fn guards(&self, m: &Manifest) -> &super::os_facts::Guards {
         let all = self
             .guards
-            .get_or_init(|| super::scan::Guards::of_project(&self.manifests, &self.targets));
+            .get_or_init(|| super::os_facts::Guards::of_project(&self.manifests, &self.targets));
         let i = self.manifests.iter().position(|x| std::ptr::eq(x, m)).unwrap_or(0);
         &all[i]
     }
