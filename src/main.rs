@@ -48,6 +48,10 @@ enum Command {
     Convert(ConvertArgs),
     /// Write a commented puppetlift.toml with what puppetlift derived.
     Init(InitArgs),
+    /// Migration checks: what breaks on the way from Vagrant to EC2, for the
+    /// plan's images (or `--image`). A directory without a Vagrantfile is
+    /// checked as plain Puppet code (manifests, templates, hiera data) and needs `--image`.
+    Check(CheckArgs),
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
     Inspect(InspectArgs),
@@ -72,6 +76,18 @@ struct ProjectArgs {
 #[derive(clap::Args)]
 struct PlanArgs {
     /// Print the plan as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    project: ProjectArgs,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Check for this image instead of each machine's (ubuntu-22.04, amazon-linux-2023, rocky-9, ...).
+    #[arg(long, value_name = "NAME")]
+    image: Option<String>,
+    /// One JSON object per diagnostic, one per line.
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -146,15 +162,22 @@ fn main() -> ExitCode {
         Command::Build(args) => build(&args),
         Command::Convert(args) => convert(&args),
         Command::Init(args) => init(&args),
-        Command::Explain { check } => match puppetlift::check::explain::explain_name(&check) {
-            Ok(text) => {
-                println!("{text}");
+        Command::Check(args) => check(&args),
+        Command::Explain { check } => match puppetlift::check::migration::doc(&check) {
+            Some(doc) => {
+                print!("{doc}");
                 ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
+            None => match puppetlift::check::explain::explain_name(&check) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            },
         },
     }
 }
@@ -458,7 +481,8 @@ fn plan(args: &PlanArgs) -> ExitCode {
         Err(c) => return c,
     };
     let planned = puppetlift::plan::build(&args.project.dir, opts);
-    let failed = report_planned(&planned, &[]);
+    let exposed = puppetlift::check::migration::public_admin_port::exposed(&planned);
+    let failed = report_planned(&planned, &exposed);
     let mut out = std::io::stdout().lock();
     if args.json {
         let _ = writeln!(
@@ -488,7 +512,8 @@ fn build(args: &BuildArgs) -> ExitCode {
         BuildTarget::Cloudformation => puppetlift::emit::Target::CloudFormation,
         BuildTarget::All => puppetlift::emit::Target::All,
     };
-    let (artifacts, diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
+    let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
+    diags.extend(puppetlift::check::migration::public_admin_port::exposed(&planned));
     if report_planned(&planned, &diags) {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
@@ -561,5 +586,35 @@ fn init(args: &InitArgs) -> ExitCode {
             eprintln!("error: cannot write {}: {e}", path.display());
             ExitCode::from(1)
         }
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    use puppetlift::check::migration::{self, Project};
+    let opts = match vagrant_options(&args.project) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let project = match Project::load(&args.project.dir, opts, args.image.as_deref()) {
+        Ok(p) => p,
+        Err(d) => {
+            eprint!("{}", d.render(None));
+            return ExitCode::from(2);
+        }
+    };
+    let found = migration::report(&project);
+    let mut out = std::io::stdout().lock();
+    for d in &found {
+        let src = project.source(&d.file);
+        if args.json {
+            let _ = writeln!(out, "{}", migration::json(d, src.map(|s| s.as_ref())));
+        } else {
+            let _ = write!(out, "{}", d.render(src));
+        }
+    }
+    if found.iter().any(|d| d.severity == puppetlift::Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

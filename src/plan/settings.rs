@@ -29,6 +29,18 @@ pub struct Settings {
     /// Per-machine overrides by Vagrant machine name.
     #[serde(default)]
     pub machines: BTreeMap<String, MachineSettings>,
+    /// `puppetlift check` settings.
+    #[serde(default)]
+    pub check: CheckSettings,
+}
+
+/// `[check]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSettings {
+    /// Migration checks not to run (by name, e.g. `vagrant-user`).
+    #[serde(default)]
+    pub ignore: Vec<String>,
 }
 
 /// `[puppet]`

@@ -1,0 +1,199 @@
+//! Migration checks: what breaks on the way from Vagrant to EC2, found before
+//! anyone launches. Each check is one file whose doc comment is its
+//! documentation (`puppetlift explain NAME`); each reads the [`Project`] (the
+//! plan, its target images and the project's files) and returns diagnostics
+//! pointing at the source line and naming the image that makes it a problem.
+//!
+//! Suppression: `# puppetlift:ignore:NAME reason` on the line or the line above
+//! (manifests, Vagrantfiles, templates, hiera data, scripts), and
+//! `[check] ignore = ["NAME"]` in puppetlift.toml.
+
+mod os_facts;
+pub mod project;
+mod scan;
+
+mod amazon_linux_only;
+mod cfn_helpers_need_amazon_linux;
+mod end_of_life_image;
+mod legacy_puppet_syntax;
+mod package_manager_mismatch;
+mod previous_generation_instance;
+mod private_network_address;
+pub mod public_admin_port;
+mod secret_in_user_data;
+mod service_provider_mismatch;
+mod template_too_large;
+mod unknown_box;
+mod user_data_too_large;
+mod vagrant_path;
+mod vagrant_user;
+
+pub use project::{Project, TargetImage};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+/// A migration check: its name, its documentation and the function that runs it.
+pub struct Check {
+    /// The name (`vagrant-path`), as `puppetlift explain` and the ignore comments take it.
+    pub name: &'static str,
+    /// The rule file; its `//!` comment is the documentation.
+    source: &'static str,
+    /// Finds the problems in a project.
+    pub run: fn(&Project) -> Vec<Diagnostic>,
+}
+
+/// Every migration check, in priority order.
+pub static ALL: &[Check] = &[
+    // Paths and users only a Vagrant box has.
+    vagrant_path::CHECK,
+    vagrant_user::CHECK,
+    // What only Amazon Linux has.
+    cfn_helpers_need_amazon_linux::CHECK,
+    amazon_linux_only::CHECK,
+    // Written for another distribution.
+    package_manager_mismatch::CHECK,
+    // What the move to EC2's network and user data changes.
+    private_network_address::CHECK,
+    secret_in_user_data::CHECK,
+    public_admin_port::CHECK,
+    // What the move to current instances and Puppet changes.
+    previous_generation_instance::CHECK,
+    service_provider_mismatch::CHECK,
+    legacy_puppet_syntax::CHECK,
+    // What the plan and the emitters find.
+    unknown_box::CHECK,
+    end_of_life_image::CHECK,
+    user_data_too_large::CHECK,
+    template_too_large::CHECK,
+];
+
+/// The migration check named `name`.
+pub fn check(name: &str) -> Option<&'static Check> {
+    ALL.iter().find(|c| c.name == name)
+}
+
+/// The documentation of the check named `name` (its rule file's `//!` comment).
+pub fn doc(name: &str) -> Option<&'static str> {
+    static DOCS: OnceLock<BTreeMap<&'static str, String>> = OnceLock::new();
+    let docs = DOCS.get_or_init(|| ALL.iter().map(|c| (c.name, doc_comment(c.source))).collect());
+    docs.get(name).map(String::as_str)
+}
+
+/// The `//!` lines of a Rust file, without the markers (a rule file's documentation).
+pub fn doc_comment(source: &str) -> String {
+    let mut out = String::new();
+    for line in source.lines().take_while(|l| l.starts_with("//!")) {
+        let text = line.trim_start_matches("//!");
+        out.push_str(text.strip_prefix(' ').unwrap_or(text));
+        out.push('\n');
+    }
+    out
+}
+
+/// Run every check not ignored by `[check] ignore`, drop the findings an
+/// ignore comment covers, and sort what is left by file and place.
+pub fn run(project: &Project) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for c in ALL {
+        if project.ignored_checks.iter().any(|n| n == c.name) {
+            continue;
+        }
+        for d in (c.run)(project) {
+            if !ignored_by_comment(&d, project.source(&d.file)) && !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.file.as_str(), a.span.map(|s| s.start), a.code).cmp(&(b.file.as_str(), b.span.map(|s| s.start), b.code))
+    });
+    out
+}
+
+/// Everything `puppetlift check` reports: what the Vagrantfile's evaluation,
+/// the plan and the emitters found that no check owns, then the checks'
+/// findings; ignore comments and `[check] ignore` apply to all.
+pub fn report(project: &Project) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = project
+        .diagnostics
+        .iter()
+        .chain(project.emitted().iter())
+        .filter(|d| check(d.code).is_none())
+        .filter(|d| !project.ignored_checks.iter().any(|n| n == d.code))
+        .filter(|d| !ignored_by_comment(d, project.source(&d.file)))
+        .cloned()
+        .collect();
+    out.extend(run(project));
+    out
+}
+
+/// The plan's and the emitters' diagnostics with `code`, pointed at the box
+/// they are about when the message names one.
+pub(crate) fn plan_findings(p: &Project, code: &str) -> Vec<Diagnostic> {
+    let boxes: Vec<String> = p
+        .planned
+        .iter()
+        .flat_map(|pl| pl.evaluation.model.machines.iter())
+        .filter_map(|m| m.box_name.clone())
+        .collect();
+    p.diagnostics
+        .iter()
+        .chain(p.emitted().iter())
+        .filter(|d| d.code == code)
+        .map(|d| {
+            let mut d = d.clone();
+            if let (None, Some(vf)) = (d.span, &p.vagrantfile) {
+                if d.file == vf.path {
+                    d.span = boxes
+                        .iter()
+                        .filter(|b| d.message.contains(&format!("`{b}`")))
+                        .find_map(|b| {
+                            let at = vf
+                                .text
+                                .find(&format!("\"{b}\""))
+                                .or_else(|| vf.text.find(&format!("'{b}'")))?;
+                            Some(crate::diagnostic::Span::new(at + 1, at + 1 + b.len()))
+                        });
+                }
+            }
+            d
+        })
+        .collect()
+}
+
+/// One diagnostic as a JSON object, with its 1-based line and column.
+pub fn json(d: &Diagnostic, source: Option<&SourceFile>) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    if let (Some(src), Some(span), Some(obj)) = (source, d.span, v.as_object_mut()) {
+        let (line, column) = src.line_col(span.start as usize);
+        obj.insert("line".into(), line.into());
+        obj.insert("column".into(), column.into());
+    }
+    v
+}
+
+/// Whether `# puppetlift:ignore:NAME` (several names may share one, comma
+/// separated) sits on the diagnostic's line or the line above.
+pub fn ignored_by_comment(d: &Diagnostic, source: Option<&Arc<SourceFile>>) -> bool {
+    let (Some(src), Some(span)) = (source, d.span) else {
+        return false;
+    };
+    let (line, _) = src.line_col(span.start as usize);
+    let lines: Vec<&str> = src.text.lines().collect();
+    let covers = |text: &str| {
+        let Some(hash) = text.find('#') else {
+            return false;
+        };
+        text[hash..].split("puppetlift:ignore:").skip(1).any(|rest| {
+            let names = rest.split(|c: char| c.is_whitespace() || c == '%').next().unwrap_or("");
+            names.split(',').any(|n| n == d.code)
+        })
+    };
+    [line.checked_sub(1), line.checked_sub(2)]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| lines.get(i))
+        .any(|l| covers(l))
+}

@@ -1,0 +1,270 @@
+//! ## What it does
+//! Finds package management written for the other family of distributions
+//! than the machine's image: `package { provider => apt }` or `dpkg`, `apt`
+//! and `apt::` classes and defines, and `exec`s or shell provisioners running
+//! `apt-get`, `apt` or `dpkg`, on a Red Hat or Amazon Linux image; `yum`, `dnf`
+//! or `rpm` ones and `yumrepo` on a Debian or Ubuntu image. Also a `case` or
+//! selector over `$osfamily`, `$operatingsystem`, `$facts['os']['family']` or
+//! `$facts['os']['name']` with no branch for the image and no default.
+//!
+//! ## Why is this bad on EC2?
+//! A Vagrant box and the AMI chosen for EC2 are often not the same
+//! distribution (a CentOS box, an Ubuntu AMI). The commands are not found,
+//! the provider is not suitable, and a `case` without a branch for the new
+//! distribution skips its packages silently: the instance boots without them.
+//!
+//! ## Example
+//! ```puppet
+//! exec { 'install-httpd':
+//!   command => '/usr/bin/yum install -y httpd',
+//! }
+//! ```
+//! Use instead:
+//! ```puppet
+//! $httpd = $facts['os']['family'] ? {
+//!   'Debian' => 'apache2',
+//!   default  => 'httpd',
+//! }
+//! package { $httpd: ensure => installed }
+//! ```
+//!
+//! ## References
+//! Puppet, "Resource types: package" (providers); Facter, "Core facts: os".
+
+use super::os_facts;
+use super::project::{Project, TargetImage};
+use super::scan;
+use super::Check;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::plan::images::Family;
+use crate::puppet::ast::ExprKind;
+
+/// The check.
+pub const CHECK: Check = Check {
+    name: "package-manager-mismatch",
+    source: include_str!("package_manager_mismatch.rs"),
+    run,
+};
+
+const APT_TOOLS: [&str; 9] = [
+    "apt-get",
+    "dpkg-reconfigure",
+    "dpkg-query",
+    "apt",
+    "dpkg",
+    "aptitude",
+    "apt-key",
+    "add-apt-repository",
+    "apt-cache",
+];
+const RPM_TOOLS: [&str; 5] = ["yum", "dnf", "rpm", "yum-config-manager", "up2date"];
+const APT_PROVIDERS: [&str; 3] = ["apt", "dpkg", "aptitude"];
+const RPM_PROVIDERS: [&str; 4] = ["yum", "dnf", "rpm", "up2date"];
+
+/// Which kind of package manager a thing belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Manager {
+    Apt,
+    Rpm,
+}
+
+fn manager_of(f: Family) -> Manager {
+    match f {
+        Family::Debian => Manager::Apt,
+        Family::Redhat | Family::Amazon => Manager::Rpm,
+    }
+}
+
+fn run(p: &Project) -> Vec<Diagnostic> {
+    let mismatched = |m: Manager| p.targets_where(|i| manager_of(i.family) != m);
+    // `runs`: whether the code may run on an image (the manifests' OS guards).
+    let explain = |what: &str, m: Manager, runs: &dyn Fn(&TargetImage) -> bool| -> Option<(String, String)> {
+        let on: Vec<&TargetImage> = mismatched(m).into_iter().filter(|t| runs(t)).collect();
+        if on.is_empty() {
+            return None;
+        }
+        let (theirs, ours) = match m {
+            Manager::Apt => ("Debian's", "dnf/yum"),
+            Manager::Rpm => ("Red Hat's", "apt"),
+        };
+        Some((
+            format!("`{what}` is {theirs} package management; {} uses {ours}", scan::image_names(&on)),
+            "use `package { ... }` without a provider (Puppet picks the image's), or branch on `$facts['os']['family']`".into(),
+        ))
+    };
+    let mut out = Vec::new();
+    for m in &p.manifests {
+        let guards = p.guards(m);
+        let mut push = |e: &crate::puppet::ast::Expr, what: &str, mgr: Manager| {
+            let runs = |t: &TargetImage| guards.runs_on(e.span.start as usize, &t.image);
+            if let Some((msg, help)) = explain(what, mgr, &runs) {
+                out.push(
+                    p.at(
+                        CHECK.name,
+                        Severity::Error,
+                        &m.source,
+                        e.span.start as usize,
+                        e.span.end as usize,
+                        msg,
+                    )
+                    .with_help(help),
+                );
+            }
+        };
+        for r in scan::resources(m) {
+            if r.type_name == "package" {
+                if let Some((v, e)) = r.attr("provider").and_then(|e| scan::literal(e).map(|v| (v, e))) {
+                    if APT_PROVIDERS.contains(&v.as_str()) {
+                        push(e, &format!("provider => {v}"), Manager::Apt);
+                    } else if RPM_PROVIDERS.contains(&v.as_str()) {
+                        push(e, &format!("provider => {v}"), Manager::Rpm);
+                    }
+                }
+            }
+            let class_title = (r.type_name == "class").then(|| scan::literal(&r.body.title)).flatten();
+            if let Some(t) = class_title.filter(|t| is_apt_class(t)) {
+                push(&r.body.title, &t, Manager::Apt);
+            } else if r.type_name.starts_with("apt::") {
+                push(&r.body.title, &r.type_name, Manager::Apt);
+            } else if r.type_name == "yumrepo" {
+                push(&r.body.title, "yumrepo", Manager::Rpm);
+            }
+            if r.type_name == "exec" {
+                let cmd = r.attr("command").unwrap_or(&r.body.title);
+                for (text, e) in scan::literals(cmd) {
+                    if let Some((tool, mgr)) = commands(&text).into_iter().next().map(|(_, t, m)| (t, m)) {
+                        push(e, tool, mgr);
+                    }
+                }
+            }
+        }
+        scan::walk(m, &mut |e| {
+            if let ExprKind::CallNamed { functor, args, .. } = &e.kind {
+                if matches!(functor.as_qualified_name(), Some("include" | "require" | "contain")) {
+                    for a in args {
+                        if let Some(n) = scan::literal(a).filter(|n| is_apt_class(n)) {
+                            push(a, &n, Manager::Apt);
+                        }
+                    }
+                }
+            }
+        });
+        for sw in os_facts::os_switches(m) {
+            // A switch with an Amazon branch is amazon-linux-only's.
+            if sw.has_default || sw.matches_any(&["Amazon"]) || sw.values.is_empty() {
+                continue;
+            }
+            let missing: Vec<&TargetImage> = p
+                .targets
+                .iter()
+                .filter(|t| !sw.matches_any(&os_facts::fact_values(&t.image)))
+                .filter(|t| guards.runs_on(sw.expr.span.start as usize, &t.image))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = missing
+                .iter()
+                .map(|t| os_facts::fact_values(&t.image).join("/"))
+                .collect();
+            let (a, b) = os_facts::head(sw.expr, &m.source.text);
+            out.push(
+                p.at(
+                    CHECK.name,
+                    Severity::Warning,
+                    &m.source,
+                    a,
+                    b,
+                    format!(
+                        "this switch on {} has no branch for {} ({}) and no default: nothing in it happens there",
+                        os_facts::fact_name(sw.fact),
+                        scan::image_names(&missing),
+                        names.join(", ")
+                    ),
+                )
+                .with_help(
+                    "add a branch for the target's family or name, or a `default` that does the right thing or `fail`s",
+                ),
+            );
+        }
+    }
+    for s in &p.scripts {
+        for (at, line) in scan::code_lines(&s.text) {
+            for (i, tool, mgr) in commands(line) {
+                if let Some((msg, help)) = explain(tool, mgr, &|_| true) {
+                    out.push(
+                        p.in_script(CHECK.name, Severity::Error, s, at + i, at + i + tool.len(), msg)
+                            .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_apt_class(name: &str) -> bool {
+    let n = name.trim_start_matches("::");
+    n == "apt" || n.starts_with("apt::")
+}
+
+/// The package managers a shell command line runs: the first word of each
+/// command (after `sudo`, `env` and `VAR=value`), by its base name, with its offset.
+fn commands(line: &str) -> Vec<(usize, &'static str, Manager)> {
+    let mut out = Vec::new();
+    let mut seg_start = 0;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut segments = Vec::new();
+    while i <= bytes.len() {
+        if i == bytes.len() || matches!(bytes[i], b';' | b'&' | b'|' | b'(' | b'`') {
+            segments.push((seg_start, &line[seg_start..i]));
+            seg_start = i + 1;
+        }
+        i += 1;
+    }
+    for (start, seg) in segments {
+        let mut off = start;
+        for word in seg.split(' ') {
+            let here = off;
+            off += word.len() + 1;
+            if word.is_empty()
+                || word == "sudo"
+                || word == "env"
+                || word == "then"
+                || word == "do"
+                || word.contains('=')
+            {
+                continue;
+            }
+            let base = word.rsplit('/').next().unwrap_or(word);
+            let at = here + (word.len() - base.len());
+            if let Some(t) = APT_TOOLS.iter().find(|t| **t == base) {
+                out.push((at, *t, Manager::Apt));
+            } else if let Some(t) = RPM_TOOLS.iter().find(|t| **t == base) {
+                out.push((at, *t, Manager::Rpm));
+            }
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commands;
+
+    #[test]
+    fn first_words_of_commands() {
+        let found = |l: &str| commands(l).into_iter().map(|(i, t, _)| (i, t)).collect::<Vec<_>>();
+        assert_eq!(
+            found("apt-get update && /usr/bin/yum -y install x"),
+            [(0, "apt-get"), (27, "yum")]
+        );
+        assert_eq!(
+            found("DEBIAN_FRONTEND=noninteractive sudo apt install x"),
+            [(36, "apt")]
+        );
+        assert!(found("echo apt-get; grep yum /etc/x").is_empty());
+    }
+}
