@@ -174,7 +174,8 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    let migration: Vec<&str> = puppetlift::check::migration::ALL.iter().map(|c| c.name).collect();
+                    eprintln!("error: {e}; the migration checks are {}", migration.join(", "));
                     ExitCode::from(2)
                 }
             },
