@@ -174,8 +174,12 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    let migration: Vec<&str> = puppetlift::check::migration::ALL.iter().map(|c| c.name).collect();
-                    eprintln!("error: {e}; the migration checks are {}", migration.join(", "));
+                    if e.contains("did you mean") {
+                        eprintln!("error: {e}");
+                    } else {
+                        let migration: Vec<&str> = puppetlift::check::migration::ALL.iter().map(|c| c.name).collect();
+                        eprintln!("error: {e}; the migration checks are {}", migration.join(", "));
+                    }
                     ExitCode::from(2)
                 }
             },
