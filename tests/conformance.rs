@@ -567,10 +567,9 @@ fn read_expected(text: &str) -> Expected {
 /// with debootstrap (chroot, private mount and UTS namespaces), then what the
 /// fixture's EXPECTED.md lists must be there. A second run must succeed too.
 #[test]
-#[ignore = "needs root, debootstrap and Debian's package mirror (oracles): run by .ci/run"]
+#[ignore = "needs root, the Debian base from .ci/debian-base.sh and Debian's package mirror: run by .ci/run"]
 fn user_data_really_provisions_a_debian_12_root() {
     use std::os::unix::fs::PermissionsExt;
-    require_tool("debootstrap");
     require_tool("unshare");
     let uid = Command::new("id").arg("-u").output().expect("id");
     assert_eq!(
@@ -580,23 +579,15 @@ fn user_data_really_provisions_a_debian_12_root() {
     );
     let started = std::time::Instant::now();
     let work = workdir("chroot");
-    // A pristine Debian 12 base (kept between runs), copied fresh for each run.
-    let base = work.join("bookworm-base");
+    // A pristine Debian 12 base, built by the install step `.ci/debian-base.sh`,
+    // copied fresh for each run.
+    let base = root().join("target/debian-bookworm-base");
     let rootfs = work.join("rootfs");
-    if !base.join("usr/bin/apt-get").exists() {
-        let _ = std::fs::remove_dir_all(&base);
-        let st = Command::new("debootstrap")
-            .args(["--variant=minbase", "bookworm"])
-            .arg(&base)
-            .arg("http://deb.debian.org/debian")
-            .output()
-            .expect("debootstrap runs");
-        assert!(
-            st.status.success(),
-            "debootstrap failed:\n{}",
-            String::from_utf8_lossy(&st.stderr)
-        );
-    }
+    assert!(
+        base.join("usr/bin/apt-get").exists(),
+        "no Debian 12 base at {}: run `bash .ci/debian-base.sh` (an install step of .ci/run)",
+        base.display()
+    );
     let _ = std::fs::remove_dir_all(&rootfs);
     let cp = Command::new("cp")
         .arg("-a")
@@ -701,7 +692,7 @@ fn user_data_really_provisions_a_debian_12_root() {
         }
     }
     eprintln!(
-        "chroot provisioning: debootstrap {:.0?}, first run of user-data.sh {:.0?}, second run {:.0?}; {} packages, {} users, {} groups, {} files checked",
+        "chroot provisioning: fresh copy of the base {:.0?}, first run of user-data.sh {:.0?}, second run {:.0?}; {} packages, {} users, {} groups, {} files checked",
         bootstrapped,
         provisioned - bootstrapped,
         started.elapsed() - provisioned,
