@@ -367,6 +367,41 @@ pub fn lint_variable_len(b: &[u8]) -> usize {
     }
 }
 
+/// puppet-lint's way to find the `}` that ends a class or define: braces
+/// counted, except inside the parameter list's parentheses. Fed the
+/// punctuation after the keyword, one token at a time.
+#[derive(Debug, Default)]
+struct BodyEnd {
+    braces: i32,
+    parens: i32,
+    in_params: bool,
+}
+
+impl BodyEnd {
+    /// Whether `punct` is the `}` that closes the body.
+    fn closes(&mut self, punct: &str) -> bool {
+        match punct {
+            "(" => {
+                self.in_params |= self.parens == 0;
+                self.parens += 1;
+            }
+            ")" => {
+                if self.parens == 1 {
+                    self.in_params = false;
+                }
+                self.parens -= 1;
+            }
+            "{" => self.braces += 1,
+            "}" => {
+                self.braces -= 1;
+                return self.braces == 0 && !self.in_params;
+            }
+            _ => {}
+        }
+        false
+    }
+}
+
 /// A class or define definition as puppet-lint finds it in the tokens.
 #[derive(Debug, Clone, Copy)]
 pub struct Definition {
@@ -405,7 +440,7 @@ pub fn definitions(ctx: &Context) -> Vec<Definition> {
             if ctx.text(first) == "{" {
                 continue;
             }
-            let (mut braces, mut parens, mut in_params) = (0i32, 0i32, false);
+            let mut body = BodyEnd::default();
             let mut inherited = None;
             let mut after_inherits = false;
             let end = code.find_map(|(j, t)| {
@@ -416,30 +451,7 @@ pub fn definitions(ctx: &Context) -> Vec<Definition> {
                 if t.kind == TokenKind::Name && ctx.text(t) == "inherits" {
                     after_inherits = true;
                 }
-                if t.kind != TokenKind::Punct {
-                    return None;
-                }
-                match ctx.text(t) {
-                    "(" => {
-                        in_params |= parens == 0;
-                        parens += 1;
-                    }
-                    ")" => {
-                        if parens == 1 {
-                            in_params = false;
-                        }
-                        parens -= 1;
-                    }
-                    "{" => braces += 1,
-                    "}" => {
-                        braces -= 1;
-                        if braces == 0 && !in_params {
-                            return Some(j);
-                        }
-                    }
-                    _ => {}
-                }
-                None
+                (t.kind == TokenKind::Punct && body.closes(ctx.text(t))).then_some(j)
             });
             if let Some(end) = end {
                 out.push(Definition {
@@ -590,31 +602,10 @@ pub fn lint_definitions(ctx: &Context) -> Vec<LintDefinition> {
             let Some(name) = lt.next_code(i).filter(|&n| !lt.get(n).is("{")) else {
                 continue;
             };
-            let (mut braces, mut parens, mut in_params) = (0i32, 0i32, false);
+            let mut body = BodyEnd::default();
             let end = (i + 1..lt.tokens.len()).find(|&j| {
                 let t = lt.get(j);
-                if t.kind != LintKind::Punct {
-                    return false;
-                }
-                match t.value {
-                    "(" => {
-                        in_params |= parens == 0;
-                        parens += 1;
-                    }
-                    ")" => {
-                        if parens == 1 {
-                            in_params = false;
-                        }
-                        parens -= 1;
-                    }
-                    "{" => braces += 1,
-                    "}" => {
-                        braces -= 1;
-                        return braces == 0 && !in_params;
-                    }
-                    _ => {}
-                }
-                false
+                t.kind == LintKind::Punct && body.closes(t.value)
             });
             let Some(end) = end else { continue };
             // The parameter list: the first `(...)` before any `{` at depth zero.
