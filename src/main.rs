@@ -581,8 +581,7 @@ fn init(args: &InitArgs) -> ExitCode {
     let planned = puppetlift::plan::build(&args.project.dir, opts);
     report_planned(&planned, &[]);
     let text = puppetlift::plan::settings::commented(&planned.plan);
-    let tmp = path.with_extension("toml.tmp");
-    match std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)) {
+    match puppetlift::project::write_atomically(&path, text.as_bytes(), None) {
         Ok(()) => {
             println!("wrote {}", path.display());
             ExitCode::SUCCESS

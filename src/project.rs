@@ -1,5 +1,5 @@
-//! Finding and reading a project's files: the one place that touches the file
-//! system for input.
+//! Finding, reading and writing a project's files: the one place that touches
+//! the file system for input, and the one way puppetlift writes files.
 
 use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -77,4 +77,41 @@ fn unreadable(path: &Path, why: &str) -> Diagnostic {
         None,
         format!("cannot read: {why}"),
     )
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, then a
+/// rename, so a reader never sees half a file. The file gets `mode` when given,
+/// else keeps the permissions of the file it replaces.
+pub fn write_atomically(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.puppetlift-tmp-{}", std::process::id()));
+    let result = (|| {
+        std::fs::write(&tmp, bytes)?;
+        match mode {
+            #[cfg(unix)]
+            Some(m) => {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(m))?;
+            }
+            #[cfg(not(unix))]
+            Some(_) => {}
+            None => {
+                if let Ok(meta) = std::fs::metadata(path) {
+                    std::fs::set_permissions(&tmp, meta.permissions())?;
+                }
+            }
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

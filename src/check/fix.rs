@@ -920,31 +920,6 @@ fn rewrite_ops(pn: &str, f: &dyn Fn(&[String]) -> Vec<String>) -> String {
     out
 }
 
-/// Writes `text` to `path` atomically: a temporary file beside it, then a
-/// rename (the file's permissions kept).
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.puppetlift-fix-{}", std::process::id()));
-    let result = (|| {
-        std::fs::write(&tmp, text)?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 /// `--fix` for one file: applies the fixes, checks them, writes the file when
 /// they hold, and marks the problems fixed. Returns messages for stderr.
 pub fn fix_file(path: &Path, m: &Manifest, found: &mut [(Problem, bool)]) -> Vec<String> {
@@ -961,7 +936,7 @@ pub fn fix_file(path: &Path, m: &Manifest, found: &mut [(Problem, bool)]) -> Vec
     if let Err(why) = verify(m, &problems, &fixed) {
         return vec![format!("puppetlift lint: not fixing {}: {why}", path.display())];
     }
-    if let Err(e) = write_atomically(path, &fixed.text) {
+    if let Err(e) = crate::project::write_atomically(path, fixed.text.as_bytes(), None) {
         return vec![format!("puppetlift lint: cannot write {}: {e}", path.display())];
     }
     for ((_, f), done) in found.iter_mut().zip(&fixed.fixed) {

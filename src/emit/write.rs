@@ -37,19 +37,9 @@ pub fn write_out(out: &Path, artifacts: &Artifacts, force: bool) -> Result<Vec<P
         let p = out.join(rel);
         let dir = p.parent().map(Path::to_path_buf).unwrap_or_else(|| out.to_path_buf());
         std::fs::create_dir_all(&dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
-        let tmp = dir.join(format!(
-            ".{}.puppetlift-tmp",
-            p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        std::fs::write(&tmp, content).map_err(|e| fail(format!("cannot write {}: {e}", tmp.display())))?;
-        #[cfg(unix)]
-        if rel.ends_with(".sh") {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755));
-        }
-        std::fs::rename(&tmp, &p).map_err(|e| fail(format!("cannot move {} into place: {e}", p.display())))?;
+        let mode = rel.ends_with(".sh").then_some(0o755);
+        crate::project::write_atomically(&p, content, mode)
+            .map_err(|e| fail(format!("cannot write {}: {e}", p.display())))?;
         written.push(p);
     }
     let mut list: Vec<String> = ours;
@@ -59,8 +49,7 @@ pub fn write_out(out: &Path, artifacts: &Artifacts, force: bool) -> Result<Vec<P
         }
     }
     list.sort();
-    let tmp = out.join(format!("{RECORD}.tmp"));
-    std::fs::write(&tmp, list.join("\n") + "\n").map_err(|e| fail(format!("cannot write {RECORD}: {e}")))?;
-    std::fs::rename(&tmp, &record).map_err(|e| fail(format!("cannot write {RECORD}: {e}")))?;
+    crate::project::write_atomically(&record, (list.join("\n") + "\n").as_bytes(), None)
+        .map_err(|e| fail(format!("cannot write {RECORD}: {e}")))?;
     Ok(written)
 }
