@@ -875,41 +875,22 @@ fn rewrite_ops(pn: &str, f: &dyn Fn(&[String]) -> Vec<String>) -> String {
     while let Some(k) = rest.find(":ops [") {
         out.push_str(&rest[..k + 6]);
         rest = &rest[k + 6..];
-        // The items: balanced (...) forms and atoms, up to the matching `]`.
-        let b = rest.as_bytes();
+        // The items: balanced (...) forms, strings and atoms, up to the matching `]`.
         let mut items = Vec::new();
         let mut i = 0;
-        let mut depth = 0i32;
-        let mut start = 0;
-        let mut in_str = false;
-        while i < b.len() {
-            let c = b[i];
-            if in_str {
-                if c == b'\\' {
-                    i += 1;
-                } else if c == b'"' {
-                    in_str = false;
-                }
-            } else {
-                match c {
-                    b'"' => in_str = true,
-                    b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b'}' => depth -= 1,
-                    b']' if depth == 0 => break,
-                    b']' => depth -= 1,
-                    b' ' if depth == 0 => {
-                        if i > start {
-                            items.push(rest[start..i].to_string());
-                        }
-                        start = i + 1;
-                    }
-                    _ => {}
-                }
+        loop {
+            while rest[i..].starts_with(' ') {
+                i += 1;
             }
-            i += 1;
-        }
-        if i > start {
-            items.push(rest[start..i].to_string());
+            if i >= rest.len() || rest[i..].starts_with(']') {
+                break;
+            }
+            let len = balanced_end(&rest[i..]).unwrap_or(rest.len() - i);
+            if len == 0 {
+                break;
+            }
+            items.push(rest[i..i + len].to_string());
+            i += len;
         }
         // Nested bodies are rewritten too.
         let items: Vec<String> = items.iter().map(|it| rewrite_ops(it, f)).collect();
