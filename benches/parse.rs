@@ -12,25 +12,13 @@ use std::path::{Path, PathBuf};
 
 const CORPUS: &str = "/usr/share/puppet/modules.available";
 
+/// The corpus manifests with their text, walked as `puppetlift` walks paths.
 fn corpus() -> Vec<(PathBuf, String)> {
-    let mut files = Vec::new();
-    let mut stack = vec![PathBuf::from(CORPUS)];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            let Ok(kind) = e.file_type() else { continue };
-            if kind.is_dir() {
-                stack.push(p);
-            } else if kind.is_file() && p.extension().is_some_and(|x| x == "pp") {
-                if let Ok(text) = std::fs::read_to_string(&p) {
-                    files.push((p, text));
-                }
-            }
-        }
-    }
-    files.sort();
-    files
+    let (paths, _) = puppetlift::project::manifest_paths(&[PathBuf::from(CORPUS)]);
+    paths
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)))
+        .collect()
 }
 
 fn tree_sitter_parser() -> tree_sitter::Parser {
