@@ -167,8 +167,7 @@ fn wrap(s: &str, width: usize) -> String {
 }
 
 /// The user-data script of a node.
-pub fn user_data(plan: &Plan, node: &Node, archive_b64: &str) -> Result<String, Box<Diagnostic>> {
-    let parts = node_parts(plan, node, archive_b64)?;
+fn user_data(plan: &Plan, node: &Node, parts: &NodeParts) -> Result<String, Box<Diagnostic>> {
     let mut ctx = tera::Context::new();
     ctx.insert("plan", plan);
     ctx.insert("node", node);
@@ -178,8 +177,7 @@ pub fn user_data(plan: &Plan, node: &Node, archive_b64: &str) -> Result<String, 
 }
 
 /// The cloud-config of a node.
-pub fn cloud_config(plan: &Plan, node: &Node, archive_b64: &str) -> Result<String, Box<Diagnostic>> {
-    let parts = node_parts(plan, node, archive_b64)?;
+fn cloud_config(plan: &Plan, node: &Node, parts: &NodeParts, archive_b64: &str) -> Result<String, Box<Diagnostic>> {
     let mut files = Vec::new();
     for (i, (step, body)) in node.steps.iter().zip(parts.steps_staged_archive.iter()).enumerate() {
         let content = format!(
@@ -239,8 +237,10 @@ pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Di
     }
     let mut scripts = Vec::new();
     for node in &plan.nodes {
-        let ud = match user_data(plan, node, &b64) {
-            Ok(s) => s,
+        // Each step is rendered once per node; both targets place the same text.
+        let rendered = node_parts(plan, node, &b64).and_then(|parts| Ok((user_data(plan, node, &parts)?, parts)));
+        let (ud, parts) = match rendered {
+            Ok(r) => r,
             Err(d) => {
                 diags.push(*d);
                 continue;
@@ -261,7 +261,7 @@ pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Di
             out.insert(format!("{}/user-data.sh", node.name), ud.clone().into_bytes());
         }
         if matches!(target, Target::CloudInit | Target::All) {
-            match cloud_config(plan, node, &b64) {
+            match cloud_config(plan, node, &parts, &b64) {
                 Ok(cc) => {
                     if cc.len() > USER_DATA_LIMIT {
                         diags.push(
