@@ -105,6 +105,10 @@ struct BuildArgs {
     /// Overwrite files in OUT that puppetlift did not write.
     #[arg(long)]
     force: bool,
+    /// The puppetmaster's name or address for the agents' user-data and
+    /// cloud-config (the CloudFormation stack refers to its master node).
+    #[arg(long, value_name = "HOST")]
+    puppetmaster: Option<String>,
     #[command(flatten)]
     project: ProjectArgs,
 }
@@ -510,7 +514,13 @@ fn build(args: &BuildArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let planned = puppetlift::plan::build(&args.project.dir, opts);
+    let mut planned = puppetlift::plan::build(&args.project.dir, opts);
+    if let Some(host) = &args.puppetmaster {
+        if let Err(msg) = planned.plan.set_puppetmaster_host(host) {
+            eprintln!("error: --puppetmaster: {msg}");
+            return ExitCode::from(2);
+        }
+    }
     let target = match args.target {
         BuildTarget::UserData => puppetlift::emit::Target::UserData,
         BuildTarget::CloudInit => puppetlift::emit::Target::CloudInit,

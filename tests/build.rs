@@ -194,6 +194,21 @@ fn the_three_targets_carry_the_same_steps_in_the_same_order() {
                     &format!("PUPPETLIFT_STACK={}", planned.plan.name),
                 )
                 .replace("${!", "${");
+            // An agent's master is a reference in the stack, a name in user-data.
+            let unescaped = match &planned.plan.puppetmaster {
+                Some(plan::puppetmaster::Puppetmaster {
+                    node: Some(master),
+                    server,
+                    ..
+                }) => unescaped.replace(
+                    &format!(
+                        "local server=${{{}.PrivateDnsName}}",
+                        emit::cloudformation::logical_id(master)
+                    ),
+                    &format!("local server={server}"),
+                ),
+                _ => unescaped,
+            };
             assert_eq!(
                 script_steps(&unescaped),
                 from_script,

@@ -57,28 +57,34 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                    "Description": "Who may reach the ports the Vagrantfile forwarded"}),
         );
     }
-    let needs_role = matches!(
-        plan.delivery,
+    let ssm_read = |parameter: &str| {
+        json!({
+            "Effect": "Allow", "Action": ["ssm:GetParameter"],
+            "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}", parameter.trim_start_matches('/'))}
+        })
+    };
+    let mut statement = Vec::new();
+    match &plan.delivery {
         Delivery::Git {
-            key_parameter: Some(_),
+            key_parameter: Some(key_parameter),
             ..
-        } | Delivery::S3 { .. }
-    );
+        } => statement.push(ssm_read(key_parameter)),
+        Delivery::S3 { bucket, key, .. } => statement.push(json!({
+            "Effect": "Allow", "Action": ["s3:GetObject"],
+            "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
+        })),
+        _ => {}
+    }
+    if let Some(pm) = &plan.puppetmaster {
+        statement.push(ssm_read(&pm.challenge_parameter));
+    }
+    let needs_role = !statement.is_empty();
+    // The master in the stack: its agents wait for it and reach it on 8140.
+    let master = plan
+        .puppetmaster
+        .as_ref()
+        .and_then(|pm| pm.node.as_ref().map(|n| (pm, n)));
     if needs_role {
-        let statement = match &plan.delivery {
-            Delivery::Git {
-                key_parameter: Some(key_parameter),
-                ..
-            } => json!([{
-                "Effect": "Allow", "Action": ["ssm:GetParameter"],
-                "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}", key_parameter.trim_start_matches('/'))}
-            }]),
-            Delivery::S3 { bucket, key, .. } => json!([{
-                "Effect": "Allow", "Action": ["s3:GetObject"],
-                "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
-            }]),
-            _ => json!([]),
-        };
         resources.insert(
             "InstanceRole".into(),
             json!({"Type": "AWS::IAM::Role", "Properties": {
@@ -122,6 +128,15 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                                 "Description": format!("forwarded port {} in the Vagrantfile", i.port)}),
             );
         }
+        if let Some((pm, master)) = master {
+            if master == &node.name {
+                for agent in pm.agents.iter().filter(|a| *a != master) {
+                    ingress.push(json!({"IpProtocol": "tcp", "FromPort": 8140, "ToPort": 8140,
+                        "SourceSecurityGroupId": {"Fn::GetAtt": [format!("{}SecurityGroup", logical_id(agent)), "GroupId"]},
+                        "Description": format!("puppet agent {agent}")}));
+                }
+            }
+        }
         let sg = format!("{id}SecurityGroup");
         resources.insert(
             sg.clone(),
@@ -158,15 +173,30 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                 json!([{"DeviceName": device, "Ebs": {"VolumeSize": gb, "VolumeType": "gp3", "Encrypted": true}}]),
             );
         }
-        // The stack's name is known only at deploy time: the one substitution.
-        let body = escape_sub(script).replacen(
+        // What is known only at deploy time: the stack's name, and an agent's master.
+        let mut body = escape_sub(script).replacen(
             &format!("\nPUPPETLIFT_STACK={}\n", plan.name),
             "\nPUPPETLIFT_STACK=${AWS::StackName}\n",
             1,
         );
+        let mut instance = json!({"Type": "AWS::EC2::Instance"});
+        if let Some((pm, master)) = master {
+            if master != &node.name && pm.agents.contains(&node.name) {
+                let reference = format!("${{{}.PrivateDnsName}}", logical_id(master));
+                body = body.replace(
+                    &format!("\n  local server={}\n", pm.server),
+                    &format!("\n  local server={reference}\n"),
+                );
+                // The reference makes the agent wait for its master; without one, say so.
+                if !body.contains(&reference) {
+                    instance["DependsOn"] = json!([logical_id(master)]);
+                }
+            }
+        }
         props.insert("UserData".into(), json!({"Fn::Base64": {"Fn::Sub": body}}));
         props.insert("Tags".into(), Json::Array(tags));
-        resources.insert(id.clone(), json!({"Type": "AWS::EC2::Instance", "Properties": props}));
+        instance["Properties"] = Json::Object(props);
+        resources.insert(id.clone(), instance);
         outputs.insert(
             format!("{id}InstanceId"),
             json!({"Description": format!("{} instance", node.name), "Value": {"Ref": id}}),
@@ -174,6 +204,13 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
         outputs.insert(
             format!("{id}PrivateIp"),
             json!({"Description": format!("{} private IP", node.name), "Value": {"Fn::GetAtt": [id, "PrivateIp"]}}),
+        );
+    }
+    if let Some((_, master)) = master {
+        outputs.insert(
+            "PuppetmasterPrivateDnsName".into(),
+            json!({"Description": "The puppetmaster's name for its agents",
+                   "Value": {"Fn::GetAtt": [logical_id(master), "PrivateDnsName"]}}),
         );
     }
     json!({

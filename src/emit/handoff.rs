@@ -65,17 +65,38 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
             "# the private half of a deploy key with read access to {repository}\naws ssm put-parameter --name {k} --type SecureString --value file://deploy_key"
         ));
     }
+    if let Some(pm) = &plan.puppetmaster {
+        secrets.push(format!(
+            "# the puppetmaster's autosign challenge password: agents present it, the master signs only them\naws ssm put-parameter --name {} --type SecureString --value \"$(openssl rand -hex 24)\"",
+            pm.challenge_parameter
+        ));
+    }
     let s3 = match &plan.delivery {
         Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
         _ => String::new(),
     };
-    let iam = matches!(
-        plan.delivery,
-        Delivery::Git {
-            key_parameter: Some(_),
-            ..
-        } | Delivery::S3 { .. }
-    );
+    let iam = plan.puppetmaster.is_some()
+        || matches!(
+            plan.delivery,
+            Delivery::Git {
+                key_parameter: Some(_),
+                ..
+            } | Delivery::S3 { .. }
+        );
+    // The master launches first; agents learn its name from EC2.
+    let master = plan
+        .puppetmaster
+        .as_ref()
+        .and_then(|pm| pm.node.clone())
+        .unwrap_or_default();
+    let agents: Vec<&String> = plan
+        .puppetmaster
+        .iter()
+        .flat_map(|pm| pm.agents.iter())
+        .filter(|a| **a != master)
+        .collect();
+    let mut launch_order: Vec<&str> = plan.nodes.iter().map(|n| n.name.as_str()).collect();
+    launch_order.sort_by_key(|n| *n != master);
     let key_pair = plan
         .nodes
         .iter()
@@ -89,6 +110,10 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
     ctx.insert("s3", &s3);
     ctx.insert("iam", &iam);
     ctx.insert("key_pair", &key_pair);
+    ctx.insert("master", &master);
+    ctx.insert("agents", &agents);
+    ctx.insert("launch_order", &launch_order);
+    ctx.insert("puppetmaster", &plan.puppetmaster);
     artifacts.insert("README.md".into(), render("handoff-README.md", &ctx)?.into_bytes());
     artifacts.insert("deploy-stack.sh".into(), render("deploy-stack.sh", &ctx)?.into_bytes());
     artifacts.insert(

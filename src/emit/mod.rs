@@ -120,6 +120,15 @@ pub fn label(step: &Step, plan: &Plan) -> String {
         Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
         Step::PuppetApply { .. } => "puppet apply".into(),
         Step::PuppetAgent { .. } => "puppet agent".into(),
+        Step::InstallPuppetServer { source, .. } => match source {
+            PuppetSource::Os => "puppetserver".into(),
+            PuppetSource::OpenVox { version, .. } => format!("openvox{version}-server"),
+        },
+        Step::DeployEnvironment(e) => e.name.clone(),
+        Step::StartPuppetServer {
+            challenge_parameter, ..
+        } => format!("autosign with {challenge_parameter}"),
+        Step::EnrollAgent { server, certname, .. } => format!("{certname} with {server}"),
     }
 }
 
@@ -135,6 +144,15 @@ fn node_parts(plan: &Plan, node: &Node, archive_b64: &str) -> Result<NodeParts, 
     ctx.insert("code", plan.delivery.path());
     ctx.insert("login_user", &node.image.login_user);
     ctx.insert("family", &node.image.family);
+    ctx.insert(
+        "puppetmaster",
+        &node.steps.iter().any(|s| {
+            matches!(
+                s,
+                Step::StartPuppetServer { .. } | Step::PuppetAgent { enrolled: true, .. }
+            )
+        }),
+    );
     let lib = render("lib.sh", &ctx)?;
     let mut inline = Vec::new();
     let mut staged = Vec::new();
@@ -195,13 +213,18 @@ fn cloud_config(plan: &Plan, node: &Node, parts: &NodeParts, archive_b64: &str) 
     let os_packages: Vec<&str> = node
         .steps
         .iter()
-        .filter_map(|s| match s {
+        .flat_map(|s| match s {
             Step::InstallPuppet {
                 source: PuppetSource::Os,
                 ..
-            } => Some("puppet-agent"),
-            _ => None,
+            } => &["puppet-agent"][..],
+            Step::InstallPuppetServer {
+                source: PuppetSource::Os,
+                ..
+            } => &["puppetserver", "ruby"][..],
+            _ => &[][..],
         })
+        .copied()
         .collect();
     let archive = match (&plan.delivery, node.steps.iter().any(|s| matches!(s, Step::FetchCode))) {
         (Delivery::Embed { .. }, true) => archive_b64.to_string(),

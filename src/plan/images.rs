@@ -27,6 +27,8 @@ pub struct OsRow {
     pub login_user: Option<String>,
     #[serde(default)]
     pub puppet_os: u32,
+    #[serde(default)]
+    pub puppetserver_os: bool,
     pub openvox_repo: Option<String>,
     /// Why this OS is past its end of life.
     pub eol: Option<String>,
@@ -73,6 +75,8 @@ pub struct Image {
     pub login_user: String,
     /// Puppet major version in the distribution's own packages (0: none).
     pub puppet_os: u32,
+    /// The distribution packages `puppetserver` (a puppetmaster without OpenVox).
+    pub puppetserver_os: bool,
     /// OpenVox release package suffix (`debian12`, `el-9`, `amazon-2023`).
     pub openvox_repo: String,
 }
@@ -143,6 +147,7 @@ pub fn resolve(os: &str) -> Option<Resolved> {
                 ami: None,
                 login_user: row.login_user.clone().unwrap_or_else(|| "root".into()),
                 puppet_os: row.puppet_os,
+                puppetserver_os: row.puppetserver_os,
                 openvox_repo: row.openvox_repo.clone().unwrap_or_default(),
             },
             replaced: replaced.map(|(why, _)| (why, name.clone())),

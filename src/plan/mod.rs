@@ -3,12 +3,14 @@
 //! (user-data, cloud-init, CloudFormation) renders this one plan.
 
 pub mod images;
+pub mod puppetmaster;
 pub mod settings;
 pub mod sizing;
 
 use crate::diagnostic::Diagnostic;
 use crate::vagrant::{self, Machine};
 use images::{Family, Image};
+use puppetmaster::Puppetmaster;
 use serde::Serialize;
 use serde_json::Value as Json;
 use settings::Settings;
@@ -35,6 +37,8 @@ pub struct Plan {
     pub nodes: Vec<Node>,
     /// Files of the project the instances need, relative to it (sorted), for `embed` and `s3`.
     pub bundle: Vec<String>,
+    /// The puppetmaster the agents enroll with, when the setup has one.
+    pub puppetmaster: Option<Puppetmaster>,
 }
 
 /// How the code reaches the instance.
@@ -144,7 +148,40 @@ pub enum Step {
     PuppetAgent {
         command: String,
         env: Vec<(String, String)>,
+        /// Wait for the master and for a signed certificate first (after `EnrollAgent`).
+        enrolled: bool,
     },
+    /// The puppetmaster's server package.
+    InstallPuppetServer { family: Family, source: PuppetSource },
+    /// The delivered code becomes the server's environment.
+    DeployEnvironment(Environment),
+    /// Heap sized to the instance, certificate names, policy-based autosign
+    /// with the challenge password from SSM; start the server and wait for it.
+    StartPuppetServer {
+        challenge_parameter: String,
+        /// Names the server's certificate is valid for, besides the instance's own.
+        alt_names: Vec<String>,
+    },
+    /// Point an agent at its master: `server`, `certname`, and the challenge
+    /// password (from SSM) in `csr_attributes.yaml`.
+    EnrollAgent {
+        server: String,
+        certname: String,
+        challenge_parameter: String,
+        /// `pp_role` in the certificate request: the Vagrant machine's name.
+        role: String,
+    },
+}
+
+/// The environment a puppetmaster serves, from the delivered code.
+#[derive(Debug, Clone, Serialize)]
+pub struct Environment {
+    /// The environment's name (`production`).
+    pub name: String,
+    /// Its manifest directory, relative to the code.
+    pub manifest: Option<String>,
+    /// Its module path, relative to the code.
+    pub modulepath: Vec<String>,
 }
 
 impl Step {
@@ -159,6 +196,10 @@ impl Step {
             Step::RunShell { .. } => "RunShell",
             Step::PuppetApply { .. } => "PuppetApply",
             Step::PuppetAgent { .. } => "PuppetAgent",
+            Step::InstallPuppetServer { .. } => "InstallPuppetServer",
+            Step::DeployEnvironment(_) => "DeployEnvironment",
+            Step::StartPuppetServer { .. } => "StartPuppetServer",
+            Step::EnrollAgent { .. } => "EnrollAgent",
         }
     }
 }
@@ -199,6 +240,11 @@ pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>)
     });
     let name = stack_name(&name);
     let delivery = delivery(&settings, &name, &mut diags);
+    let mut errors = Vec::new();
+    let master = puppetmaster::choose(&settings, &name, &evaluation.model.machines, &mut errors);
+    for (msg, help) in errors {
+        diags.push(Diagnostic::error("settings-invalid", settings::FILE_NAME, None, msg).with_help(help));
+    }
     let mut b = Builder {
         dir,
         settings: &settings,
@@ -207,6 +253,7 @@ pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>)
         diags: &mut diags,
         bundle: Vec::new(),
         image_override: image,
+        master: master.clone(),
     };
     let mut nodes = Vec::new();
     for m in &evaluation.model.machines {
@@ -214,6 +261,7 @@ pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>)
             nodes.push(n);
         }
     }
+    let puppetmaster = master.map(|c| b.finish_master(c, &evaluation.model.machines, &mut nodes));
     let mut bundle = std::mem::take(&mut b.bundle);
     bundle.sort();
     bundle.dedup();
@@ -235,6 +283,7 @@ pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>)
             delivery,
             nodes,
             bundle,
+            puppetmaster,
         },
         diagnostics: diags,
         evaluation,
@@ -338,6 +387,7 @@ struct Builder<'a> {
     diags: &'a mut Vec<Diagnostic>,
     bundle: Vec<String>,
     image_override: Option<&'a str>,
+    master: Option<puppetmaster::Choice>,
 }
 
 fn jstr(v: Option<&Json>) -> Option<String> {
@@ -517,13 +567,7 @@ impl Builder<'_> {
                 source,
             });
             if aio {
-                // The AIO packages put `puppet` in /opt/puppetlabs/bin, not on a boot script's PATH.
-                steps.push(Step::SetEnv {
-                    vars: vec![(
-                        "PATH".into(),
-                        "/opt/puppetlabs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
-                    )],
-                });
+                steps.push(aio_path());
             }
         }
         if needs_code {
@@ -551,7 +595,7 @@ impl Builder<'_> {
                     steps.push(Step::WriteFile { source, destination });
                 }
                 "puppet" => steps.push(self.puppet_apply(m, p)),
-                "puppet_server" => steps.push(self.puppet_agent(m, p)),
+                "puppet_server" => steps.extend(self.puppet_agent(m, p)),
                 other => self.warn(
                     "unsupported-provisioner",
                     format!("machine `{}`: the `{other}` provisioner is not converted", m.name),
@@ -789,20 +833,27 @@ impl Builder<'_> {
         }
     }
 
-    fn puppet_agent(&mut self, m: &Machine, p: &vagrant::model::Provisioner) -> Step {
+    /// The Vagrant puppet_server provisioner: enroll with the master (server,
+    /// certname and challenge password in Puppet's own files), then `puppet agent`.
+    fn puppet_agent(&mut self, m: &Machine, p: &vagrant::model::Provisioner) -> Vec<Step> {
         let o = &p.options;
-        let server = jstr(o.get("puppet_server")).unwrap_or_else(|| "puppet".into());
-        let certname = jstr(o.get("puppet_node"))
-            .or_else(|| m.hostname.clone())
-            .or_else(|| m.box_name.clone());
-        let mut parts = vec![
-            "--onetime".to_string(),
-            "--no-daemonize".into(),
-            format!("--server {}", sh_quote(&server)),
-        ];
-        if let Some(c) = certname {
-            parts.push(format!("--certname {}", sh_quote(&c)));
-        }
+        let Some(master) = &self.master else {
+            // `choose` finds a master whenever a puppet_server provisioner exists.
+            return vec![];
+        };
+        let server = if master.machine.as_deref() == Some(m.name.as_str()) {
+            // The master enrolls with itself; its own user data cannot name its DNS name.
+            "localhost".to_string()
+        } else {
+            master.server.clone()
+        };
+        let enroll = Step::EnrollAgent {
+            server,
+            certname: puppetmaster::certname(m, o),
+            challenge_parameter: master.challenge_parameter.clone(),
+            role: m.name.clone(),
+        };
+        let mut parts = vec!["--onetime".to_string(), "--no-daemonize".into()];
         match o.get("options") {
             Some(Json::Array(a)) => parts.extend(a.iter().filter_map(|x| jstr(Some(x)))),
             Some(Json::String(s)) => parts.push(s.clone()),
@@ -812,10 +863,24 @@ impl Builder<'_> {
         let binary = jstr(o.get("binary_path"))
             .map(|b| format!("{}/", b.trim_end_matches('/')))
             .unwrap_or_default();
-        Step::PuppetAgent {
-            command: format!("{binary}puppet agent {}", parts.join(" ")),
-            env: facter_env(o.get("facter")),
-        }
+        vec![
+            enroll,
+            Step::PuppetAgent {
+                command: format!("{binary}puppet agent {}", parts.join(" ")),
+                env: facter_env(o.get("facter")),
+                enrolled: true,
+            },
+        ]
+    }
+}
+
+/// The AIO packages put `puppet` in /opt/puppetlabs/bin, not on a boot script's PATH.
+fn aio_path() -> Step {
+    Step::SetEnv {
+        vars: vec![(
+            "PATH".into(),
+            "/opt/puppetlabs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        )],
     }
 }
 
@@ -869,6 +934,23 @@ pub fn describe(plan: &Plan) -> String {
     }
     let _ = writeln!(s, "  code     {delivery}");
     let _ = writeln!(s, "  ssh from {}", plan.ssh_cidr);
+    if let Some(pm) = &plan.puppetmaster {
+        let master = match &pm.node {
+            Some(n) => format!("machine {n}"),
+            None => format!("the existing master {}", pm.server),
+        };
+        let _ = writeln!(
+            s,
+            "  master   {master}; agents {}; autosign challenge from SSM {}",
+            pm.agents.join(", "),
+            pm.challenge_parameter
+        );
+    }
+    let w = plan
+        .nodes
+        .iter()
+        .flat_map(|n| n.steps.iter().map(|s| s.kind().len()))
+        .fold(13, usize::max);
     for n in &plan.nodes {
         let _ = writeln!(s, "\nmachine {}", n.name);
         let ami = n
@@ -884,7 +966,7 @@ pub fn describe(plan: &Plan) -> String {
             let _ = writeln!(s, "  ports    {} from {}", ports.join(", "), plan.ingress_cidr);
         }
         for (i, st) in n.steps.iter().enumerate() {
-            let _ = writeln!(s, "  {:>2}. {:<13} {}", i + 1, st.kind(), crate::emit::label(st, plan));
+            let _ = writeln!(s, "  {:>2}. {:<w$} {}", i + 1, st.kind(), crate::emit::label(st, plan));
         }
     }
     s

@@ -32,6 +32,34 @@ pub struct Settings {
     /// `puppetlift check` settings.
     #[serde(default)]
     pub check: CheckSettings,
+    /// A puppetmaster in EC2 (the table's presence asks for one).
+    pub puppetmaster: Option<PuppetmasterSettings>,
+}
+
+/// `[puppetmaster]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PuppetmasterSettings {
+    /// An existing master the agents enroll with: no master node in the plan.
+    pub host: Option<String>,
+    /// The Vagrant machine that becomes the master (default: the one the
+    /// `puppet_server` provisioner names; else a new `puppetmaster` node).
+    pub machine: Option<String>,
+    /// `auto` (default: Debian/Ubuntu's `puppetserver` where the image has it,
+    /// else OpenVox), `os` or `openvox`.
+    pub server: Option<String>,
+    /// A new master node's image (default `debian-12`).
+    pub image: Option<String>,
+    /// A new master node's instance type (default `t3.medium`).
+    pub instance_type: Option<String>,
+    /// SSM SecureString with the autosign challenge password
+    /// (default `/puppetlift/<name>/autosign-challenge`).
+    pub challenge_parameter: Option<String>,
+    /// Project directories deployed as the production environment's module
+    /// path (default: those of `modules`, `site`, `dist` that exist).
+    pub modulepath: Option<Vec<String>>,
+    /// The production environment's manifest directory (default `manifests`).
+    pub manifests: Option<String>,
 }
 
 /// `[check]`

@@ -141,7 +141,7 @@ fn in_puppet_options(p: &Project, explain: &dyn Fn(Which) -> (String, String)) -
     for n in &planned.plan.nodes {
         for s in &n.steps {
             let (command, env) = match s {
-                Step::PuppetApply { command, env, .. } | Step::PuppetAgent { command, env } => (command, env),
+                Step::PuppetApply { command, env, .. } | Step::PuppetAgent { command, env, .. } => (command, env),
                 _ => continue,
             };
             let texts = std::iter::once(command.as_str()).chain(env.iter().map(|(_, v)| v.as_str()));
