@@ -20,6 +20,7 @@ mod package_manager_mismatch;
 mod previous_generation_instance;
 mod private_network_address;
 pub mod public_admin_port;
+mod puppetmaster_unreachable;
 mod secret_in_user_data;
 mod service_provider_mismatch;
 mod template_too_large;
@@ -58,6 +59,7 @@ pub static ALL: &[Check] = &[
     private_network_address::CHECK,
     secret_in_user_data::CHECK,
     public_admin_port::CHECK,
+    puppetmaster_unreachable::CHECK,
     // What the move to current instances and Puppet changes.
     previous_generation_instance::CHECK,
     service_provider_mismatch::CHECK,
