@@ -22,6 +22,8 @@ pub const NEW_NODE: &str = "puppetmaster";
 pub struct Puppetmaster {
     /// The plan node that is the master; `None` for an existing master (`[puppetmaster] host`).
     pub node: Option<String>,
+    /// The master node is not a Vagrant machine but added by the plan.
+    pub new_node: bool,
     /// The name the agents ask for where the artifact cannot refer to the master
     /// node (plain user-data, cloud-init): `--puppetmaster HOST`,
     /// `[puppetmaster] host`, or what the Vagrantfile's `puppet_server` says.
@@ -245,6 +247,7 @@ impl super::Builder<'_> {
             .collect();
         let mut done = Puppetmaster {
             node: None,
+            new_node: false,
             server: choice.server.clone(),
             server_from: choice.server_from,
             challenge_parameter: choice.challenge_parameter.clone(),
@@ -262,6 +265,7 @@ impl super::Builder<'_> {
             None => match self.new_master_node(&choice, machines, nodes) {
                 Some(n) => {
                     nodes.insert(0, n);
+                    done.new_node = true;
                     0
                 }
                 None => return done,

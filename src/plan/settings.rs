@@ -216,7 +216,67 @@ pub fn commented(plan: &super::Plan) -> String {
             let _ = writeln!(s, "mode = \"s3\"\npath = {path:?}\nbucket = {bucket:?}\nkey = {key:?}");
         }
     }
-    for n in &plan.nodes {
+    match &plan.puppetmaster {
+        Some(pm) => {
+            let _ = writeln!(s, "\n[puppetmaster]");
+            let new_master = plan
+                .nodes
+                .iter()
+                .find(|n| pm.new_node && pm.node.as_ref() == Some(&n.name));
+            match &pm.node {
+                Some(n) => {
+                    match new_master {
+                        Some(m) => {
+                            let _ = writeln!(s, "# machine = \"NAME\"              # a Vagrant machine as the master (default: a new node)");
+                            let _ = writeln!(s, "instance_type = {:?}", m.instance.instance_type);
+                            let _ = writeln!(
+                                s,
+                                "image = {:?}",
+                                m.image.ami.clone().unwrap_or_else(|| m.image.os.clone())
+                            );
+                        }
+                        None => {
+                            let _ = writeln!(
+                                s,
+                                "machine = {n:?}              # the Vagrant machine that is the master"
+                            );
+                        }
+                    }
+                    let _ = writeln!(
+                        s,
+                        "# host = \"puppet.example.com\"  # enroll with an existing master instead"
+                    );
+                    let _ = writeln!(s, "server = \"auto\"                # Debian's puppetserver where the image has it, else OpenVox (\"os\", \"openvox\")");
+                }
+                None => {
+                    let _ = writeln!(s, "host = {:?}", pm.server);
+                }
+            }
+            let _ = writeln!(
+                s,
+                "challenge_parameter = {:?}  # SSM SecureString: the autosign password",
+                pm.challenge_parameter
+            );
+        }
+        None => {
+            let _ = writeln!(s, "\n# [puppetmaster]                # a master in EC2 for `puppet agent` runs (added for puppet_server provisioners)");
+            let _ = writeln!(
+                s,
+                "# machine = \"NAME\"              # a Vagrant machine that becomes the master (default: a new node)"
+            );
+            let _ = writeln!(
+                s,
+                "# host = \"puppet.example.com\"  # or: enroll the agents with an existing master"
+            );
+        }
+    }
+    let vagrant_nodes = plan.nodes.iter().filter(|n| {
+        !plan
+            .puppetmaster
+            .as_ref()
+            .is_some_and(|pm| pm.new_node && pm.node.as_ref() == Some(&n.name))
+    });
+    for n in vagrant_nodes {
         let _ = writeln!(s, "\n[machines.{}]", toml_key(&n.name));
         let _ = writeln!(s, "instance_type = {:?}", n.instance.instance_type);
         let image = n.image.ami.clone().unwrap_or_else(|| n.image.os.clone());
