@@ -115,6 +115,7 @@ fn the_pitfalls_project_trips_each_check_once() {
             "previous-generation-instance",
             "private-network-address",
             "public-admin-port",
+            "rubylib-missing",
             "secret-in-user-data",
             "service-provider-mismatch",
             "vagrant-path",

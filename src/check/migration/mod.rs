@@ -10,6 +10,7 @@
 
 mod os_facts;
 pub mod project;
+mod ruby_code;
 mod scan;
 
 mod amazon_linux_only;
@@ -20,8 +21,11 @@ mod package_manager_mismatch;
 mod previous_generation_instance;
 mod private_network_address;
 pub mod public_admin_port;
+mod requiretty;
+mod rubylib_missing;
 mod secret_in_user_data;
 mod service_provider_mismatch;
+mod synced_folder_not_delivered;
 mod template_too_large;
 mod unknown_box;
 mod user_data_too_large;
@@ -52,16 +56,21 @@ pub static ALL: &[Check] = &[
     // What only Amazon Linux has.
     cfn_helpers_need_amazon_linux::CHECK,
     amazon_linux_only::CHECK,
+    // Ruby code the Vagrant box or its login shell supplied.
+    rubylib_missing::CHECK,
     // Written for another distribution.
     package_manager_mismatch::CHECK,
     // What the move to EC2's network and user data changes.
     private_network_address::CHECK,
+    synced_folder_not_delivered::CHECK,
     secret_in_user_data::CHECK,
     public_admin_port::CHECK,
     // What the move to current instances and Puppet changes.
     previous_generation_instance::CHECK,
     service_provider_mismatch::CHECK,
     legacy_puppet_syntax::CHECK,
+    // What boot scripts meet on EC2 that a Vagrant box spared them.
+    requiretty::CHECK,
     // What the plan and the emitters find.
     unknown_box::CHECK,
     end_of_life_image::CHECK,
