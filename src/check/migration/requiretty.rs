@@ -141,8 +141,10 @@ fn run(p: &Project) -> Vec<Diagnostic> {
 fn writer(p: &Project) -> Option<Writer> {
     let place = |f: &SourceFile, at: usize| {
         let (line, _) = f.line_col(at);
-        let dir = format!("{}/", p.dir.display());
-        format!("`{}:{line}`", f.path.strip_prefix(&dir).unwrap_or(&f.path))
+        let rel = std::path::Path::new(&f.path)
+            .strip_prefix(&p.dir)
+            .map_or(f.path.clone(), |r| r.display().to_string());
+        format!("`{rel}:{line}`")
     };
     let in_code = p
         .manifests

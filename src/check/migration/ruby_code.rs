@@ -139,7 +139,6 @@ pub fn gems(p: &Project, code: &'static str) -> Vec<Diagnostic> {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let dir = format!("{}/", p.dir.display());
     let mut out = Vec::new();
     for m in &p.manifests {
         let guards = p.guards(m);
@@ -166,7 +165,10 @@ pub fn gems(p: &Project, code: &'static str) -> Vec<Diagnostic> {
                 let why = if PUPPET_GEMS.contains(&name.as_str()) {
                     " (only Puppet and Hiera use it)".to_string()
                 } else if let Some((_, file)) = requires.iter().find(|(path, _)| loads(path, &name)) {
-                    format!("; `{}` requires it", file.strip_prefix(&dir).unwrap_or(file))
+                    let rel = std::path::Path::new(file)
+                        .strip_prefix(&p.dir)
+                        .map_or(file.to_string(), |r| r.display().to_string());
+                    format!("; `{rel}` requires it")
                 } else {
                     continue;
                 };

@@ -79,7 +79,9 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 continue;
             };
             let place = |file: &str, span: Option<Span>| {
-                let rel = file.strip_prefix(&format!("{}/", p.dir.display())).unwrap_or(file);
+                let rel = std::path::Path::new(file)
+                    .strip_prefix(&p.dir)
+                    .map_or(file.into(), |r| r.display().to_string());
                 match (span, p.source(file)) {
                     (Some(s), Some(src)) => format!("`{rel}:{}`", src.line_col(s.start as usize).0),
                     _ => format!("`{rel}`"),
@@ -95,7 +97,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 &vf.path,
                 folder_span(vf, guest),
                 format!(
-                    "the synced folder `{host}` -> `{guest}` is read by the provisioning ({}{more}), but nothing delivers it: {} on EC2 has no synced folders",
+                    "the synced folder `{host}` -> `{guest}` is used by the provisioning ({}{more}), but nothing delivers it: {} on EC2 has no synced folders",
                     place(file, *span),
                     node.image.os
                 ),
