@@ -283,6 +283,11 @@ pub fn faces(p: &Project, code: &'static str) -> Vec<Diagnostic> {
             let Some(text) = scan::literal(command) else {
                 continue;
             };
+            // A shell comment in the command (`/bin/true # to satisfy puppet syntax`) runs nothing.
+            let text = match text.find(" #") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
             let env: String = r
                 .attr("environment")
                 .map(|e| scan::literals(e).into_iter().map(|(s, _)| s).collect())

@@ -1,8 +1,9 @@
 //! ## What it does
 //! Finds synced folders (`config.vm.synced_folder`, v1 `share_folder`) other
 //! than the project's own `/vagrant` whose guest path the provisioning reads
-//! (manifests' strings, templates, hiera data, shell provisioners, delivered
-//! `*.sh` scripts, the puppet provisioner's options) when nothing delivers
+//! (manifests' strings, templates, hiera data and `hiera.yaml`, shell
+//! provisioners, other delivered files such as scripts and config files, the
+//! puppet provisioner's options) when nothing delivers
 //! them to the instance: no file provisioner copies the folder there.
 //! Disabled folders (`disabled: true`) and folders nobody reads are fine.
 //!
@@ -186,11 +187,13 @@ fn readers(p: &Project, dir: &str) -> Vec<(String, Option<Span>)> {
             );
         }
     }
+    // Templates, data and the other delivered files (scripts, hiera.yaml's
+    // datadir, config files a module ships) that name the folder.
     let lines = p
         .templates
         .iter()
         .chain(p.hiera_data.iter())
-        .chain(p.other_files.iter().filter(|f| f.path.ends_with(".sh")));
+        .chain(p.other_files.iter());
     for f in lines {
         for (at, line) in scan::code_lines(&f.text) {
             out.extend(mentions(line, dir).into_iter().map(|i| (f.path.clone(), span(at + i))));
