@@ -149,7 +149,15 @@ fn writer(p: &Project) -> Option<Writer> {
     let in_code = p
         .manifests
         .iter()
-        .find_map(|m| scan::strings(m).find_map(|(at, s)| Some(place(&m.source, at + requiretty_in(s)?))))
+        .find_map(|m| {
+            // Not code an OS switch keeps from running on every target (a RedHat-only branch).
+            let runs = |at: usize| p.targets.iter().any(|t| p.guards(m).runs_on(at, &t.image));
+            scan::strings(m).find_map(|(at, s)| {
+                Some(at + requiretty_in(s)?)
+                    .filter(|&at| runs(at))
+                    .map(|at| place(&m.source, at))
+            })
+        })
         .or_else(|| p.templates.iter().find_map(|t| Some(place(t, requiretty_in(&t.text)?))));
     let puppet_step = p.first_puppet_step();
     let by_puppet = in_code.zip(puppet_step).map(|(place, step)| Writer {

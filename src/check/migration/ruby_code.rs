@@ -276,7 +276,11 @@ pub fn faces(p: &Project, code: &'static str) -> Vec<Diagnostic> {
         if checkouts.is_empty() {
             continue;
         }
-        for r in resources.iter().filter(|r| r.type_name == "exec") {
+        let runs = |at: u32| p.targets.iter().any(|t| p.guards(m).runs_on(at as usize, &t.image));
+        for r in resources
+            .iter()
+            .filter(|r| r.type_name == "exec" && runs(r.body.span.start))
+        {
             let Some(command) = r.attr("command") else {
                 continue;
             };

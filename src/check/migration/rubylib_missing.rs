@@ -142,15 +142,22 @@ fn missing(p: &Project, dir: &str, mentioned_elsewhere: &dyn Fn(&str) -> bool) -
             ),
         ));
     }
-    const PUPPETS_OWN: [&str; 6] = [
+    // Puppet's own directories (pluginsync fills them; vagrant-path owns the
+    // staging one) and Ruby's, which packages fill on any image.
+    const FILLED_ELSEWHERE: [&str; 11] = [
         "/tmp/vagrant-puppet",
         "/var/lib/puppet",
         "/etc/puppet",
         "/opt/puppetlabs",
         "/etc/puppetlabs",
         "/usr/share/puppet",
+        "/usr/lib/ruby",
+        "/usr/lib64/ruby",
+        "/usr/share/ruby",
+        "/usr/local/lib/site_ruby",
+        "/usr/local/share/ruby",
     ];
-    if !dir.starts_with('/') || PUPPETS_OWN.iter().any(|o| dir.starts_with(o)) {
+    if !dir.starts_with('/') || FILLED_ELSEWHERE.iter().any(|o| dir.starts_with(o)) {
         return None;
     }
     let parent = dir.strip_suffix("/lib").filter(|p| p.matches('/').count() >= 2);
@@ -234,7 +241,8 @@ fn libdirs(p: &Project) -> Vec<Diagnostic> {
         }
     }
     for m in &p.manifests {
-        for (at, s) in scan::strings(m) {
+        let runs = |at: usize| p.targets.iter().any(|t| p.guards(m).runs_on(at, &t.image));
+        for (at, s) in scan::strings(m).filter(|(at, _)| runs(*at)) {
             for (a, b) in dirs_in(s) {
                 if let Some((sev, msg)) = missing(p, &s[a..b], &mentioned) {
                     out.push(
