@@ -5,7 +5,10 @@
 //! provisioners, other delivered files such as scripts and config files, the
 //! puppet provisioner's options) when nothing delivers
 //! them to the instance: no file provisioner copies the folder there.
-//! Disabled folders (`disabled: true`) and folders nobody reads are fine.
+//! A folder synced into Puppet's own directories (`/etc/puppet/modules`) is
+//! read by every puppet run unless the provisioner names it (then the plan
+//! delivers it). Disabled folders (`disabled: true`), folders nobody reads and
+//! paths the manifests only write (a `file` there, an exec's `creates`) are fine.
 //!
 //! ## Why is this bad on EC2?
 //! A synced folder is VirtualBox (or NFS, rsync) sharing a directory of the
@@ -75,10 +78,13 @@ fn run(p: &Project) -> Vec<Diagnostic> {
             if delivered {
                 continue;
             }
+            let host = host_name(f);
             let readers = readers(p, guest);
-            let Some((file, span)) = readers.first() else {
-                continue;
-            };
+            // Puppet reads its own directories (modulepath, manifests) unasked,
+            // unless the folder is one the plan delivers and points Puppet at.
+            let implicit = ["/etc/puppet", "/etc/puppetlabs/code"].iter().any(|d| under(guest, d))
+                && p.first_puppet_step().is_some()
+                && !bundled(&planned.plan.bundle, &host);
             let place = |file: &str, span: Option<Span>| {
                 let rel = std::path::Path::new(file)
                     .strip_prefix(&p.dir)
@@ -88,18 +94,21 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                     _ => format!("`{rel}`"),
                 }
             };
+            let first = match readers.first() {
+                Some((file, span)) => place(file, *span),
+                None if implicit => format!("Puppet reads `{guest}` by default"),
+                None => continue,
+            };
             let more = match readers.len() {
-                1 => String::new(),
+                0 | 1 => String::new(),
                 n => format!(" and {} more", n - 1),
             };
-            let host = host_name(f);
             let mut d = Diagnostic::error(
                 CHECK.name,
                 &vf.path,
                 folder_span(vf, guest),
                 format!(
-                    "the synced folder `{host}` -> `{guest}` is used by the provisioning ({}{more}), but nothing delivers it: {} on EC2 has no synced folders",
-                    place(file, *span),
+                    "the synced folder `{host}` -> `{guest}` is used by the provisioning ({first}{more}), but nothing delivers it: {} on EC2 has no synced folders",
                     node.image.os
                 ),
             )
@@ -123,6 +132,15 @@ fn under(path: &str, dir: &str) -> bool {
         .is_some_and(|r| r.is_empty() || r.starts_with('/'))
 }
 
+/// Whether the plan delivers the project folder `host` (the bundle lists files).
+fn bundled(bundle: &[String], host: &str) -> bool {
+    let host = host.trim_start_matches("./").trim_end_matches('/');
+    if host.is_empty() || host == "." {
+        return !bundle.is_empty();
+    }
+    bundle.iter().any(|b| b == host || b.starts_with(&format!("{host}/")))
+}
+
 fn host_name(f: &SyncedFolder) -> String {
     match &f.host {
         Json::String(s) => s.clone(),
@@ -136,6 +154,8 @@ fn help(host: &str, guest: &str) -> String {
         !host.is_empty() && !host.starts_with('/') && !host.starts_with('~') && !host.split('/').any(|c| c == "..");
     if host == "." || host == "./" {
         format!("the project lands in `delivery.path` on EC2: set `[delivery] path = \"{guest}\"` in puppetlift.toml, or read the files from the delivered code path")
+    } else if inside && ["/etc/puppet", "/etc/puppetlabs/code"].iter().any(|d| under(guest, d)) {
+        format!("name `{host}` in the puppet provisioner (`module_path`, `manifests_path`) so puppetlift delivers it and points Puppet at it, or add a file provisioner (`destination: \"{guest}\"`)")
     } else if inside {
         format!("add a file provisioner (`config.vm.provision \"file\", source: \"{host}\", destination: \"{guest}\"`) so the folder is delivered, or move its files into a module (`puppet:///modules/NAME/FILE`)")
     } else {
@@ -174,12 +194,33 @@ fn mentions(text: &str, dir: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Whether a provisioner option (a string, or one inside arrays and hashes) names `dir`.
+fn names(v: &Json, dir: &str) -> bool {
+    match v {
+        Json::String(s) => !mentions(s, dir).is_empty(),
+        Json::Array(a) => a.iter().any(|x| names(x, dir)),
+        Json::Object(o) => o.values().any(|x| names(x, dir)),
+        _ => false,
+    }
+}
+
 /// Where the provisioning reads `dir`: file and span, in the order the checks scan.
 fn readers(p: &Project, dir: &str) -> Vec<(String, Option<Span>)> {
     let mut out: Vec<(String, Option<Span>)> = Vec::new();
     let span = |at: usize| Some(Span::new(at, at + dir.len()));
     for m in &p.manifests {
-        for (at, s) in scan::strings(m) {
+        // A file the manifests manage there, or an exec's `creates`, writes the
+        // folder rather than reads it: that works on EC2 too.
+        let written: Vec<Span> = scan::resources(m)
+            .iter()
+            .flat_map(|r| {
+                let title = (r.type_name == "file").then_some(&r.body.title);
+                let path = r.attr("path").filter(|_| r.type_name == "file");
+                title.into_iter().chain(path).chain(r.attr("creates")).map(|e| e.span)
+            })
+            .collect();
+        let is_written = |at: usize| written.iter().any(|w| w.start as usize <= at && at < w.end as usize);
+        for (at, s) in scan::strings(m).filter(|(at, _)| !is_written(*at)) {
             out.extend(
                 mentions(s, dir)
                     .into_iter()
@@ -214,16 +255,22 @@ fn readers(p: &Project, dir: &str) -> Vec<(String, Option<Span>)> {
             }
         }
     }
-    // The puppet provisioner's options and environment (`--hiera_config=/etc/puppet-data/hiera.yaml`).
-    if let Some(vf) = &p.vagrantfile {
-        for (command, env) in p.puppet_runs() {
-            let mut texts = std::iter::once(command).chain(env.iter().map(|(_, v)| v.as_str()));
-            if texts.any(|t| !mentions(t, dir).is_empty()) {
-                let at = mentions(&vf.text, dir)
-                    .into_iter()
-                    .find(|i| folder_span(vf, dir).is_none_or(|f| f.start as usize != *i));
-                out.push((vf.path.clone(), at.and_then(span)));
-            }
+    // What the puppet provisioner was given (`--hiera_config=/etc/puppet-data/hiera.yaml`,
+    // `manifests_path = [:vm, ...]`), not what the plan adds (`/etc/puppet/modules`).
+    if let (Some(planned), Some(vf)) = (&p.planned, &p.vagrantfile) {
+        let given = planned
+            .evaluation
+            .model
+            .machines
+            .iter()
+            .flat_map(|m| m.provisioners.iter())
+            .filter(|x| x.kind.starts_with("puppet"))
+            .any(|x| x.options.values().any(|v| names(v, dir)));
+        if given {
+            let at = mentions(&vf.text, dir)
+                .into_iter()
+                .find(|i| folder_span(vf, dir).is_none_or(|f| f.start as usize != *i));
+            out.push((vf.path.clone(), at.and_then(span)));
         }
     }
     out.dedup();
