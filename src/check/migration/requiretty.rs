@@ -3,7 +3,8 @@
 //! privileged or not) when sudo will refuse to run without a terminal: on an
 //! image whose sudoers has `Defaults requiretty`, or after an earlier boot step
 //! writes `Defaults requiretty` into sudoers (a manifest's `file_line`,
-//! `augeas` or file content, a template, or a shell provisioner appending it).
+//! `augeas` or file content, or a template it names, in code that runs on the
+//! image; or a shell provisioner appending it).
 //!
 //! ## Why is this bad on EC2?
 //! On EC2 the boot steps run from user data: cloud-init runs them as root with
@@ -146,19 +147,35 @@ fn writer(p: &Project) -> Option<Writer> {
             .map_or(f.path.clone(), |r| r.display().to_string());
         format!("`{rel}:{line}`")
     };
-    let in_code = p
+    // Manifest strings that run on a target: not code an OS switch keeps from
+    // running (a RedHat-only branch).
+    let strings: Vec<(&crate::puppet::Manifest, usize, &str)> = p
         .manifests
         .iter()
-        .find_map(|m| {
-            // Not code an OS switch keeps from running on every target (a RedHat-only branch).
-            let runs = |at: usize| p.targets.iter().any(|t| p.guards(m).runs_on(at, &t.image));
-            scan::strings(m).find_map(|(at, s)| {
-                Some(at + requiretty_in(s)?)
-                    .filter(|&at| runs(at))
-                    .map(|at| place(&m.source, at))
-            })
+        .flat_map(|m| {
+            scan::strings(m)
+                .filter(|(at, _)| p.targets.iter().any(|t| p.guards(m).runs_on(*at, &t.image)))
+                .map(move |(at, s)| (m, at, s))
         })
-        .or_else(|| p.templates.iter().find_map(|t| Some(place(t, requiretty_in(&t.text)?))));
+        .collect();
+    // A template writes only when such a string names it (`template('sudo/sudoers.rhel6.erb')`):
+    // sudo modules ship one per distribution.
+    let used = |t: &SourceFile| {
+        let Some((module, file)) = t.path.split_once("/templates/") else {
+            return false;
+        };
+        let name = format!("{}/{file}", module.rsplit('/').next().unwrap_or(module));
+        strings.iter().any(|(_, _, s)| s.contains(&name))
+    };
+    let in_code = strings
+        .iter()
+        .find_map(|(m, at, s)| Some(place(&m.source, at + requiretty_in(s)?)))
+        .or_else(|| {
+            p.templates
+                .iter()
+                .filter(|t| used(t))
+                .find_map(|t| Some(place(t, requiretty_in(&t.text)?)))
+        });
     let puppet_step = p.first_puppet_step();
     let by_puppet = in_code.zip(puppet_step).map(|(place, step)| Writer {
         step,
