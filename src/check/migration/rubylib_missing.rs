@@ -270,6 +270,10 @@ fn profiles(p: &Project) -> Vec<Diagnostic> {
     let Some(planned) = &p.planned else {
         return vec![];
     };
+    // The puppet run that is given RUBYLIB itself does not need the profile's.
+    if p.puppet_runs().any(|(_, env)| env.iter().any(|(k, _)| k == "RUBYLIB")) {
+        return vec![];
+    }
     let last_puppet = planned
         .plan
         .nodes
