@@ -109,6 +109,9 @@ struct BuildArgs {
     /// cloud-config (the CloudFormation stack refers to its master node).
     #[arg(long, value_name = "HOST")]
     puppetmaster: Option<String>,
+    /// Build even though this migration check reports errors (repeatable).
+    #[arg(long = "allow", value_name = "CHECK")]
+    allow: Vec<String>,
     #[command(flatten)]
     project: ProjectArgs,
 }
@@ -121,6 +124,9 @@ struct ConvertArgs {
     /// Overwrite files in OUT that puppetlift did not write.
     #[arg(long)]
     force: bool,
+    /// Convert even though this migration check reports errors (repeatable).
+    #[arg(long = "allow", value_name = "CHECK")]
+    allow: Vec<String>,
     #[command(flatten)]
     project: ProjectArgs,
 }
@@ -484,6 +490,36 @@ fn report_planned(planned: &puppetlift::plan::Planned, extra: &[puppetlift::Diag
         .any(|d| d.severity == puppetlift::Severity::Error)
 }
 
+/// Run the migration checks before writing, as `check` does; print what they
+/// find beyond what the plan and the emitters reported; whether an error not
+/// named by `--allow` stops the build.
+fn checks_stop(
+    dir: &Path,
+    opts: puppetlift::vagrant::Options,
+    planned: &puppetlift::plan::Planned,
+    emitted: &[puppetlift::Diagnostic],
+    allow: &[String],
+    puppetmaster: Option<&str>,
+) -> bool {
+    use puppetlift::check::migration;
+    // Without a Vagrantfile there is no plan to check; the plan already said so.
+    let Ok(mut project) = migration::Project::load(dir, opts, None) else {
+        return false;
+    };
+    // The checks see the plan that is built: `--puppetmaster` names the agents' master.
+    if let (Some(host), Some(p)) = (puppetmaster, project.planned.as_mut()) {
+        let _ = p.plan.set_puppetmaster_host(host);
+    }
+    let shown: Vec<puppetlift::Diagnostic> = (planned.evaluation.diagnostics.iter())
+        .chain(planned.diagnostics.iter())
+        .chain(emitted.iter())
+        .cloned()
+        .collect();
+    let gate = migration::gate(&project, &shown, allow);
+    eprint!("{}", gate.render(&project));
+    !gate.stopping.is_empty()
+}
+
 fn plan(args: &PlanArgs) -> ExitCode {
     let opts = match vagrant_options(&args.project) {
         Ok(o) => o,
@@ -514,7 +550,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let mut planned = puppetlift::plan::build(&args.project.dir, opts);
+    let mut planned = puppetlift::plan::build(&args.project.dir, opts.clone());
     if let Some(host) = &args.puppetmaster {
         if let Err(msg) = planned.plan.set_puppetmaster_host(host) {
             eprintln!("error: --puppetmaster: {msg}");
@@ -529,7 +565,16 @@ fn build(args: &BuildArgs) -> ExitCode {
     };
     let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
     diags.extend(puppetlift::check::migration::public_admin_port::exposed(&planned));
-    if report_planned(&planned, &diags) {
+    let failed = report_planned(&planned, &diags);
+    if checks_stop(
+        &args.project.dir,
+        opts,
+        &planned,
+        &diags,
+        &args.allow,
+        args.puppetmaster.as_deref(),
+    ) || failed
+    {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }
@@ -552,13 +597,14 @@ fn convert(args: &ConvertArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let planned = puppetlift::plan::build(&args.project.dir, opts);
+    let planned = puppetlift::plan::build(&args.project.dir, opts.clone());
     let (mut artifacts, mut diags) =
         puppetlift::emit::render_all(&planned.plan, &args.project.dir, puppetlift::emit::Target::All);
     if let Err(d) = puppetlift::emit::handoff::add(&planned.plan, &planned.evaluation.model.machines, &mut artifacts) {
         diags.push(*d);
     }
-    if report_planned(&planned, &diags) {
+    let failed = report_planned(&planned, &diags);
+    if checks_stop(&args.project.dir, opts, &planned, &diags, &args.allow, None) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }

@@ -115,6 +115,7 @@ fn the_pitfalls_project_trips_each_check_once() {
             "previous-generation-instance",
             "private-network-address",
             "public-admin-port",
+            "rubylib-missing",
             "secret-in-user-data",
             "service-provider-mismatch",
             "vagrant-path",
@@ -151,4 +152,59 @@ fn json_output_has_line_and_column() {
     assert_eq!(v["file"], "fixtures/pitfalls/modules/app/manifests/init.pp");
     assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(12), Some(15)));
     assert_eq!(v["severity"], "error");
+}
+
+fn puppetlift(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+        .args(args)
+        .output()
+        .expect("puppetlift runs")
+}
+
+/// `build` runs the checks first: an error stops it (nothing written) unless
+/// `--allow` names the check; a name that is no check stops it too.
+#[test]
+fn build_stops_on_a_check_error_unless_allowed() {
+    let out = std::env::temp_dir().join(format!("puppetlift-gate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = out.to_str().expect("utf-8");
+    let legacy = "fixtures/projects/precise-legacy-v1";
+    let stopped = puppetlift(&["build", legacy, "--out", o]);
+    let stderr = String::from_utf8_lossy(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--allow synced-folder-not-delivered --allow legacy-puppet-syntax"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
+    let half = puppetlift(&["convert", legacy, "--out", o, "--allow", "legacy-puppet-syntax"]);
+    assert_eq!(half.status.code(), Some(1), "{}", String::from_utf8_lossy(&half.stderr));
+    let allowed = puppetlift(&[
+        "build",
+        legacy,
+        "--out",
+        o,
+        "--allow",
+        "legacy-puppet-syntax",
+        "--allow",
+        "synced-folder-not-delivered",
+    ]);
+    let stderr = String::from_utf8_lossy(&allowed.stderr);
+    assert!(allowed.status.success(), "{stderr}");
+    // The allowed findings are still shown; the warnings never stop a build.
+    assert!(
+        stderr.contains("legacy-puppet-syntax") && stderr.contains("public-admin-port"),
+        "{stderr}"
+    );
+    assert!(out.join("stack.json").is_file());
+    let typo = puppetlift(&["build", "fixtures/demo", "--out", o, "--allow", "legacy-syntax"]);
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("no migration check `legacy-syntax`"));
+    let demo = puppetlift(&["build", "fixtures/demo", "--out", o, "--force"]);
+    assert!(
+        demo.status.success() && demo.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -30,6 +30,9 @@ pub struct OsRow {
     #[serde(default)]
     pub puppetserver_os: bool,
     pub openvox_repo: Option<String>,
+    /// Its sudoers has `Defaults requiretty` (sudo refuses to run without a tty).
+    #[serde(default)]
+    pub sudo_requiretty: bool,
     /// Why this OS is past its end of life.
     pub eol: Option<String>,
     /// What replaces it.
@@ -79,6 +82,9 @@ pub struct Image {
     pub puppetserver_os: bool,
     /// OpenVox release package suffix (`debian12`, `el-9`, `amazon-2023`).
     pub openvox_repo: String,
+    /// Its sudoers has `Defaults requiretty`: sudo in a boot script (no tty) fails.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sudo_requiretty: bool,
 }
 
 /// `*` glob match.
@@ -149,6 +155,7 @@ pub fn resolve(os: &str) -> Option<Resolved> {
                 puppet_os: row.puppet_os,
                 puppetserver_os: row.puppetserver_os,
                 openvox_repo: row.openvox_repo.clone().unwrap_or_default(),
+                sudo_requiretty: row.sudo_requiretty,
             },
             replaced: replaced.map(|(why, _)| (why, name.clone())),
         });

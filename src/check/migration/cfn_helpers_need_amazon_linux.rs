@@ -39,7 +39,6 @@ use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::plan::images::Family;
-use crate::plan::Step;
 use crate::puppet::lexer::TokenKind;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -93,17 +92,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
         .filter(|s| installs.is_match(&s.text))
         .map(|s| s.step)
         .min();
-    let puppet_step = p.planned.as_ref().and_then(|pl| {
-        pl.plan
-            .nodes
-            .iter()
-            .flat_map(|n| {
-                n.steps
-                    .iter()
-                    .position(|s| matches!(s, Step::PuppetApply { .. } | Step::PuppetAgent { .. }))
-            })
-            .min()
-    });
+    let puppet_step = p.first_puppet_step();
     let mut out = Vec::new();
     let manifests_covered = by_puppet || matches!((by_shell, puppet_step), (Some(i), Some(j)) if i < j);
     if !manifests_covered {

@@ -10,6 +10,7 @@
 
 mod os_facts;
 pub mod project;
+mod ruby_code;
 mod scan;
 
 mod amazon_linux_only;
@@ -21,8 +22,11 @@ mod previous_generation_instance;
 mod private_network_address;
 pub mod public_admin_port;
 mod puppetmaster_unreachable;
+mod requiretty;
+mod rubylib_missing;
 mod secret_in_user_data;
 mod service_provider_mismatch;
+mod synced_folder_not_delivered;
 mod template_too_large;
 mod unknown_box;
 mod user_data_too_large;
@@ -53,10 +57,13 @@ pub static ALL: &[Check] = &[
     // What only Amazon Linux has.
     cfn_helpers_need_amazon_linux::CHECK,
     amazon_linux_only::CHECK,
+    // Ruby code the Vagrant box or its login shell supplied.
+    rubylib_missing::CHECK,
     // Written for another distribution.
     package_manager_mismatch::CHECK,
     // What the move to EC2's network and user data changes.
     private_network_address::CHECK,
+    synced_folder_not_delivered::CHECK,
     secret_in_user_data::CHECK,
     public_admin_port::CHECK,
     puppetmaster_unreachable::CHECK,
@@ -64,6 +71,8 @@ pub static ALL: &[Check] = &[
     previous_generation_instance::CHECK,
     service_provider_mismatch::CHECK,
     legacy_puppet_syntax::CHECK,
+    // What boot scripts meet on EC2 that a Vagrant box spared them.
+    requiretty::CHECK,
     // What the plan and the emitters find.
     unknown_box::CHECK,
     end_of_life_image::CHECK,
@@ -129,6 +138,71 @@ pub fn report(project: &Project) -> Vec<Diagnostic> {
         .collect();
     out.extend(run(project));
     out
+}
+
+/// What the migration checks decide before `build` or `convert` writes anything.
+pub struct Gate {
+    /// The checks' findings the plan and the emitters did not already report.
+    pub findings: Vec<Diagnostic>,
+    /// The checks whose errors stop the build (not named by `--allow`), in order.
+    pub stopping: Vec<&'static str>,
+}
+
+/// Run the checks as `puppetlift check` does (for the plan's images) before
+/// writing: every error stops the build unless `allow` names its check;
+/// warnings do not. `shown` are the plan's and the emitters' diagnostics the
+/// caller reports itself (a check restating one is left out, and its errors
+/// stop the build on their own). A name in `allow` that is no check is an
+/// error too, so a typo never lets a build through.
+pub fn gate(project: &Project, shown: &[Diagnostic], allow: &[String]) -> Gate {
+    let mut findings: Vec<Diagnostic> = run(project)
+        .into_iter()
+        .filter(|d| !shown.iter().any(|s| s.code == d.code && s.message == d.message))
+        .collect();
+    for name in allow.iter().filter(|n| check(n).is_none()) {
+        findings.push(
+            Diagnostic::error(
+                "unknown-check",
+                "--allow",
+                None,
+                format!("`--allow {name}`: there is no migration check `{name}`"),
+            )
+            .with_help(format!(
+                "the checks are {}",
+                ALL.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+    let mut stopping: Vec<&'static str> = Vec::new();
+    for d in findings.iter().filter(|d| d.severity == crate::Severity::Error) {
+        if !allow.iter().any(|a| a == d.code) && !stopping.contains(&d.code) {
+            stopping.push(d.code);
+        }
+    }
+    Gate { findings, stopping }
+}
+
+impl Gate {
+    /// The findings rendered for people, then what stops the build and how to go on.
+    pub fn render(&self, project: &Project) -> String {
+        let mut out: String = self
+            .findings
+            .iter()
+            .map(|d| d.render(project.source(&d.file)))
+            .collect();
+        let checks: Vec<&str> = self.stopping.iter().copied().filter(|c| check(c).is_some()).collect();
+        if !checks.is_empty() {
+            out.push_str(&format!(
+                "puppetlift: the migration checks found errors; fix them, or build anyway with {}\n",
+                checks
+                    .iter()
+                    .map(|c| format!("--allow {c}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+        out
+    }
 }
 
 /// The plan's and the emitters' diagnostics with `code`, pointed at the box

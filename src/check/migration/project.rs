@@ -45,7 +45,8 @@ pub struct Project {
     pub templates: Vec<Arc<SourceFile>>,
     /// Hiera data files (YAML).
     pub hiera_data: Vec<Arc<SourceFile>>,
-    /// The other delivered text files (`files/`, scripts, keys), for the secret checks.
+    /// The other delivered text files (`files/`, scripts, keys, modules' Ruby code);
+    /// in a plain directory, modules' Ruby code only.
     pub other_files: Vec<Arc<SourceFile>>,
     /// Shell provisioners' scripts (deduplicated across machines).
     pub scripts: Vec<Script>,
@@ -134,7 +135,7 @@ impl Project {
         let mut other_files = Vec::new();
         let read: Vec<(PathBuf, Result<String, Box<Diagnostic>>)> = files
             .into_par_iter()
-            .filter(|f| kind(f, has_vagrantfile).is_some() || has_vagrantfile)
+            .filter(|f| kind(f, has_vagrantfile).is_some() || has_vagrantfile || module_ruby(f))
             .map(|f| {
                 let t = crate::project::read_text(&f);
                 (f, t)
@@ -210,6 +211,34 @@ impl Project {
         self.planned
             .as_ref()
             .map_or(plan::DEFAULT_CODE_PATH, |p| p.plan.delivery.path())
+    }
+
+    /// The first step of any machine that runs Puppet (for "done before Puppet" questions).
+    pub fn first_puppet_step(&self) -> Option<usize> {
+        self.planned
+            .iter()
+            .flat_map(|pl| pl.plan.nodes.iter())
+            .filter_map(|n| {
+                n.steps
+                    .iter()
+                    .position(|s| matches!(s, Step::PuppetApply { .. } | Step::PuppetAgent { .. }))
+            })
+            .min()
+    }
+
+    /// The puppet runs of every machine: each command line (the provisioner's
+    /// options in it) with its environment.
+    pub fn puppet_runs(&self) -> impl Iterator<Item = (&str, &[(String, String)])> {
+        self.planned
+            .iter()
+            .flat_map(|pl| pl.plan.nodes.iter())
+            .flat_map(|n| n.steps.iter())
+            .filter_map(|s| match s {
+                Step::PuppetApply { command, env, .. } | Step::PuppetAgent { command, env, .. } => {
+                    Some((command.as_str(), env.as_slice()))
+                }
+                _ => None,
+            })
     }
 
     /// Every source a diagnostic may point into.
@@ -365,6 +394,12 @@ fn kind(path: &Path, delivered: bool) -> Option<Kind> {
         }
         _ => None,
     }
+}
+
+/// Ruby code of a module (`lib/facter/*.rb`, `lib/puppet/**/*.rb`), which
+/// the checks read in a plain directory too.
+fn module_ruby(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rb") && path.components().any(|c| c.as_os_str() == "lib")
 }
 
 /// The files of a plain directory, skipping VCS state and test fixtures.

@@ -40,7 +40,6 @@ use super::project::{Project, Script};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::plan::Step;
 
 /// The check.
 pub const CHECK: Check = Check {
@@ -134,33 +133,27 @@ fn in_script(p: &Project, s: &Script, explain: &dyn Fn(Which) -> (String, String
 
 /// The puppet provisioner's options and facts (`--fileserverconfig=/vagrant/...`).
 fn in_puppet_options(p: &Project, explain: &dyn Fn(Which) -> (String, String)) -> Vec<Diagnostic> {
-    let (Some(planned), Some(vf)) = (&p.planned, &p.vagrantfile) else {
+    let Some(vf) = &p.vagrantfile else {
         return vec![];
     };
     let mut out = Vec::new();
-    for n in &planned.plan.nodes {
-        for s in &n.steps {
-            let (command, env) = match s {
-                Step::PuppetApply { command, env, .. } | Step::PuppetAgent { command, env, .. } => (command, env),
-                _ => continue,
-            };
-            let texts = std::iter::once(command.as_str()).chain(env.iter().map(|(_, v)| v.as_str()));
-            for text in texts {
-                for (a, b, which) in find(text) {
-                    // The whole word (`--fileserverconfig=/vagrant/x.conf`) finds the
-                    // option in the Vagrantfile rather than a synced folder's "/vagrant".
-                    let ws = text[..a].rfind(char::is_whitespace).map_or(0, |i| i + 1);
-                    let we = text[b..].find(char::is_whitespace).map_or(text.len(), |i| b + i);
-                    let word = text[ws..we].trim_matches(|c| c == '\'' || c == '"');
-                    let span = vf.text.find(word).map(|w| {
-                        let s = w + word.find(&text[a..b]).unwrap_or(0);
-                        Span::new(s, s + (b - a))
-                    });
-                    let (msg, help) = explain(which);
-                    let mut d = Diagnostic::error(CHECK.name, &vf.path, span, msg).with_help(help);
-                    d.severity = Severity::Error;
-                    out.push(d);
-                }
+    for (command, env) in p.puppet_runs() {
+        let texts = std::iter::once(command).chain(env.iter().map(|(_, v)| v.as_str()));
+        for text in texts {
+            for (a, b, which) in find(text) {
+                // The whole word (`--fileserverconfig=/vagrant/x.conf`) finds the
+                // option in the Vagrantfile rather than a synced folder's "/vagrant".
+                let ws = text[..a].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                let we = text[b..].find(char::is_whitespace).map_or(text.len(), |i| b + i);
+                let word = text[ws..we].trim_matches(|c| c == '\'' || c == '"');
+                let span = vf.text.find(word).map(|w| {
+                    let s = w + word.find(&text[a..b]).unwrap_or(0);
+                    Span::new(s, s + (b - a))
+                });
+                let (msg, help) = explain(which);
+                let mut d = Diagnostic::error(CHECK.name, &vf.path, span, msg).with_help(help);
+                d.severity = Severity::Error;
+                out.push(d);
             }
         }
     }

@@ -1,0 +1,290 @@
+//! ## What it does
+//! Finds synced folders (`config.vm.synced_folder`, v1 `share_folder`) other
+//! than the project's own `/vagrant` whose guest path the provisioning reads
+//! (manifests' strings, templates, hiera data and `hiera.yaml`, shell
+//! provisioners, other delivered files such as scripts and config files, the
+//! puppet provisioner's options) when nothing delivers
+//! them to the instance: no file provisioner copies the folder there.
+//! A folder synced into Puppet's own directories (`/etc/puppet/modules`) is
+//! read by every puppet run unless the provisioner names it (then the plan
+//! delivers it). Disabled folders (`disabled: true`), folders nobody reads and
+//! paths the manifests only write (a `file` there, an exec's `creates`) are fine.
+//!
+//! ## Why is this bad on EC2?
+//! A synced folder is VirtualBox (or NFS, rsync) sharing a directory of the
+//! developer's machine; EC2 has no such share. puppetlift delivers the files
+//! the provisioners name (manifests, modules, hiera data, scripts, file
+//! provisioners) to `delivery.path`, not the synced folders, so on the
+//! instance the guest path is empty or missing: a `file` whose `source` is
+//! there fails, a script run from there is not found.
+//!
+//! ## Example
+//! ```ruby
+//! config.vm.synced_folder "certs", "/etc/app/certs"
+//! config.vm.provision "puppet"   # file { '/etc/nginx/app.pem': source => '/etc/app/certs/app.pem' }
+//! ```
+//! Use instead:
+//! ```ruby
+//! config.vm.provision "file", source: "certs", destination: "/etc/app/certs"
+//! config.vm.provision "puppet"
+//! ```
+//! or move the files into a module (`modules/app/files/app.pem`, read as
+//! `puppet:///modules/app/app.pem`).
+//!
+//! ## References
+//! Vagrant, "Synced Folders: Basic Usage"; Vagrant, "File Provisioner";
+//! puppetlift README, `[delivery]`.
+
+use super::project::Project;
+use super::scan;
+use super::Check;
+use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
+use crate::plan::Step;
+use crate::vagrant::model::SyncedFolder;
+use serde_json::Value as Json;
+
+/// The check.
+pub const CHECK: Check = Check {
+    name: "synced-folder-not-delivered",
+    source: include_str!("synced_folder_not_delivered.rs"),
+    run,
+};
+
+fn run(p: &Project) -> Vec<Diagnostic> {
+    let (Some(planned), Some(vf)) = (&p.planned, &p.vagrantfile) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for m in &planned.evaluation.model.machines {
+        let Some(node) = planned.plan.nodes.iter().find(|n| n.name == m.name) else {
+            continue;
+        };
+        for f in m.synced_folders.iter().filter(|f| !f.disabled) {
+            let Some(guest) = f
+                .guest
+                .as_deref()
+                .map(|g| g.trim_end_matches('/'))
+                .filter(|g| g.starts_with('/'))
+            else {
+                continue;
+            };
+            // `/vagrant` is the project, which the plan delivers (vagrant-path finds its readers).
+            if guest.is_empty() || under(guest, "/vagrant") || under(guest, p.code_path()) {
+                continue;
+            }
+            let delivered = node.steps.iter().any(
+                |s| matches!(s, Step::WriteFile { destination, .. } if under(guest, destination.trim_end_matches('/'))),
+            );
+            if delivered {
+                continue;
+            }
+            let host = host_name(f);
+            let readers = readers(p, guest);
+            // Puppet reads its own directories (modulepath, manifests) unasked,
+            // unless the folder is one the plan delivers and points Puppet at.
+            let implicit = ["/etc/puppet", "/etc/puppetlabs/code"].iter().any(|d| under(guest, d))
+                && p.first_puppet_step().is_some()
+                && !bundled(&planned.plan.bundle, &host);
+            let place = |file: &str, span: Option<Span>| {
+                let rel = std::path::Path::new(file)
+                    .strip_prefix(&p.dir)
+                    .map_or(file.into(), |r| r.display().to_string());
+                match (span, p.source(file)) {
+                    (Some(s), Some(src)) => format!("`{rel}:{}`", src.line_col(s.start as usize).0),
+                    _ => format!("`{rel}`"),
+                }
+            };
+            let first = match readers.first() {
+                Some((file, span)) => place(file, *span),
+                None if implicit => format!("Puppet reads `{guest}` by default"),
+                None => continue,
+            };
+            let more = match readers.len() {
+                0 | 1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            let mut d = Diagnostic::error(
+                CHECK.name,
+                &vf.path,
+                folder_span(vf, guest),
+                format!(
+                    "the synced folder `{host}` -> `{guest}` is used by the provisioning ({first}{more}), but nothing delivers it: {} on EC2 has no synced folders",
+                    node.image.os
+                ),
+            )
+            .with_help(help(&host, guest));
+            for (file, span) in &readers {
+                if let (true, Some(s)) = (*file == vf.path, span) {
+                    d = d.with_label(*s, "read here");
+                }
+            }
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `path` is `dir` or under it.
+fn under(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir)
+        .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+}
+
+/// Whether the plan delivers the project folder `host` (the bundle lists files).
+fn bundled(bundle: &[String], host: &str) -> bool {
+    let host = host.trim_start_matches("./").trim_end_matches('/');
+    if host.is_empty() || host == "." {
+        return !bundle.is_empty();
+    }
+    bundle.iter().any(|b| b == host || b.starts_with(&format!("{host}/")))
+}
+
+fn host_name(f: &SyncedFolder) -> String {
+    match &f.host {
+        Json::String(s) => s.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn help(host: &str, guest: &str) -> String {
+    let inside =
+        !host.is_empty() && !host.starts_with('/') && !host.starts_with('~') && !host.split('/').any(|c| c == "..");
+    if host == "." || host == "./" {
+        format!("the project lands in `delivery.path` on EC2: set `[delivery] path = \"{guest}\"` in puppetlift.toml, or read the files from the delivered code path")
+    } else if inside && ["/etc/puppet", "/etc/puppetlabs/code"].iter().any(|d| under(guest, d)) {
+        format!("name `{host}` in the puppet provisioner (`module_path`, `manifests_path`) so puppetlift delivers it and points Puppet at it, or add a file provisioner (`destination: \"{guest}\"`)")
+    } else if inside {
+        format!("add a file provisioner (`config.vm.provision \"file\", source: \"{host}\", destination: \"{guest}\"`) so the folder is delivered, or move its files into a module (`puppet:///modules/NAME/FILE`)")
+    } else {
+        format!("`{host}` is outside the project: copy it into the project and add a file provisioner (`destination: \"{guest}\"`), or fetch it at boot (S3, git)")
+    }
+}
+
+/// Where the Vagrantfile names the folder's guest path: on a `synced_folder` or
+/// `share_folder` line, else anywhere.
+fn folder_span(vf: &SourceFile, guest: &str) -> Option<Span> {
+    let quoted = |q: char| format!("{q}{guest}{q}");
+    let mut at = 0;
+    for line in vf.text.split_inclusive('\n') {
+        if line.contains("synced_folder") || line.contains("share_folder") {
+            for q in ['"', '\''] {
+                if let Some(i) = line.find(&quoted(q)) {
+                    return Some(Span::new(at + i + 1, at + i + 1 + guest.len()));
+                }
+            }
+        }
+        at += line.len();
+    }
+    ['"', '\'']
+        .iter()
+        .find_map(|q| vf.text.find(&quoted(*q)))
+        .map(|i| Span::new(i + 1, i + 1 + guest.len()))
+}
+
+/// The offsets in `text` where path `dir` (or a path under it) appears.
+fn mentions(text: &str, dir: &str) -> Vec<usize> {
+    let path_char = |c: char| c.is_ascii_alphanumeric() || "_.-".contains(c);
+    text.match_indices(dir)
+        .filter(|(i, _)| !text[..*i].ends_with(|c: char| path_char(c) || c == '/'))
+        .filter(|(i, _)| !text[i + dir.len()..].starts_with(path_char))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether a provisioner option (a string, or one inside arrays and hashes) names `dir`.
+fn names(v: &Json, dir: &str) -> bool {
+    match v {
+        Json::String(s) => !mentions(s, dir).is_empty(),
+        Json::Array(a) => a.iter().any(|x| names(x, dir)),
+        Json::Object(o) => o.values().any(|x| names(x, dir)),
+        _ => false,
+    }
+}
+
+/// Where the provisioning reads `dir`: file and span, in the order the checks scan.
+fn readers(p: &Project, dir: &str) -> Vec<(String, Option<Span>)> {
+    let mut out: Vec<(String, Option<Span>)> = Vec::new();
+    let span = |at: usize| Some(Span::new(at, at + dir.len()));
+    for m in &p.manifests {
+        // A file the manifests manage there, or an exec's `creates`, writes the
+        // folder rather than reads it: that works on EC2 too.
+        let written: Vec<Span> = scan::resources(m)
+            .iter()
+            .flat_map(|r| {
+                let title = (r.type_name == "file").then_some(&r.body.title);
+                let path = r.attr("path").filter(|_| r.type_name == "file");
+                title.into_iter().chain(path).chain(r.attr("creates")).map(|e| e.span)
+            })
+            .collect();
+        let is_written = |at: usize| written.iter().any(|w| w.start as usize <= at && at < w.end as usize);
+        for (at, s) in scan::strings(m).filter(|(at, _)| !is_written(*at)) {
+            out.extend(
+                mentions(s, dir)
+                    .into_iter()
+                    .map(|i| (m.source.path.clone(), span(at + i))),
+            );
+        }
+    }
+    // Templates, data and the other delivered files (scripts, hiera.yaml's
+    // datadir, config files a module ships) that name the folder.
+    let lines = p
+        .templates
+        .iter()
+        .chain(p.hiera_data.iter())
+        .chain(p.other_files.iter());
+    for f in lines {
+        for (at, line) in scan::code_lines(&f.text) {
+            out.extend(mentions(line, dir).into_iter().map(|i| (f.path.clone(), span(at + i))));
+        }
+    }
+    for s in &p.scripts {
+        for (at, line) in scan::code_lines(&s.text) {
+            for i in mentions(line, dir) {
+                let d = p.in_script(
+                    CHECK.name,
+                    Severity::Error,
+                    s,
+                    at + i,
+                    at + i + dir.len(),
+                    String::new(),
+                );
+                out.push((d.file, d.span));
+            }
+        }
+    }
+    // What the puppet provisioner was given (`--hiera_config=/etc/puppet-data/hiera.yaml`,
+    // `manifests_path = [:vm, ...]`), not what the plan adds (`/etc/puppet/modules`).
+    if let (Some(planned), Some(vf)) = (&p.planned, &p.vagrantfile) {
+        let given = planned
+            .evaluation
+            .model
+            .machines
+            .iter()
+            .flat_map(|m| m.provisioners.iter())
+            .filter(|x| x.kind.starts_with("puppet"))
+            .any(|x| x.options.values().any(|v| names(v, dir)));
+        if given {
+            let at = mentions(&vf.text, dir)
+                .into_iter()
+                .find(|i| folder_span(vf, dir).is_none_or(|f| f.start as usize != *i));
+            out.push((vf.path.clone(), at.and_then(span)));
+        }
+    }
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn a_path_and_what_is_under_it() {
+        assert_eq!(mentions("source => '/srv/data/x.conf'", "/srv/data"), [11]);
+        assert_eq!(mentions("cd /srv/data && ls", "/srv/data"), [3]);
+        assert!(mentions("/srv/database /opt/srv/data", "/srv/data").is_empty());
+    }
+}
