@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Install step for the provisioning test: a pristine Debian 12 (bookworm) root,
-# built once with debootstrap from Debian's package mirror, under target/.
-# The test copies it fresh for each run; it never downloads the base itself.
+# Install step for the provisioning tests: a pristine Debian 12 (bookworm) root,
+# built once with debootstrap from Debian's package mirror, under target/, with
+# the packages the generated boot scripts install (puppet-agent; puppetserver
+# and ruby for the master) fetched into its apt cache, so the tests' apt-get
+# installs from the cache. The tests copy it fresh for each run; they never
+# download the base themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=target/debian-bookworm-base
-if [ -x "$base/usr/bin/apt-get" ]; then
+if [ -x "$base/usr/bin/apt-get" ] && [ -e "$base/var/lib/puppetlift-base-ready" ]; then
   exit 0
 fi
 rm -rf "$base.tmp"
 mkdir -p target
-debootstrap --variant=minbase bookworm "$base.tmp" http://deb.debian.org/debian > target/debian-bookworm-base.log 2>&1 || { tail -20 target/debian-bookworm-base.log; exit 1; }
+log=target/debian-bookworm-base.log
+debootstrap --variant=minbase bookworm "$base.tmp" http://deb.debian.org/debian > "$log" 2>&1 || { tail -20 "$log"; exit 1; }
+cp /etc/resolv.conf "$base.tmp/etc/resolv.conf"
+chroot "$base.tmp" sh -c 'apt-get update -q && apt-get install -y -q --download-only puppet-agent puppetserver ruby' >> "$log" 2>&1 || { tail -20 "$log"; exit 1; }
+# The boot scripts run `apt-get update` themselves; the base keeps no lists.
+rm -rf "$base.tmp"/var/lib/apt/lists/*
+mkdir -p "$base.tmp/var/lib/apt/lists/partial"
+touch "$base.tmp/var/lib/puppetlift-base-ready"
 rm -rf "$base"
 mv "$base.tmp" "$base"
