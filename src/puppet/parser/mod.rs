@@ -22,7 +22,18 @@ mod text;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/puppet.pest"]
+#[grammar = "../grammar/trivia.pest"]
 struct PuppetGrammar;
+
+/// The same grammar with trivia that leaves pest's record of attempted tokens as
+/// Puppet's error positions need it (grammar/trivia-exact.pest): parses only to
+/// explain a syntax error.
+mod exact {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/puppet.pest"]
+    #[grammar = "../grammar/trivia-exact.pest"]
+    pub(super) struct ExactGrammar;
+}
 
 /// Deepest nesting of brackets, parentheses and braces accepted; deeper input gets
 /// a "nesting too deep" diagnostic instead of exhausting the stack.
@@ -315,7 +326,12 @@ fn furthest_attempt(src: &str, rule: Rule) -> Option<(usize, bool)> {
     static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
     pest::set_error_detail(true);
-    let result = PuppetGrammar::parse(rule, src);
+    let rule = match rule {
+        Rule::heredoc_text => exact::Rule::heredoc_text,
+        Rule::heredoc_text_ne => exact::Rule::heredoc_text_ne,
+        _ => exact::Rule::program,
+    };
+    let result = exact::ExactGrammar::parse(rule, src);
     pest::set_error_detail(false);
     result.err()?.parse_attempts().map(|a| {
         (
