@@ -18,20 +18,22 @@ use std::sync::OnceLock;
 
 mod build;
 mod definitions;
+#[cfg(test)]
+mod grammars;
 mod text;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/puppet.pest"]
-#[grammar = "../grammar/trivia.pest"]
+#[grammar = "../grammar/fast.pest"]
 struct PuppetGrammar;
 
-/// The same grammar with trivia that leaves pest's record of attempted tokens as
-/// Puppet's error positions need it (grammar/trivia-exact.pest): parses only to
-/// explain a syntax error.
+/// The same grammar without the quick rejects of grammar/fast.pest, which pest
+/// would record among the tokens it tried (grammar/exact.pest): parses only to
+/// explain a syntax error, from that record.
 mod exact {
     #[derive(pest_derive::Parser)]
     #[grammar = "../grammar/puppet.pest"]
-    #[grammar = "../grammar/trivia-exact.pest"]
+    #[grammar = "../grammar/exact.pest"]
     pub(super) struct ExactGrammar;
 }
 
