@@ -435,8 +435,7 @@ impl<'a> Builder<'a> {
         let first = self.next(&mut inner, span)?;
         let mut e = match first.as_rule() {
             Rule::dq_name_var => Expr::new(ExprKind::Variable(first.as_str().to_string()), span_of(&first)),
-            Rule::primary => self.primary(first)?,
-            _ => return Err(self.unexpected(&first)),
+            _ => self.primary(first)?,
         };
         for post in inner {
             let pspan = span_of(&post);
@@ -517,15 +516,15 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
+    /// A hash key or value, array element or argument (`hash_entry`, a silent rule).
     pub(super) fn hash_entry(&self, p: Pair<Rule>) -> Result<Expr> {
-        let span = span_of(&p);
-        let inner = self.next(&mut p.into_inner(), span)?;
-        match inner.as_rule() {
+        match p.as_rule() {
             Rule::collection_keyword => {
-                let kw = self.next(&mut inner.into_inner(), span)?;
+                let span = span_of(&p);
+                let kw = self.next(&mut p.into_inner(), span)?;
                 Ok(Expr::new(ExprKind::Str(kw.as_str().to_string()), span_of(&kw)))
             }
-            _ => self.assignment(inner),
+            _ => self.assignment(p),
         }
     }
 
@@ -663,9 +662,8 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// One of `primary`'s alternatives (`primary` is a silent rule).
     pub(super) fn primary(&self, p: Pair<Rule>) -> Result<Expr> {
-        let pspan = span_of(&p);
-        let p = self.next(&mut p.into_inner(), pspan)?;
         let span = span_of(&p);
         let text = p.as_str();
         let kind = match p.as_rule() {
