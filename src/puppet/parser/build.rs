@@ -353,19 +353,17 @@ impl<'a> Builder<'a> {
     // ------------------------------------------------------------ expressions
 
     pub(super) fn expression(&self, p: Pair<Rule>) -> Result<Expr> {
-        // Most expressions are a single term: no need for the precedence climb.
+        // Most expressions are one operand with its postfixes (`$x`, `$x['k']`,
+        // `f(1)`): no need for the precedence climb.
         let mut inner = p.clone().into_inner();
-        if let (Some(only), None) = (inner.next(), inner.next()) {
-            return match only.as_rule() {
-                Rule::term | Rule::dq_term => self.term(only),
-                _ => Err(self.unexpected(&only)),
-            };
+        let first = self.next(&mut inner, span_of(&p))?;
+        let prefixed = matches!(first.as_rule(), Rule::op_not | Rule::op_splat | Rule::op_neg);
+        if !prefixed && inner.clone().all(|c| is_postfix(c.as_rule())) {
+            let operand = self.operand(first)?;
+            return inner.try_fold(operand, |e, post| self.postfix(e, post));
         }
         pratt()
-            .map_primary(|t| match t.as_rule() {
-                Rule::term | Rule::dq_term => self.term(t),
-                _ => Err(self.unexpected(&t)),
-            })
+            .map_primary(|t| self.operand(t))
             .map_prefix(|op, e| {
                 let e = e?;
                 let span = span_of(&op).to(e.span);
@@ -378,6 +376,9 @@ impl<'a> Builder<'a> {
             })
             .map_postfix(|e, sel| {
                 let e = e?;
+                if sel.as_rule() != Rule::selector {
+                    return self.postfix(e, sel);
+                }
                 let span = e.span.to(span_of(&sel));
                 let entries = sel
                     .into_inner()
@@ -429,29 +430,33 @@ impl<'a> Builder<'a> {
         Ok(Entry { key, value, span })
     }
 
-    pub(super) fn term(&self, p: Pair<Rule>) -> Result<Expr> {
+    /// An operand: one of `primary`'s alternatives, or a `dq_term` (`term` is
+    /// silent: its postfixes are the expression's own pairs).
+    pub(super) fn operand(&self, p: Pair<Rule>) -> Result<Expr> {
+        if p.as_rule() != Rule::dq_term {
+            return self.primary(p);
+        }
         let span = span_of(&p);
         let mut inner = p.into_inner();
-        let first = self.next(&mut inner, span)?;
-        let mut e = match first.as_rule() {
-            Rule::dq_name_var => Expr::new(ExprKind::Variable(first.as_str().to_string()), span_of(&first)),
-            _ => self.primary(first)?,
-        };
-        for post in inner {
-            let pspan = span_of(&post);
-            let whole = Span::new(e.span.start as usize, pspan.end as usize);
-            e = match post.as_rule() {
-                Rule::call => self.call(e, post, whole)?,
-                Rule::access => {
-                    let keys = self.arguments(self.next(&mut post.into_inner(), pspan)?)?;
-                    Expr::new(ExprKind::Access { left: boxed(e), keys }, whole)
-                }
-                Rule::method_call => self.method_call(e, post, whole)?,
-                Rule::collect => self.collect(e, post, whole)?,
-                _ => return Err(self.unexpected(&post)),
-            };
-        }
-        Ok(e)
+        let name = self.next(&mut inner, span)?;
+        let var = Expr::new(ExprKind::Variable(name.as_str().to_string()), span_of(&name));
+        inner.try_fold(var, |e, post| self.postfix(e, post))
+    }
+
+    /// `e` with one postfix applied: a call, an access, a method call or a collection.
+    pub(super) fn postfix(&self, e: Expr, post: Pair<Rule>) -> Result<Expr> {
+        let pspan = span_of(&post);
+        let whole = Span::new(e.span.start as usize, pspan.end as usize);
+        Ok(match post.as_rule() {
+            Rule::call => self.call(e, post, whole)?,
+            Rule::access => {
+                let keys = self.arguments(self.next(&mut post.into_inner(), pspan)?)?;
+                Expr::new(ExprKind::Access { left: boxed(e), keys }, whole)
+            }
+            Rule::method_call => self.method_call(e, post, whole)?,
+            Rule::collect => self.collect(e, post, whole)?,
+            _ => return Err(self.unexpected(&post)),
+        })
     }
 
     /// `functor(args) |params| { }`

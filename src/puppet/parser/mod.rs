@@ -79,7 +79,13 @@ fn pratt() -> &'static PrattParser<Rule> {
             .op(Op::prefix(op_neg))
             .op(Op::prefix(op_splat))
             .op(Op::prefix(op_not))
+            .op(Op::postfix(call) | Op::postfix(access) | Op::postfix(method_call) | Op::postfix(collect))
     })
+}
+
+/// Whether `rule` is a postfix of an operand (tighter than any prefix operator).
+fn is_postfix(rule: Rule) -> bool {
+    matches!(rule, Rule::call | Rule::access | Rule::method_call | Rule::collect)
 }
 
 /// What parsing a manifest gives: the program body and warnings (or the first error).
