@@ -2,6 +2,7 @@
 
 use super::text::regex_value;
 use super::*;
+use std::iter::Peekable;
 
 impl<'a> Builder<'a> {
     pub(super) fn internal(&self, span: Span, what: &str) -> Box<Diagnostic> {
@@ -149,8 +150,8 @@ impl<'a> Builder<'a> {
     /// `resource (edge resource)* (= assignment)?`: relationships, then assignment.
     pub(super) fn assignment(&self, p: Pair<Rule>) -> Result<Expr> {
         let span = span_of(&p);
-        let mut inner = p.into_inner();
-        let mut left = self.resource(self.next(&mut inner, span)?)?;
+        let mut inner = p.into_inner().peekable();
+        let mut left = self.resource(&mut inner, span)?;
         while let Some(op) = inner.next() {
             let op = match op.as_rule() {
                 Rule::edge_op => match op.as_str() {
@@ -169,16 +170,16 @@ impl<'a> Builder<'a> {
                     return Ok(binary(op, left, right));
                 }
             };
-            let right = self.resource(self.next(&mut inner, span)?)?;
+            let right = self.resource(&mut inner, span)?;
             left = binary(op, left, right);
         }
         Ok(left)
     }
 
-    pub(super) fn resource(&self, p: Pair<Rule>) -> Result<Expr> {
-        let span = span_of(&p);
-        let mut inner = p.into_inner();
-        let first = self.next(&mut inner, span)?;
+    /// The pairs of one `resource` (a silent rule) from an assignment's pairs:
+    /// `@`/`@@` forms, then a class resource or an expression with its bodies.
+    pub(super) fn resource(&self, inner: &mut Peekable<Pairs<Rule>>, span: Span) -> Result<Expr> {
+        let first = self.next(inner, span)?;
         match first.as_rule() {
             Rule::resource_form => {
                 let form = if first.as_str() == "@@" {
@@ -186,7 +187,7 @@ impl<'a> Builder<'a> {
                 } else {
                     ResourceForm::Virtual
                 };
-                let mut e = self.resource(self.next(&mut inner, span)?)?;
+                let mut e = self.resource(inner, span)?;
                 let ok = match &mut e.kind {
                     ExprKind::Resource { form: f, .. }
                     | ExprKind::ResourceDefaults { form: f, .. }
@@ -209,7 +210,7 @@ impl<'a> Builder<'a> {
                         format!("{what} can only be applied to a Resource Expression"),
                     )));
                 }
-                e.span = span;
+                e.span = span_of(&first).to(e.span);
                 Ok(e)
             }
             Rule::class_resource => {
@@ -228,7 +229,7 @@ impl<'a> Builder<'a> {
             }
             Rule::expression => {
                 let mut e = self.expression(first)?;
-                for tail in inner {
+                while let Some(tail) = inner.next_if(|t| t.as_rule() == Rule::resource_tail) {
                     let whole = e.span.to(span_of(&tail));
                     e = self.resource_tail(e, tail, whole)?;
                 }
@@ -330,42 +331,45 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
+    /// The operations' pairs: a splat, or a name, an arrow and a value each
+    /// (`attribute_operation` is a silent rule).
     pub(super) fn attribute_operations(&self, p: Pair<Rule>) -> Result<Vec<AttributeOp>> {
-        p.into_inner()
-            .map(|op| {
-                let span = span_of(&op);
-                let mut inner = op.into_inner();
-                let first = self.next(&mut inner, span)?;
-                if first.as_rule() == Rule::attribute_splat {
-                    let value = self.expression(self.next(&mut first.into_inner(), span)?)?;
-                    return Ok(AttributeOp::Splat { value, span });
-                }
-                let name = first.as_str().to_string();
-                self.require_name(&first)?;
-                let op_pair = self.next(&mut inner, span)?;
-                let op = if op_pair.as_str() == "+>" { "+>" } else { "=>" };
-                let value = self.expression(self.next(&mut inner, span)?)?;
-                Ok(AttributeOp::Set { name, op, value, span })
-            })
-            .collect()
+        let all = span_of(&p);
+        let mut inner = p.into_inner();
+        let mut ops = Vec::new();
+        while let Some(first) = inner.next() {
+            if first.as_rule() == Rule::attribute_splat {
+                let span = span_of(&first);
+                let value = self.expression(self.next(&mut first.into_inner(), span)?)?;
+                ops.push(AttributeOp::Splat { value, span });
+                continue;
+            }
+            self.require_name(&first)?;
+            let op_pair = self.next(&mut inner, all)?;
+            let op = if op_pair.as_str() == "+>" { "+>" } else { "=>" };
+            let value_pair = self.next(&mut inner, all)?;
+            let span = span_of(&first).to(span_of(&value_pair));
+            let value = self.expression(value_pair)?;
+            let name = first.as_str().to_string();
+            ops.push(AttributeOp::Set { name, op, value, span });
+        }
+        Ok(ops)
     }
 
     // ------------------------------------------------------------ expressions
 
     pub(super) fn expression(&self, p: Pair<Rule>) -> Result<Expr> {
-        // Most expressions are a single term: no need for the precedence climb.
+        // Most expressions are one operand with its postfixes (`$x`, `$x['k']`,
+        // `f(1)`): no need for the precedence climb.
         let mut inner = p.clone().into_inner();
-        if let (Some(only), None) = (inner.next(), inner.next()) {
-            return match only.as_rule() {
-                Rule::term | Rule::dq_term => self.term(only),
-                _ => Err(self.unexpected(&only)),
-            };
+        let first = self.next(&mut inner, span_of(&p))?;
+        let prefixed = matches!(first.as_rule(), Rule::op_not | Rule::op_splat | Rule::op_neg);
+        if !prefixed && inner.clone().all(|c| is_postfix(c.as_rule())) {
+            let operand = self.operand(first)?;
+            return inner.try_fold(operand, |e, post| self.postfix(e, post));
         }
         pratt()
-            .map_primary(|t| match t.as_rule() {
-                Rule::term | Rule::dq_term => self.term(t),
-                _ => Err(self.unexpected(&t)),
-            })
+            .map_primary(|t| self.operand(t))
             .map_prefix(|op, e| {
                 let e = e?;
                 let span = span_of(&op).to(e.span);
@@ -378,6 +382,9 @@ impl<'a> Builder<'a> {
             })
             .map_postfix(|e, sel| {
                 let e = e?;
+                if sel.as_rule() != Rule::selector {
+                    return self.postfix(e, sel);
+                }
                 let span = e.span.to(span_of(&sel));
                 let entries = sel
                     .into_inner()
@@ -429,30 +436,33 @@ impl<'a> Builder<'a> {
         Ok(Entry { key, value, span })
     }
 
-    pub(super) fn term(&self, p: Pair<Rule>) -> Result<Expr> {
+    /// An operand: one of `primary`'s alternatives, or a `dq_term` (`term` is
+    /// silent: its postfixes are the expression's own pairs).
+    pub(super) fn operand(&self, p: Pair<Rule>) -> Result<Expr> {
+        if p.as_rule() != Rule::dq_term {
+            return self.primary(p);
+        }
         let span = span_of(&p);
         let mut inner = p.into_inner();
-        let first = self.next(&mut inner, span)?;
-        let mut e = match first.as_rule() {
-            Rule::dq_name_var => Expr::new(ExprKind::Variable(first.as_str().to_string()), span_of(&first)),
-            Rule::primary => self.primary(first)?,
-            _ => return Err(self.unexpected(&first)),
-        };
-        for post in inner {
-            let pspan = span_of(&post);
-            let whole = Span::new(e.span.start as usize, pspan.end as usize);
-            e = match post.as_rule() {
-                Rule::call => self.call(e, post, whole)?,
-                Rule::access => {
-                    let keys = self.arguments(self.next(&mut post.into_inner(), pspan)?)?;
-                    Expr::new(ExprKind::Access { left: boxed(e), keys }, whole)
-                }
-                Rule::method_call => self.method_call(e, post, whole)?,
-                Rule::collect => self.collect(e, post, whole)?,
-                _ => return Err(self.unexpected(&post)),
-            };
-        }
-        Ok(e)
+        let name = self.next(&mut inner, span)?;
+        let var = Expr::new(ExprKind::Variable(name.as_str().to_string()), span_of(&name));
+        inner.try_fold(var, |e, post| self.postfix(e, post))
+    }
+
+    /// `e` with one postfix applied: a call, an access, a method call or a collection.
+    pub(super) fn postfix(&self, e: Expr, post: Pair<Rule>) -> Result<Expr> {
+        let pspan = span_of(&post);
+        let whole = Span::new(e.span.start as usize, pspan.end as usize);
+        Ok(match post.as_rule() {
+            Rule::call => self.call(e, post, whole)?,
+            Rule::access => {
+                let keys = self.argument_list(post.into_inner())?;
+                Expr::new(ExprKind::Access { left: boxed(e), keys }, whole)
+            }
+            Rule::method_call => self.method_call(e, post, whole)?,
+            Rule::collect => self.collect(e, post, whole)?,
+            _ => return Err(self.unexpected(&post)),
+        })
     }
 
     /// `functor(args) |params| { }`
@@ -472,19 +482,13 @@ impl<'a> Builder<'a> {
         ))
     }
 
+    /// `( arguments )`: `arguments` is a silent rule.
     pub(super) fn call_args(&self, p: Pair<Rule>) -> Result<Vec<Expr>> {
-        match p.into_inner().next() {
-            Some(args) => self.arguments(args),
-            None => Ok(Vec::new()),
-        }
+        self.argument_list(p.into_inner())
     }
 
     /// Arguments, array elements and access keys: `k => v` pairs in a row become
     /// one unbraced hash (Puppet's `ARGUMENTS`).
-    pub(super) fn arguments(&self, p: Pair<Rule>) -> Result<Vec<Expr>> {
-        self.argument_list(p.into_inner())
-    }
-
     pub(super) fn argument_list(&self, args: Pairs<Rule>) -> Result<Vec<Expr>> {
         let mut out: Vec<Expr> = Vec::new();
         let mut last_unfolded = false;
@@ -517,15 +521,15 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
+    /// A hash key or value, array element or argument (`hash_entry`, a silent rule).
     pub(super) fn hash_entry(&self, p: Pair<Rule>) -> Result<Expr> {
-        let span = span_of(&p);
-        let inner = self.next(&mut p.into_inner(), span)?;
-        match inner.as_rule() {
+        match p.as_rule() {
             Rule::collection_keyword => {
-                let kw = self.next(&mut inner.into_inner(), span)?;
+                let span = span_of(&p);
+                let kw = self.next(&mut p.into_inner(), span)?;
                 Ok(Expr::new(ExprKind::Str(kw.as_str().to_string()), span_of(&kw)))
             }
-            _ => self.assignment(inner),
+            _ => self.assignment(p),
         }
     }
 
@@ -651,7 +655,7 @@ impl<'a> Builder<'a> {
         match inner.next() {
             None => Ok(reference),
             Some(access) => {
-                let keys = self.arguments(self.next(&mut access.into_inner(), span)?)?;
+                let keys = self.argument_list(access.into_inner())?;
                 Ok(Expr::new(
                     ExprKind::Access {
                         left: boxed(reference),
@@ -663,9 +667,8 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// One of `primary`'s alternatives (`primary` is a silent rule).
     pub(super) fn primary(&self, p: Pair<Rule>) -> Result<Expr> {
-        let pspan = span_of(&p);
-        let p = self.next(&mut p.into_inner(), pspan)?;
         let span = span_of(&p);
         let text = p.as_str();
         let kind = match p.as_rule() {

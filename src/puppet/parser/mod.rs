@@ -18,11 +18,24 @@ use std::sync::OnceLock;
 
 mod build;
 mod definitions;
+#[cfg(test)]
+mod grammars;
 mod text;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/puppet.pest"]
+#[grammar = "../grammar/fast.pest"]
 struct PuppetGrammar;
+
+/// The same grammar without the quick rejects of grammar/fast.pest, which pest
+/// would record among the tokens it tried (grammar/exact.pest): parses only to
+/// explain a syntax error, from that record.
+mod exact {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/puppet.pest"]
+    #[grammar = "../grammar/exact.pest"]
+    pub(super) struct ExactGrammar;
+}
 
 /// Deepest nesting of brackets, parentheses and braces accepted; deeper input gets
 /// a "nesting too deep" diagnostic instead of exhausting the stack.
@@ -66,7 +79,13 @@ fn pratt() -> &'static PrattParser<Rule> {
             .op(Op::prefix(op_neg))
             .op(Op::prefix(op_splat))
             .op(Op::prefix(op_not))
+            .op(Op::postfix(call) | Op::postfix(access) | Op::postfix(method_call) | Op::postfix(collect))
     })
+}
+
+/// Whether `rule` is a postfix of an operand (tighter than any prefix operator).
+fn is_postfix(rule: Rule) -> bool {
+    matches!(rule, Rule::call | Rule::access | Rule::method_call | Rule::collect)
 }
 
 /// What parsing a manifest gives: the program body and warnings (or the first error).
@@ -315,7 +334,12 @@ fn furthest_attempt(src: &str, rule: Rule) -> Option<(usize, bool)> {
     static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
     pest::set_error_detail(true);
-    let result = PuppetGrammar::parse(rule, src);
+    let rule = match rule {
+        Rule::heredoc_text => exact::Rule::heredoc_text,
+        Rule::heredoc_text_ne => exact::Rule::heredoc_text_ne,
+        _ => exact::Rule::program,
+    };
+    let result = exact::ExactGrammar::parse(rule, src);
     pest::set_error_detail(false);
     result.err()?.parse_attempts().map(|a| {
         (
