@@ -66,42 +66,45 @@ pub struct SourceFile {
     pub path: String,
     /// The whole text.
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, built when a position is first asked for (most
+    /// files parse without one).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// A source file named `path` holding `text`.
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
-        let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(&text));
         Arc::new(SourceFile {
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         })
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        });
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = line_starts[line];
         let col = self.text[start..floor_char_boundary(&self.text, offset)]
             .chars()
             .count();
         (line + 1, col + 1)
     }
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
