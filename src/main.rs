@@ -495,26 +495,22 @@ fn report_planned(planned: &puppetlift::plan::Planned, extra: &[puppetlift::Diag
 /// named by `--allow` stops the build.
 fn checks_stop(
     dir: &Path,
-    opts: puppetlift::vagrant::Options,
-    planned: &puppetlift::plan::Planned,
+    planned: puppetlift::plan::Planned,
     emitted: &[puppetlift::Diagnostic],
     allow: &[String],
-    puppetmaster: Option<&str>,
 ) -> bool {
     use puppetlift::check::migration;
     // Without a Vagrantfile there is no plan to check; the plan already said so.
-    let Ok(mut project) = migration::Project::load(dir, opts, None) else {
+    if !puppetlift::vagrant::vagrantfile_path(dir).is_file() {
         return false;
-    };
-    // The checks see the plan that is built: `--puppetmaster` names the agents' master.
-    if let (Some(host), Some(p)) = (puppetmaster, project.planned.as_mut()) {
-        let _ = p.plan.set_puppetmaster_host(host);
     }
     let shown: Vec<puppetlift::Diagnostic> = (planned.evaluation.diagnostics.iter())
         .chain(planned.diagnostics.iter())
         .chain(emitted.iter())
         .cloned()
         .collect();
+    // The checks read the plan that is written (with `--puppetmaster` applied), not a second one.
+    let project = migration::Project::of_plan(dir, planned);
     let gate = migration::gate(&project, &shown, allow);
     eprint!("{}", gate.render(&project));
     !gate.stopping.is_empty()
@@ -550,7 +546,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let mut planned = puppetlift::plan::build(&args.project.dir, opts.clone());
+    let mut planned = puppetlift::plan::build(&args.project.dir, opts);
     if let Some(host) = &args.puppetmaster {
         if let Err(msg) = planned.plan.set_puppetmaster_host(host) {
             eprintln!("error: --puppetmaster: {msg}");
@@ -566,15 +562,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
     diags.extend(puppetlift::check::migration::public_admin_port::exposed(&planned));
     let failed = report_planned(&planned, &diags);
-    if checks_stop(
-        &args.project.dir,
-        opts,
-        &planned,
-        &diags,
-        &args.allow,
-        args.puppetmaster.as_deref(),
-    ) || failed
-    {
+    if checks_stop(&args.project.dir, planned, &diags, &args.allow) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }
@@ -597,14 +585,14 @@ fn convert(args: &ConvertArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let planned = puppetlift::plan::build(&args.project.dir, opts.clone());
+    let planned = puppetlift::plan::build(&args.project.dir, opts);
     let (mut artifacts, mut diags) =
         puppetlift::emit::render_all(&planned.plan, &args.project.dir, puppetlift::emit::Target::All);
     if let Err(d) = puppetlift::emit::handoff::add(&planned.plan, &planned.evaluation.model.machines, &mut artifacts) {
         diags.push(*d);
     }
     let failed = report_planned(&planned, &diags);
-    if checks_stop(&args.project.dir, opts, &planned, &diags, &args.allow, None) || failed {
+    if checks_stop(&args.project.dir, planned, &diags, &args.allow) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }

@@ -95,40 +95,57 @@ impl Project {
             })?),
             None => None,
         };
-        let has_vagrantfile = vagrant::vagrantfile_path(dir).is_file();
-        let mut diagnostics = Vec::new();
-        let settings = match Settings::load(dir) {
-            Ok(s) => s,
-            Err(d) => {
-                if !has_vagrantfile {
-                    diagnostics.push(*d);
-                }
-                Settings::default()
-            }
+        if vagrant::vagrantfile_path(dir).is_file() {
+            return Ok(Project::of_plan(dir, plan::build_on(dir, opts, image)));
+        }
+        let Some(r) = resolved else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "image-required",
+                    &dir.display().to_string(),
+                    None,
+                    "this directory has no Vagrantfile, so nothing says which image its code will run on",
+                )
+                .with_help("name one with --image (e.g. --image ubuntu-22.04)"),
+            ));
         };
-        let (planned, targets, files) = if has_vagrantfile {
-            let planned = plan::build_on(dir, opts, image);
-            let targets = targets_of(&planned.plan);
-            let files = planned.plan.bundle.iter().map(|r| dir.join(r)).collect();
-            (Some(planned), targets, files)
-        } else {
-            let Some(r) = resolved else {
-                return Err(Box::new(
-                    Diagnostic::error(
-                        "image-required",
-                        &dir.display().to_string(),
-                        None,
-                        "this directory has no Vagrantfile, so nothing says which image its code will run on",
-                    )
-                    .with_help("name one with --image (e.g. --image ubuntu-22.04)"),
-                ));
-            };
-            let targets = vec![TargetImage {
-                image: r.image,
-                machines: vec![],
-            }];
-            (None, targets, plain_files(dir))
+        let (ignored, diagnostics) = match Settings::load(dir) {
+            Ok(s) => (s.check.ignore, Vec::new()),
+            Err(d) => (Vec::new(), vec![*d]),
         };
+        let targets = vec![TargetImage {
+            image: r.image,
+            machines: vec![],
+        }];
+        Ok(Project::assemble(
+            dir,
+            None,
+            targets,
+            plain_files(dir),
+            ignored,
+            diagnostics,
+        ))
+    }
+
+    /// The project of a plan already made (`build` checks the plan it writes;
+    /// a settings error is the plan's to report).
+    pub fn of_plan(dir: &Path, planned: Planned) -> Project {
+        let targets = targets_of(&planned.plan);
+        let files = planned.plan.bundle.iter().map(|r| dir.join(r)).collect();
+        let ignored = Settings::load(dir).map(|s| s.check.ignore).unwrap_or_default();
+        Project::assemble(dir, Some(planned), targets, files, ignored, Vec::new())
+    }
+
+    /// Read and parse `files` (the plan's bundle, or a plain directory's code).
+    fn assemble(
+        dir: &Path,
+        planned: Option<Planned>,
+        targets: Vec<TargetImage>,
+        files: Vec<PathBuf>,
+        ignored_checks: Vec<String>,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Project {
+        let has_vagrantfile = planned.is_some();
         let mut manifests = Vec::new();
         let mut templates = Vec::new();
         let mut hiera_data = Vec::new();
@@ -171,7 +188,7 @@ impl Project {
             other_files,
             vagrantfile: None,
             settings_file,
-            ignored_checks: settings.check.ignore.clone(),
+            ignored_checks,
             diagnostics,
             planned: None,
             emitted: std::sync::OnceLock::new(),
@@ -186,7 +203,7 @@ impl Project {
             project.diagnostics.extend(planned.diagnostics.iter().cloned());
             project.planned = Some(planned);
         }
-        Ok(project)
+        project
     }
 
     /// What of manifest `m` (one of `self.manifests`) cannot run on each target.
