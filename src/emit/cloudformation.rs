@@ -32,6 +32,33 @@ pub fn escape_sub(script: &str) -> String {
     script.replace("${", "${!")
 }
 
+/// What the boot scripts read with the instance role: the deploy key or the
+/// code object, and the autosign challenge; empty when they need no role.
+pub fn role_statements(plan: &Plan) -> Vec<Json> {
+    let ssm_read = |parameter: &str| {
+        json!({
+            "Effect": "Allow", "Action": ["ssm:GetParameter"],
+            "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}", parameter.trim_start_matches('/'))}
+        })
+    };
+    let mut statement = Vec::new();
+    match &plan.delivery {
+        Delivery::Git {
+            key_parameter: Some(key_parameter),
+            ..
+        } => statement.push(ssm_read(key_parameter)),
+        Delivery::S3 { bucket, key, .. } => statement.push(json!({
+            "Effect": "Allow", "Action": ["s3:GetObject"],
+            "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
+        })),
+        _ => {}
+    }
+    if let Some(pm) = &plan.puppetmaster {
+        statement.push(ssm_read(&pm.challenge_parameter));
+    }
+    statement
+}
+
 /// The template.
 pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
     let mut params = Map::new();
@@ -57,27 +84,7 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                    "Description": "Who may reach the ports the Vagrantfile forwarded"}),
         );
     }
-    let ssm_read = |parameter: &str| {
-        json!({
-            "Effect": "Allow", "Action": ["ssm:GetParameter"],
-            "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{}", parameter.trim_start_matches('/'))}
-        })
-    };
-    let mut statement = Vec::new();
-    match &plan.delivery {
-        Delivery::Git {
-            key_parameter: Some(key_parameter),
-            ..
-        } => statement.push(ssm_read(key_parameter)),
-        Delivery::S3 { bucket, key, .. } => statement.push(json!({
-            "Effect": "Allow", "Action": ["s3:GetObject"],
-            "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
-        })),
-        _ => {}
-    }
-    if let Some(pm) = &plan.puppetmaster {
-        statement.push(ssm_read(&pm.challenge_parameter));
-    }
+    let statement = role_statements(plan);
     let needs_role = !statement.is_empty();
     // The master in the stack: its agents wait for it and reach it on 8140.
     let master = plan

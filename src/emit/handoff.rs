@@ -75,14 +75,8 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
         Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
         _ => String::new(),
     };
-    let iam = plan.puppetmaster.is_some()
-        || matches!(
-            plan.delivery,
-            Delivery::Git {
-                key_parameter: Some(_),
-                ..
-            } | Delivery::S3 { .. }
-        );
+    // The stack's instance role, which plain launches need as INSTANCE_PROFILE.
+    let iam = !super::cloudformation::role_statements(plan).is_empty();
     // The master launches first; agents learn its name from EC2.
     let master = plan
         .puppetmaster
