@@ -106,20 +106,17 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     };
     let machines = &planned.evaluation.model.machines;
     let mut out = Vec::new();
-    let at = |source: Option<&std::sync::Arc<crate::diagnostic::SourceFile>>, fallback: &str, value: &str| {
-        let key = if fallback == "puppetlift.toml" {
-            "host"
-        } else {
-            "puppet_server"
+    // The file and the span of the literal `key = "value"` in it.
+    let at =
+        |source: Option<&std::sync::Arc<crate::diagnostic::SourceFile>>, fallback: &str, key: &str, value: &str| {
+            let span = source.and_then(|s| quoted(&s.text, key, value));
+            (source.map_or_else(|| fallback.to_string(), |s| s.path.clone()), span)
         };
-        let span = source.and_then(|s| quoted(&s.text, key, value));
-        (source.map_or_else(|| fallback.to_string(), |s| s.path.clone()), span)
-    };
     let agents = pm.agents.join("`, `");
     match (&pm.node, pm.server_from) {
         (None, ServerFrom::Settings) => {
             if let Some(why) = vagrant_only(&pm.server, machines) {
-                let (file, span) = at(p.settings_file.as_ref(), "puppetlift.toml", &pm.server);
+                let (file, span) = at(p.settings_file.as_ref(), "puppetlift.toml", "host", &pm.server);
                 out.push(
                     Diagnostic::error(
                         CHECK.name,
@@ -133,7 +130,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
         }
         (None, _) => {
             // The master machine has no node (an unknown box, reported there).
-            let (file, span) = at(p.vagrantfile.as_ref(), "Vagrantfile", &pm.server);
+            let (file, span) = at(p.vagrantfile.as_ref(), "Vagrantfile", "puppet_server", &pm.server);
             out.push(
                 Diagnostic::error(
                     CHECK.name,
@@ -151,7 +148,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                     .then(|| format!("the master the Vagrant machines used, not the new `{master}` node"))
             });
             if let Some(why) = why {
-                let (file, span) = at(p.vagrantfile.as_ref(), "Vagrantfile", &pm.server);
+                let (file, span) = at(p.vagrantfile.as_ref(), "Vagrantfile", "puppet_server", &pm.server);
                 out.push(
                     Diagnostic::warning(
                         CHECK.name,
