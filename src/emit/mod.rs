@@ -153,6 +153,21 @@ fn node_parts(plan: &Plan, node: &Node, archive_b64: &str) -> Result<NodeParts, 
             )
         }),
     );
+    // Which steps read a secret from SSM: the git deploy key, the autosign challenge.
+    ctx.insert(
+        "ssm",
+        &node.steps.iter().any(|s| match s {
+            Step::FetchCode => matches!(
+                plan.delivery,
+                Delivery::Git {
+                    key_parameter: Some(_),
+                    ..
+                }
+            ),
+            Step::StartPuppetServer { .. } | Step::EnrollAgent { .. } => true,
+            _ => false,
+        }),
+    );
     let lib = render("lib.sh", &ctx)?;
     let mut inline = Vec::new();
     let mut staged = Vec::new();
