@@ -8,7 +8,7 @@
 //!     cargo bench --bench lint
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use puppetlift::check::{self, Rule};
+use puppetlift::lint::{self, Rule};
 use puppetlift::Manifest;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ const CORPUS: &str = "/usr/share/puppet/modules.available";
 
 /// The corpus manifests with their text, walked as `puppetlift` walks paths.
 fn corpus() -> Vec<(String, String)> {
-    let (paths, _) = puppetlift::project::manifest_paths(&[PathBuf::from(CORPUS)]);
+    let (paths, _) = puppetlift::files::manifest_paths(&[PathBuf::from(CORPUS)]);
     paths
         .into_iter()
         .filter_map(|p| {
@@ -42,11 +42,11 @@ pub fn generated(n: usize) -> String {
 fn lint(rules: &[&Rule], path: &str, text: &str) -> usize {
     // As `puppetlift lint` reads files: lexed, not parsed (the checks read tokens).
     let m = Manifest::unparsed(path.to_string(), text.to_string());
-    check::run(&m, rules).0.len()
+    lint::run(&m, rules).0.len()
 }
 
 fn bench(c: &mut Criterion) {
-    let rules: Vec<&Rule> = check::registry().iter().filter(|r| r.enabled_by_default).collect();
+    let rules: Vec<&Rule> = lint::registry().iter().filter(|r| r.enabled_by_default).collect();
     let files = corpus();
     assert!(
         !files.is_empty(),

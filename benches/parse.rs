@@ -14,7 +14,7 @@ const CORPUS: &str = "/usr/share/puppet/modules.available";
 
 /// The corpus manifests with their text, walked as `puppetlift` walks paths.
 fn corpus() -> Vec<(PathBuf, String)> {
-    let (paths, _) = puppetlift::project::manifest_paths(&[PathBuf::from(CORPUS)]);
+    let (paths, _) = puppetlift::files::manifest_paths(&[PathBuf::from(CORPUS)]);
     paths
         .into_iter()
         .filter_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)))

@@ -2,7 +2,7 @@
 //! the library.
 
 use clap::{Parser, Subcommand};
-use puppetlift::{project, Manifest};
+use puppetlift::{files, Manifest};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -173,26 +173,15 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(&args),
         Command::Init(args) => init(&args),
         Command::Check(args) => check(&args),
-        Command::Explain { check } => match puppetlift::check::migration::doc(&check) {
-            Some(doc) => {
-                print!("{doc}");
+        Command::Explain { check } => match puppetlift::explain::explain_any(&check) {
+            Ok(text) => {
+                print!("{text}");
                 ExitCode::SUCCESS
             }
-            None => match puppetlift::check::explain::explain_name(&check) {
-                Ok(text) => {
-                    println!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    if e.contains("did you mean") {
-                        eprintln!("error: {e}");
-                    } else {
-                        let migration: Vec<&str> = puppetlift::check::migration::ALL.iter().map(|c| c.name).collect();
-                        eprintln!("error: {e}; the migration checks are {}", migration.join(", "));
-                    }
-                    ExitCode::from(2)
-                }
-            },
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
         },
     }
 }
@@ -209,13 +198,13 @@ fn lint_usage_error(what: &str) -> ExitCode {
 struct Linted {
     name: String,
     text: String,
-    found: Vec<(puppetlift::check::Problem, bool)>,
+    found: Vec<(puppetlift::lint::Problem, bool)>,
     warnings: Vec<String>,
 }
 
 fn lint(args: &[String]) -> ExitCode {
-    use puppetlift::check::options::{self, ErrorLevel};
-    use puppetlift::check::{self, Kind};
+    use puppetlift::lint::options::{self, ErrorLevel};
+    use puppetlift::lint::{self, Kind};
     use puppetlift::report::formats::{self, Entry};
     let opts = match options::parse(args, &options::ConfigPlaces::from_env()) {
         Ok(o) => o,
@@ -230,7 +219,7 @@ fn lint(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if opts.list_checks {
-        for r in check::registry() {
+        for r in lint::registry() {
             println!("{}", r.name);
         }
         return ExitCode::SUCCESS;
@@ -241,8 +230,8 @@ fn lint(args: &[String]) -> ExitCode {
     if opts.paths.iter().any(|p| !p.exists()) {
         return lint_usage_error("no file specified or specified file does not exist");
     }
-    let enabled: Vec<&check::Rule> = check::registry().iter().filter(|r| opts.enabled(r.name)).collect();
-    let (files, problems) = project::manifest_paths(&opts.paths);
+    let enabled: Vec<&lint::Rule> = lint::registry().iter().filter(|r| opts.enabled(r.name)).collect();
+    let (files, problems) = files::manifest_paths(&opts.paths);
     for p in &problems {
         eprintln!("{}", p.one_line(None));
     }
@@ -261,14 +250,14 @@ fn lint(args: &[String]) -> ExitCode {
             !opts.ignore_paths.iter().any(|p| options::fnmatch(p, &name))
         })
         .collect();
-    let settings = check::Settings {
+    let settings = lint::Settings {
         relative: opts.relative,
     };
     let results: Vec<Linted> = files
         .par_iter()
         .map(|f| {
             let name = f.display().to_string();
-            match project::read_text(f) {
+            match files::read_text(f) {
                 Ok(text) => {
                     // The checks read tokens only; --fix compares programs.
                     let m = if opts.fix {
@@ -276,10 +265,10 @@ fn lint(args: &[String]) -> ExitCode {
                     } else {
                         Manifest::unparsed(name.clone(), text.clone())
                     };
-                    let (found, mut warnings) = check::run_with(&m, &enabled, settings);
+                    let (found, mut warnings) = lint::run_with(&m, &enabled, settings);
                     let mut found: Vec<_> = found.into_iter().map(|p| (p, false)).collect();
                     if opts.fix {
-                        warnings.extend(check::fix::fix_file(f, &m, &mut found));
+                        warnings.extend(lint::fix::fix_file(f, &m, &mut found));
                     }
                     Linted {
                         name,
@@ -373,7 +362,7 @@ fn lint(args: &[String]) -> ExitCode {
 }
 
 fn parse(pn: bool, paths: &[PathBuf]) -> ExitCode {
-    let (files, problems) = project::manifest_paths(paths);
+    let (files, problems) = files::manifest_paths(paths);
     let mut failed = !problems.is_empty();
     let stderr = std::io::stderr();
     for p in &problems {
@@ -383,7 +372,7 @@ fn parse(pn: bool, paths: &[PathBuf]) -> ExitCode {
         .par_iter()
         .map(|f| {
             let name = f.display().to_string();
-            let m = project::read_text(f).map(|text| Manifest::parse(name.clone(), text));
+            let m = files::read_text(f).map(|text| Manifest::parse(name.clone(), text));
             (name, m)
         })
         .collect();
@@ -499,7 +488,7 @@ fn checks_stop(
     emitted: &[puppetlift::Diagnostic],
     allow: &[String],
 ) -> bool {
-    use puppetlift::check::migration;
+    use puppetlift::check;
     // Without a Vagrantfile there is no plan to check; the plan already said so.
     if !puppetlift::vagrant::vagrantfile_path(dir).is_file() {
         return false;
@@ -510,8 +499,8 @@ fn checks_stop(
         .cloned()
         .collect();
     // The checks read the plan that is written (with `--puppetmaster` applied), not a second one.
-    let project = migration::Project::of_plan(dir, planned);
-    let gate = migration::gate(&project, &shown, allow);
+    let project = check::Project::of_plan(dir, planned);
+    let gate = check::gate(&project, &shown, allow);
     eprint!("{}", gate.render(&project));
     !gate.stopping.is_empty()
 }
@@ -522,7 +511,7 @@ fn plan(args: &PlanArgs) -> ExitCode {
         Err(c) => return c,
     };
     let planned = puppetlift::plan::build(&args.project.dir, opts);
-    let exposed = puppetlift::check::migration::public_admin_port::exposed(&planned);
+    let exposed = puppetlift::check::public_admin_port::exposed(&planned);
     let failed = report_planned(&planned, &exposed);
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -560,7 +549,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         BuildTarget::All => puppetlift::emit::Target::All,
     };
     let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
-    diags.extend(puppetlift::check::migration::public_admin_port::exposed(&planned));
+    diags.extend(puppetlift::check::public_admin_port::exposed(&planned));
     let failed = report_planned(&planned, &diags);
     if checks_stop(&args.project.dir, planned, &diags, &args.allow) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
@@ -617,15 +606,15 @@ fn init(args: &InitArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let path = args.project.dir.join(puppetlift::plan::settings::FILE_NAME);
+    let path = args.project.dir.join(puppetlift::settings::FILE_NAME);
     if path.exists() && !args.force {
         eprintln!("error: {} exists; pass --force to replace it", path.display());
         return ExitCode::from(1);
     }
     let planned = puppetlift::plan::build(&args.project.dir, opts);
     report_planned(&planned, &[]);
-    let text = puppetlift::plan::settings::commented(&planned.plan);
-    match puppetlift::project::write_atomically(&path, text.as_bytes(), None) {
+    let text = puppetlift::emit::settings_file::commented(&planned.plan);
+    match puppetlift::files::write_atomically(&path, text.as_bytes(), None) {
         Ok(()) => {
             println!("wrote {}", path.display());
             ExitCode::SUCCESS
@@ -638,7 +627,7 @@ fn init(args: &InitArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    use puppetlift::check::migration::{self, Project};
+    use puppetlift::check::{self, Project};
     let opts = match vagrant_options(&args.project) {
         Ok(o) => o,
         Err(c) => return c,
@@ -650,12 +639,12 @@ fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let found = migration::report(&project);
+    let found = check::report(&project);
     let mut out = std::io::stdout().lock();
     for d in &found {
         let src = project.source(&d.file);
         if args.json {
-            let _ = writeln!(out, "{}", migration::json(d, src.map(|s| s.as_ref())));
+            let _ = writeln!(out, "{}", check::json(d, src.map(|s| s.as_ref())));
         } else {
             let _ = write!(out, "{}", d.render(src));
         }

@@ -3,8 +3,8 @@
 //! plan: the script, the cloud-config and the template carry the same steps in
 //! the same order for every machine).
 
-use puppetlift::emit::{self, Target};
-use puppetlift::plan;
+use puppetlift::emit::{self, settings_file, Target};
+use puppetlift::{plan, settings};
 use std::path::{Path, PathBuf};
 
 /// fixtures/demo and every project under fixtures/projects.
@@ -336,13 +336,13 @@ fn convert_writes_a_readme_and_launch_scripts() {
         for f in ["README.md", "deploy-stack.sh", "run-instances.sh"] {
             insta::assert_snapshot!(format!("convert-demo-{f}"), text(&artifacts, f));
         }
-        insta::assert_snapshot!("init-demo", plan::settings::commented(&planned.plan));
+        insta::assert_snapshot!("init-demo", settings_file::commented(&planned.plan));
     });
     // What init writes reads back as settings that give the same plan.
     let tmp = std::env::temp_dir().join(format!("puppetlift-init-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).expect("tmp");
-    std::fs::write(tmp.join("puppetlift.toml"), plan::settings::commented(&planned.plan)).expect("toml");
-    plan::settings::Settings::load(&tmp).expect("init output is valid puppetlift.toml");
+    std::fs::write(tmp.join("puppetlift.toml"), settings_file::commented(&planned.plan)).expect("toml");
+    settings::Settings::load(&tmp).expect("init output is valid puppetlift.toml");
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -2,7 +2,7 @@
 //! under `fixtures/checks/<name>/` that trigger it (`trigger-*`) and close ones
 //! that must not (`clean-*`); each case's findings are a snapshot.
 
-use puppetlift::check::migration::{self, Project};
+use puppetlift::check::{self, Project};
 use std::path::{Path, PathBuf};
 
 fn root() -> &'static Path {
@@ -15,7 +15,7 @@ fn findings(rel: &Path, image: Option<&str>) -> (String, Vec<puppetlift::Diagnos
     let cwd = std::env::current_dir().expect("cwd");
     assert_eq!(cwd, root(), "tests run from the crate root");
     let project = Project::load(rel, Default::default(), image).expect("loads");
-    let found = migration::report(&project);
+    let found = check::report(&project);
     let text = found
         .iter()
         .map(|d| {
@@ -40,7 +40,7 @@ fn sorted_dirs(p: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_check_has_fixtures_that_trigger_it_and_close_ones_that_do_not() {
-    for check in migration::ALL {
+    for check in check::ALL {
         let dir = root().join("fixtures/checks").join(check.name);
         let cases = sorted_dirs(&dir);
         let (mut triggers, mut cleans) = (0, 0);
@@ -80,8 +80,8 @@ fn every_check_has_fixtures_that_trigger_it_and_close_ones_that_do_not() {
 
 #[test]
 fn every_check_is_documented_in_the_fixed_sections() {
-    for check in migration::ALL {
-        let doc = migration::doc(check.name).expect("doc");
+    for check in check::ALL {
+        let doc = check::doc(check.name).expect("doc");
         for section in [
             "## What it does",
             "## Why is this bad on EC2?",
@@ -146,9 +146,9 @@ fn another_image_changes_what_is_found() {
 #[test]
 fn json_output_has_line_and_column() {
     let project = Project::load(Path::new("fixtures/pitfalls"), Default::default(), None).expect("loads");
-    let found = migration::report(&project);
+    let found = check::report(&project);
     let d = found.iter().find(|d| d.code == "vagrant-user").expect("vagrant-user");
-    let v = migration::json(d, project.source(&d.file).map(|s| s.as_ref()));
+    let v = check::json(d, project.source(&d.file).map(|s| s.as_ref()));
     assert_eq!(v["file"], "fixtures/pitfalls/modules/app/manifests/init.pp");
     assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(12), Some(15)));
     assert_eq!(v["severity"], "error");

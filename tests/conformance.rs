@@ -286,7 +286,7 @@ fn mutated_corpus_agrees_with_puppet() {
 fn lint_agrees_with_puppet_lint() {
     require_tool("puppet-lint");
     // Only the checks puppet-lint 3.0.1 has (it knows nothing of the later ones).
-    let checks: Vec<&str> = puppetlift::check::puppet_lint_3_0_1().iter().map(|r| r.name).collect();
+    let checks: Vec<&str> = puppetlift::lint::puppet_lint_3_0_1().iter().map(|r| r.name).collect();
     let only = checks.join(",");
     let format = "%{fullpath}:%{line}:%{column}:%{check}";
     let work = workdir("lint");
@@ -603,7 +603,7 @@ fn fix_agreement(name: &str, edit: &dyn Fn(&str) -> String) -> String {
         dropped.push(rel);
     }
     // The later upstream checks' fixes are not puppet-lint 3.0.1's: off.
-    let later: Vec<String> = puppetlift::check::registry()[puppetlift::check::puppet_lint_3_0_1().len()..]
+    let later: Vec<String> = puppetlift::lint::registry()[puppetlift::lint::puppet_lint_3_0_1().len()..]
         .iter()
         .map(|r| format!("--no-{}-check", r.name))
         .collect();

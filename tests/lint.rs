@@ -1,6 +1,6 @@
 //! `puppetlift lint`, by example: fixtures in, snapshots out.
 
-use puppetlift::check;
+use puppetlift::lint;
 use puppetlift::Manifest;
 use std::path::Path;
 
@@ -10,8 +10,8 @@ fn lint_fixture(name: &str) -> String {
         format!("fixtures/lint/{name}"),
         std::fs::read_to_string(path).expect("fixture"),
     );
-    let all: Vec<&check::Rule> = check::registry().iter().collect();
-    let (problems, warnings) = check::run(&m, &all);
+    let all: Vec<&lint::Rule> = lint::registry().iter().collect();
+    let (problems, warnings) = lint::run(&m, &all);
     let mut out: Vec<String> = problems
         .iter()
         .map(|p| {
@@ -110,7 +110,7 @@ fn every_rule_fires_on_the_fixtures() {
     ]
     .map(lint_fixture)
     .join("\n");
-    for rule in check::registry() {
+    for rule in lint::registry() {
         assert!(
             report.contains(&format!(":{}:", rule.name)),
             "{} never fires",
@@ -122,8 +122,8 @@ fn every_rule_fires_on_the_fixtures() {
 /// `line:column:check` of every problem all rules find in `text`.
 fn lint_text(text: &str) -> Vec<String> {
     let m = Manifest::parse("t.pp", text);
-    let all: Vec<&check::Rule> = check::registry().iter().collect();
-    check::run(&m, &all)
+    let all: Vec<&lint::Rule> = lint::registry().iter().collect();
+    lint::run(&m, &all)
         .0
         .iter()
         .map(|p| format!("{}:{}:{}", p.line, p.column, p.check))
@@ -146,7 +146,7 @@ fn syntax_errors_as_puppet_lint_reports_them() {
 
 #[test]
 fn every_rule_is_documented() {
-    for rule in check::registry() {
+    for rule in lint::registry() {
         for section in ["## What it does", "## Why is this bad?", "## Example", "## References"] {
             assert!(rule.doc.contains(section), "{} lacks {section}", rule.name);
         }
@@ -155,9 +155,9 @@ fn every_rule_is_documented() {
 
 #[test]
 fn log_format_placeholders() {
-    let p = check::Problem {
+    let p = lint::Problem {
         check: "hard_tabs",
-        kind: check::Kind::Error,
+        kind: lint::Kind::Error,
         message: "tab character found".into(),
         line: 3,
         column: 7,
@@ -174,19 +174,19 @@ fn log_format_placeholders() {
     );
 }
 
-fn opts(args: &[&str]) -> Result<check::options::LintOptions, check::options::OptError> {
-    let places = check::options::ConfigPlaces {
+fn opts(args: &[&str]) -> Result<lint::options::LintOptions, lint::options::OptError> {
+    let places = lint::options::ConfigPlaces {
         system: "/nonexistent/puppet-lint.rc".into(),
         home: None,
         cwd: "/nonexistent".into(),
     };
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    check::options::parse(&args, &places)
+    lint::options::parse(&args, &places)
 }
 
 #[test]
 fn options_read_as_puppet_lint_reads_them() {
-    use check::options::{ErrorLevel, OptError};
+    use lint::options::{ErrorLevel, OptError};
     // Check switches apply in order; prefixes complete; values after `=` or apart.
     let o = opts(&[
         "--only-checks",
@@ -226,7 +226,7 @@ fn option_files_are_read_before_the_command_line() {
     )
     .unwrap();
     std::fs::write(dir.join("more.rc"), "--json\n").unwrap();
-    let places = check::options::ConfigPlaces {
+    let places = lint::options::ConfigPlaces {
         system: "/nonexistent/puppet-lint.rc".into(),
         home: None,
         cwd: dir.clone(),
@@ -236,17 +236,17 @@ fn option_files_are_read_before_the_command_line() {
         "-c".into(),
         dir.join("more.rc").display().to_string(),
     ];
-    let o = check::options::parse(&args, &places).unwrap();
+    let o = lint::options::parse(&args, &places).unwrap();
     assert!(o.with_filename && o.json);
-    assert_eq!(o.error_level, check::options::ErrorLevel::All);
-    let o = check::options::parse(&["--no-config".to_string()], &places).unwrap();
+    assert_eq!(o.error_level, lint::options::ErrorLevel::All);
+    let o = lint::options::parse(&["--no-config".to_string()], &places).unwrap();
     assert!(!o.with_filename);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn ignore_paths_match_as_ruby_fnmatch() {
-    use check::options::fnmatch;
+    use lint::options::fnmatch;
     assert!(!fnmatch("vendor/**/*.pp", "vendor/a.pp"));
     assert!(fnmatch("vendor/**/*.pp", "vendor/x/a.pp"));
     assert!(fnmatch("*.pp", "x/.a.pp"));
@@ -266,22 +266,22 @@ fn json_is_pretty_printed_as_ruby_does() {
 
 #[test]
 fn explain_knows_every_check_and_suggests_close_names() {
-    for r in check::registry() {
-        let text = check::explain::explain_name(r.name).unwrap();
+    for r in lint::registry() {
+        let text = puppetlift::explain::explain_name(r.name).unwrap();
         assert!(text.starts_with(r.name) && text.contains("What it does"), "{}", r.name);
     }
-    let err = check::explain::explain_name("hard_tab").unwrap_err();
+    let err = puppetlift::explain::explain_name("hard_tab").unwrap_err();
     assert!(err.contains("`hard_tabs`"), "{err}");
-    assert!(check::explain::explain_name("--no-trailing_whitespace-check").is_ok());
+    assert!(puppetlift::explain::explain_name("--no-trailing_whitespace-check").is_ok());
 }
 
 /// `--fix` on `text` with every check: the fixed text, or why it was refused.
 fn fix_text(text: &str) -> Result<String, String> {
     let m = Manifest::parse("t.pp", text);
-    let all: Vec<&check::Rule> = check::registry().iter().collect();
-    let (found, _) = check::run(&m, &all);
-    let fixed = check::fix::apply(&m, &found).ok_or("not fixable")?;
-    check::fix::verify(&m, &found, &fixed).map_err(|e| e.to_string())?;
+    let all: Vec<&lint::Rule> = lint::registry().iter().collect();
+    let (found, _) = lint::run(&m, &all);
+    let fixed = lint::fix::apply(&m, &found).ok_or("not fixable")?;
+    lint::fix::verify(&m, &found, &fixed).map_err(|e| e.to_string())?;
     Ok(fixed.text)
 }
 

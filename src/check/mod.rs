@@ -1,641 +1,275 @@
-//! Checks over manifests: a registry of rules (puppet-lint's names, kinds and
-//! messages), each in its own file under `rules/`, and the runner that applies
-//! puppet-lint's control comments (`# lint:ignore:CHECK reason`).
+//! Migration checks: what breaks on the way from Vagrant to EC2, found before
+//! anyone launches. Each check is one file whose doc comment is its
+//! documentation (`puppetlift explain NAME`); each reads the [`Project`] (the
+//! plan, its target images and the project's files) and returns diagnostics
+//! pointing at the source line and naming the image that makes it a problem.
+//!
+//! Suppression: `# puppetlift:ignore:NAME reason` on the line or the line above
+//! (manifests, Vagrantfiles, templates, hiera data, scripts), and
+//! `[check] ignore = ["NAME"]` in puppetlift.toml.
 
-pub mod control;
-pub mod descriptions;
-pub mod explain;
-pub mod fix;
-pub mod lint_tokens;
-pub mod migration;
-pub mod options;
-pub mod rules;
+mod os_facts;
+pub mod project;
+mod ruby_code;
+mod scan;
 
-use lint_tokens::{LexError, LintKind, LintTokens};
+mod amazon_linux_only;
+mod cfn_helpers_need_amazon_linux;
+mod end_of_life_image;
+mod legacy_puppet_syntax;
+mod package_manager_mismatch;
+mod previous_generation_instance;
+mod private_network_address;
+pub mod public_admin_port;
+mod puppetmaster_unreachable;
+mod requiretty;
+mod rubylib_missing;
+mod secret_in_user_data;
+mod service_provider_mismatch;
+mod synced_folder_not_delivered;
+mod template_too_large;
+mod unknown_box;
+mod user_data_too_large;
+mod vagrant_path;
+mod vagrant_user;
 
-use crate::puppet::lexer::{Token, TokenKind};
-use crate::puppet::Manifest;
-use serde::Serialize;
+pub use project::{Project, TargetImage};
 
-/// How bad a problem is, in puppet-lint's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// A style problem.
-    Warning,
-    /// A problem puppet-lint fails on by default.
-    Error,
-}
+use crate::diagnostic::{Diagnostic, SourceFile};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
-impl Kind {
-    /// `warning` or `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Warning => "warning",
-            Kind::Error => "error",
-        }
-    }
-}
-
-/// One finding of one check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// The check's name (`trailing_whitespace`).
-    pub check: &'static str,
-    /// Warning or error.
-    pub kind: Kind,
-    /// What is wrong, as puppet-lint says it.
-    pub message: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// The control comment's reason when the problem is ignored.
-    pub ignored: Option<String>,
-}
-
-/// A check: its name, defaults and the function that runs it.
-pub struct Rule {
-    /// The name puppet-lint uses (`--no-NAME-check`, `lint:ignore:NAME`).
+/// A migration check: its name, its documentation and the function that runs it.
+pub struct Check {
+    /// The name (`vagrant-path`), as `puppetlift explain` and the ignore comments take it.
     pub name: &'static str,
-    /// Whether it runs unless disabled.
-    pub enabled_by_default: bool,
-    /// The documentation `puppetlift explain NAME` prints.
-    pub doc: &'static str,
-    /// Finds the problems in one manifest.
-    pub check: fn(&Context) -> Vec<Problem>,
+    /// The rule file; its `//!` comment is the documentation.
+    source: &'static str,
+    /// Finds the problems in a project.
+    pub run: fn(&Project) -> Vec<Diagnostic>,
 }
 
-/// What a check sees of a manifest: its text, lines and tokens.
-pub struct Context<'a> {
-    /// The manifest.
-    pub manifest: &'a Manifest,
-    /// Its tokens (with trivia).
-    pub tokens: &'a [Token],
-    /// Byte ranges puppet-lint's lexer folds into a variable token: the `[...]`
-    /// right after `$name` (its VARIABLE pattern ends in `(\[.+?\])*`), so
-    /// strings there are never seen by its string checks.
-    variable_indexes: Vec<std::ops::Range<usize>>,
-    /// puppet-lint's token list, built on first use.
-    lint: std::cell::OnceCell<Result<LintTokens<'a>, LexError>>,
-    /// puppet-lint's resource bodies, found on first use.
-    resources: std::cell::OnceCell<Result<Vec<Resource>, Option<usize>>>,
-    /// `--relative`: `autoloader_layout` compares paths from the module root.
-    pub relative: bool,
-}
-
-/// How the checks run (the command line's say in them).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Settings {
-    /// `--relative`: `autoloader_layout` expects `manifests/...` only, not
-    /// `MODULE/manifests/...`.
-    pub relative: bool,
-}
-
-impl<'a> Context<'a> {
-    /// The context for one manifest.
-    pub fn new(manifest: &'a Manifest) -> Self {
-        let tokens: &'a [Token] = &manifest.tokens().tokens;
-        let text = &manifest.source.text;
-        let variable_indexes = tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Variable)
-            .filter_map(|t| {
-                let start = t.span.end as usize;
-                let mut end = start;
-                // `\[.+?\]` repeated: a `[`, at least one character, the nearest `]` on the line.
-                while text[end..].starts_with('[') {
-                    let line = &text[end + 1..text[end..].find('\n').map_or(text.len(), |n| end + n)];
-                    match line.get(1..).and_then(|l| l.find(']')) {
-                        Some(k) => end = end + 1 + 1 + k + 1,
-                        None => break,
-                    }
-                }
-                (end > start).then_some(start..end)
-            })
-            .collect();
-        Context {
-            manifest,
-            tokens,
-            variable_indexes,
-            lint: std::cell::OnceCell::new(),
-            resources: std::cell::OnceCell::new(),
-            relative: false,
-        }
-    }
-
-    /// puppet-lint's token list, or `None` when its lexer stops on the manifest
-    /// (it then reports a syntax error and nothing else).
-    pub fn lint(&self) -> Option<&LintTokens<'a>> {
-        self.lint_result().as_ref().ok()
-    }
-
-    /// Where puppet-lint's lexer stops on the manifest, if it does.
-    pub fn lint_error(&self) -> Option<&LexError> {
-        self.lint_result().as_ref().err()
-    }
-
-    fn lint_result(&self) -> &Result<LintTokens<'a>, LexError> {
-        self.lint
-            .get_or_init(|| LintTokens::new(&self.manifest.source.text, self.tokens))
-    }
-
-    /// Whether puppet-lint's lexer hides this offset inside a variable token.
-    pub fn in_variable_index(&self, offset: usize) -> bool {
-        self.variable_indexes.iter().any(|r| r.contains(&offset))
-    }
-
-    /// The text of a token.
-    pub fn text(&self, t: &Token) -> &'a str {
-        &self.manifest.source.text[t.span.range()]
-    }
-
-    /// 1-based line and column of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.manifest.source.line_col(offset)
-    }
-
-    /// The blanks tokens with the kind puppet-lint gives them: `true` for INDENT
-    /// (blanks first on a line), `false` for WHITESPACE. A carriage return that
-    /// ends a line belongs to the line break, not to the blanks.
-    pub fn blanks(&self) -> impl Iterator<Item = (usize, &'a str, bool, Option<&'a Token>)> + '_ {
-        self.tokens.iter().enumerate().filter_map(move |(i, t)| {
-            if t.kind != TokenKind::Whitespace {
-                return None;
-            }
-            let text = self.text(t).trim_end_matches('\r');
-            if text.is_empty() {
-                return None;
-            }
-            let indent = i > 0 && self.tokens[i - 1].kind == TokenKind::Newline;
-            Some((t.span.start as usize, text, indent, self.tokens.get(i + 1)))
-        })
-    }
-
-    /// A problem of `rule` at a byte offset.
-    pub fn problem(&self, check: &'static str, kind: Kind, message: &str, offset: usize) -> Problem {
-        let (line, column) = self.line_col(offset);
-        Problem {
-            check,
-            kind,
-            message: message.to_string(),
-            line,
-            column,
-            ignored: None,
-        }
-    }
-}
-
-/// The value puppet-lint sees in a string token, as written (escapes kept): a
-/// single-quoted string's content, or a double-quoted string's text up to its
-/// first interpolation. The flag says whether that is the whole string.
-pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)> {
-    if ctx.in_variable_index(t.span.start as usize) {
-        return None;
-    }
-    let text = ctx.text(t);
-    match t.kind {
-        TokenKind::SqString if text.len() >= 2 => Some((&text[1..text.len() - 1], true)),
-        TokenKind::DqString if text.len() >= 2 => {
-            let inner = &text[1..text.len() - 1];
-            let b = inner.as_bytes();
-            let mut i = 0;
-            while i < b.len() {
-                match b[i] {
-                    b'\\' => i += 2,
-                    b'$' if b.get(i + 1) == Some(&b'{') || crate::puppet::lexer::var_name_len(&b[i + 1..]) > 0 => {
-                        return Some((&inner[..i], false))
-                    }
-                    _ => i += 1,
-                }
-            }
-            Some((inner, true))
-        }
-        _ => None,
-    }
-}
-
-/// Runs the `enabled` rules (in registry order, as puppet-lint reports) on one
-/// manifest, control comments applied. Also returns the control comment warnings.
-pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>) {
-    run_with(manifest, enabled, Settings::default())
-}
-
-/// [`run`] with settings from the command line.
-pub fn run_with(manifest: &Manifest, enabled: &[&Rule], settings: Settings) -> (Vec<Problem>, Vec<String>) {
-    let mut ctx = Context::new(manifest);
-    ctx.relative = settings.relative;
-    if let Some(e) = ctx.lint_error() {
-        // puppet-lint's lexer stops: a syntax error, then only the checks that
-        // read lines have anything to say (control comments unread).
-        let (line, column) = e.line_col(&manifest.source.text);
-        let mut problems = vec![Problem {
-            check: "syntax",
-            kind: Kind::Error,
-            message: e
-                .reason
-                .map_or("Syntax error".to_string(), |r| format!("Syntax error ({r})")),
-            line,
-            column,
-            ignored: None,
-        }];
-        for rule in enabled.iter().filter(|r| LINE_CHECKS.contains(&r.name)) {
-            problems.extend((rule.check)(&ctx));
-        }
-        return (problems, vec![TRY_VALIDATE.to_string()]);
-    }
-    let (overrides, mut warnings) = control::Overrides::parse(&ctx);
-    if enabled.iter().any(|r| RESOURCE_CHECKS.contains(&r.name)) {
-        if let Some(Some(at)) = resources_error(&ctx) {
-            // puppet-lint cannot read a resource body: the syntax error replaces
-            // every problem of the manifest.
-            warnings.push(TRY_VALIDATE.to_string());
-            return (vec![ctx.problem("syntax", Kind::Error, "Syntax error", at)], warnings);
-        }
-    }
-    let mut problems = Vec::new();
-    for rule in enabled {
-        for mut p in (rule.check)(&ctx) {
-            // A syntax error is never ignored.
-            if p.check != "syntax" {
-                p.ignored = overrides.reason(p.check, p.line).map(str::to_string);
-            }
-            problems.push(p);
-        }
-    }
-    (problems, warnings)
-}
-
-/// The checks that read puppet-lint's resource bodies (its `resource_indexes`).
-const RESOURCE_CHECKS: [&str; 7] = [
-    "selector_inside_resource",
-    "duplicate_params",
-    "ensure_first_param",
-    "ensure_not_symlink_target",
-    "file_mode",
-    "unquoted_file_mode",
-    "arrow_alignment",
+/// Every migration check, in priority order.
+pub static ALL: &[Check] = &[
+    // Paths and users only a Vagrant box has.
+    vagrant_path::CHECK,
+    vagrant_user::CHECK,
+    // What only Amazon Linux has.
+    cfn_helpers_need_amazon_linux::CHECK,
+    amazon_linux_only::CHECK,
+    // Ruby code the Vagrant box or its login shell supplied.
+    rubylib_missing::CHECK,
+    // Written for another distribution.
+    package_manager_mismatch::CHECK,
+    // What the move to EC2's network and user data changes.
+    private_network_address::CHECK,
+    synced_folder_not_delivered::CHECK,
+    secret_in_user_data::CHECK,
+    public_admin_port::CHECK,
+    puppetmaster_unreachable::CHECK,
+    // What the move to current instances and Puppet changes.
+    previous_generation_instance::CHECK,
+    service_provider_mismatch::CHECK,
+    legacy_puppet_syntax::CHECK,
+    // What boot scripts meet on EC2 that a Vagrant box spared them.
+    requiretty::CHECK,
+    // What the plan and the emitters find.
+    unknown_box::CHECK,
+    end_of_life_image::CHECK,
+    user_data_too_large::CHECK,
+    template_too_large::CHECK,
 ];
 
-/// The checks that read lines, not tokens.
-const LINE_CHECKS: [&str; 2] = ["140chars", "80chars"];
-
-/// What puppet-lint adds on stderr after a syntax error.
-const TRY_VALIDATE: &str = "Try running `puppet parser validate <file>`";
-
-/// Every rule, in puppet-lint's order.
-pub fn registry() -> &'static [Rule] {
-    rules::ALL
+/// The migration check named `name`.
+pub fn check(name: &str) -> Option<&'static Check> {
+    ALL.iter().find(|c| c.name == name)
 }
 
-/// puppet-lint 3.0.1's checks: the registry without the later upstream ones.
-pub fn puppet_lint_3_0_1() -> &'static [Rule] {
-    &rules::ALL[..rules::PUPPET_LINT_3_0_1]
+/// The documentation of the check named `name` (its rule file's `//!` comment).
+pub fn doc(name: &str) -> Option<&'static str> {
+    static DOCS: OnceLock<BTreeMap<&'static str, String>> = OnceLock::new();
+    let docs = DOCS.get_or_init(|| ALL.iter().map(|c| (c.name, doc_comment(c.source))).collect());
+    docs.get(name).map(String::as_str)
 }
 
-/// The rule named `name`.
-pub fn rule(name: &str) -> Option<&'static Rule> {
-    registry().iter().find(|r| r.name == name)
-}
-
-/// `$name`s in a string body as puppet-lint's string slurper finds them (its
-/// pattern allows dashes): not inside `${...}`, not after a backslash.
-/// `(offset of the $, length of the name)`.
-pub fn unenclosed_variables(body: &str) -> Vec<(usize, usize)> {
-    let b = body.as_bytes();
-    let mut found = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'$' if b.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 2;
-                continue;
-            }
-            b'{' if depth > 0 => depth += 1,
-            b'}' if depth > 0 => depth -= 1,
-            b'$' if depth == 0 && (i == 0 || b[i - 1] != b'\\') => {
-                let n = lint_variable_len(&b[i + 1..]);
-                if n > 0 {
-                    found.push((i, n));
-                    i += 1 + n;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    found
-}
-
-/// Length of puppet-lint's variable name pattern `(::)?(\w+(-\w+)*::)*\w+(-\w+)*`
-/// at the start of `b` (0 when none).
-pub fn lint_variable_len(b: &[u8]) -> usize {
-    let w = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let word = |s: usize| -> usize {
-        // \w+(-\w+)*
-        let mut j = s;
-        while j < b.len() && w(b[j]) {
-            j += 1;
-        }
-        if j == s {
-            return s;
-        }
-        while j + 1 < b.len() && b[j] == b'-' && w(b[j + 1]) {
-            j += 1;
-            while j < b.len() && w(b[j]) {
-                j += 1;
-            }
-        }
-        j
-    };
-    let mut i = if b.starts_with(b"::") { 2 } else { 0 };
-    let mut last = 0;
-    loop {
-        let e = word(i);
-        if e == i {
-            return last;
-        }
-        last = e;
-        if b[e..].starts_with(b"::") {
-            i = e + 2;
-        } else {
-            return last;
-        }
-    }
-}
-
-/// puppet-lint's way to find the `}` that ends a class or define: braces
-/// counted, except inside the parameter list's parentheses. Fed the
-/// punctuation after the keyword, one token at a time.
-#[derive(Debug, Default)]
-struct BodyEnd {
-    braces: i32,
-    parens: i32,
-    in_params: bool,
-}
-
-impl BodyEnd {
-    /// Whether `punct` is the `}` that closes the body.
-    fn closes(&mut self, punct: &str) -> bool {
-        match punct {
-            "(" => {
-                self.in_params |= self.parens == 0;
-                self.parens += 1;
-            }
-            ")" => {
-                if self.parens == 1 {
-                    self.in_params = false;
-                }
-                self.parens -= 1;
-            }
-            "{" => self.braces += 1,
-            "}" => {
-                self.braces -= 1;
-                return self.braces == 0 && !self.in_params;
-            }
-            _ => {}
-        }
-        false
-    }
-}
-
-/// A class or define definition as puppet-lint finds it in the tokens.
-#[derive(Debug, Clone, Copy)]
-pub struct Definition {
-    /// Index of the `class`/`define` keyword in the tokens.
-    pub keyword: usize,
-    /// Index of the name token after it.
-    pub name: usize,
-    /// Index of the closing `}`.
-    pub end: usize,
-    /// Index of the token after the last `inherits` before the end (puppet-lint
-    /// keeps the last one it sees, a nested class's included).
-    pub inherited: Option<usize>,
-    /// `class` or `defined type`, as puppet-lint's messages say.
-    pub what: &'static str,
-}
-
-/// puppet-lint's `class_indexes` then `defined_type_indexes`: every `class` or
-/// `define` keyword that is not a `class { 'x': }` resource and is closed by a
-/// `}` at depth zero outside its parameter list.
-pub fn definitions(ctx: &Context) -> Vec<Definition> {
-    let mut out = Vec::new();
-    for (keyword, what) in [("class", "class"), ("define", "defined type")] {
-        for (i, t) in ctx.tokens.iter().enumerate() {
-            if t.kind != TokenKind::Name || ctx.text(t) != keyword {
-                continue;
-            }
-            let mut code = ctx
-                .tokens
-                .iter()
-                .enumerate()
-                .skip(i + 1)
-                .filter(|(_, t)| !t.kind.is_trivia());
-            let Some((name, first)) = code.clone().next() else {
-                continue;
-            };
-            if ctx.text(first) == "{" {
-                continue;
-            }
-            let mut body = BodyEnd::default();
-            let mut inherited = None;
-            let mut after_inherits = false;
-            let end = code.find_map(|(j, t)| {
-                if after_inherits {
-                    inherited = Some(j);
-                    after_inherits = false;
-                }
-                if t.kind == TokenKind::Name && ctx.text(t) == "inherits" {
-                    after_inherits = true;
-                }
-                (t.kind == TokenKind::Punct && body.closes(ctx.text(t))).then_some(j)
-            });
-            if let Some(end) = end {
-                out.push(Definition {
-                    keyword: i,
-                    name,
-                    end,
-                    inherited,
-                    what,
-                });
-            }
-        }
+/// The `//!` lines of a Rust file, without the markers (a rule file's documentation).
+pub fn doc_comment(source: &str) -> String {
+    let mut out = String::new();
+    for line in source.lines().take_while(|l| l.starts_with("//!")) {
+        let text = line.trim_start_matches("//!");
+        out.push_str(text.strip_prefix(' ').unwrap_or(text));
+        out.push('\n');
     }
     out
 }
 
-/// A resource body as puppet-lint's `resource_indexes` finds it: from a `:` not
-/// followed by `{` to the next `;` or `}` outside brackets, in its token list.
-#[derive(Debug, Clone)]
-pub struct Resource {
-    /// Index of the `:` (the body's tokens are `colon..=end`).
-    pub colon: usize,
-    /// Index of the `;` or `}` that ends it.
-    pub end: usize,
-    /// Index of the type's token: the one before the nearest `{` before the
-    /// colon that does not open a selector.
-    pub type_token: usize,
-    /// Indexes of the attribute names: the bare words followed by `=>`, outside
-    /// brackets.
-    pub params: Vec<usize>,
-}
-
-/// puppet-lint's resource bodies (`ctx.lint()` holds their tokens). `None`
-/// where puppet-lint gives up on the manifest with a syntax error (its lexer
-/// fails, a body never ends, a colon has no `{` before it): a check using them
-/// then reports nothing.
-pub fn resources<'c>(ctx: &'c Context) -> Option<&'c [Resource]> {
-    ctx.resources
-        .get_or_init(|| resources_in(ctx))
-        .as_ref()
-        .ok()
-        .map(Vec::as_slice)
-}
-
-/// Where puppet-lint's `resource_indexes` raises its syntax error: the offset
-/// of the colon whose body it cannot read (`None` when its lexer failed first).
-pub fn resources_error(ctx: &Context) -> Option<Option<usize>> {
-    ctx.resources.get_or_init(|| resources_in(ctx)).as_ref().err().copied()
-}
-
-fn resources_in(ctx: &Context) -> Result<Vec<Resource>, Option<usize>> {
-    let lt = ctx.lint().ok_or(None)?;
-    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
-    let mut out = Vec::new();
-    // The end of the last body: a colon before it stops the search.
-    let mut marker = 0;
-    for colon in (0..lt.tokens.len()).filter(|&i| is_punct(i, ":")) {
-        match lt.next_code(colon) {
-            Some(n) if !is_punct(n, "{") => {}
-            _ => continue,
+/// Run every check not ignored by `[check] ignore`, drop the findings an
+/// ignore comment covers, and sort what is left by file and place.
+pub fn run(project: &Project) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for c in ALL {
+        if project.ignored_checks.iter().any(|n| n == c.name) {
+            continue;
         }
-        if colon < marker {
-            break;
-        }
-        let error = Some(lt.get(colon).start);
-        let end = lt
-            .next_token_of(colon, &|t| t.kind == LintKind::Punct && matches!(t.value, ";" | "}"))
-            .ok_or(error)?;
-        marker = end;
-        let lbrace = (0..=colon)
-            .rev()
-            .find(|&i| is_punct(i, "{") && lt.prev_code(i).is_none_or(|p| !is_punct(p, "?")))
-            .ok_or(error)?;
-        let type_token = lt.prev_code(lbrace).ok_or(error)?;
-        let mut params = Vec::new();
-        let mut at = colon;
-        while let Some(name) = lt.next_token_of(at, &|t| t.kind == LintKind::Name) {
-            if name > end {
-                break;
+        for d in (c.run)(project) {
+            if !ignored_by_comment(&d, project.source(&d.file)) && !out.contains(&d) {
+                out.push(d);
             }
-            if lt.next_code(name).is_some_and(|n| is_punct(n, "=>")) {
-                params.push(name);
-            }
-            at = name;
-        }
-        out.push(Resource {
-            colon,
-            end,
-            type_token,
-            params,
-        });
-    }
-    Ok(out)
-}
-
-/// puppet-lint's `title_tokens`: the token before each `:` not followed by `{`
-/// or, for a `[...]:` title array, its bare words and double-quoted strings.
-/// puppet-lint takes the array from the last `[` of the whole manifest, so
-/// only the last array in a manifest is seen.
-pub fn title_tokens(ctx: &Context) -> Vec<usize> {
-    let Some(lt) = ctx.lint() else {
-        return Vec::new();
-    };
-    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
-    let last_lbrack = (0..lt.tokens.len()).rev().find(|&i| is_punct(i, "["));
-    let mut out = Vec::new();
-    for colon in (1..lt.tokens.len()).filter(|&i| is_punct(i, ":")) {
-        if is_punct(colon - 1, "]") {
-            if let Some(start) = last_lbrack {
-                out.extend(
-                    (start + 1..colon.saturating_sub(1))
-                        .filter(|&i| matches!(lt.get(i).kind, LintKind::String | LintKind::Name)),
-                );
-            }
-        } else if lt.next_code(colon).is_some_and(|n| !is_punct(n, "{")) {
-            out.push(colon - 1);
         }
     }
+    out.sort_by(|a, b| {
+        (a.file.as_str(), a.span.map(|s| s.start), a.code).cmp(&(b.file.as_str(), b.span.map(|s| s.start), b.code))
+    });
     out
 }
 
-/// A class or define as puppet-lint's `class_indexes` and
-/// `defined_type_indexes` find it in its token list (`ctx.lint()`).
-#[derive(Debug, Clone)]
-pub struct LintDefinition {
-    /// Index of the `class`/`define` keyword.
-    pub start: usize,
-    /// Index of the closing `}`.
-    pub end: usize,
-    /// Index of the name (the token after the keyword).
-    pub name: usize,
-    /// The tokens between the parameter list's parentheses, when it has one.
-    pub params: Option<std::ops::Range<usize>>,
+/// Everything `puppetlift check` reports: what the Vagrantfile's evaluation,
+/// the plan and the emitters found that no check owns, then the checks'
+/// findings; ignore comments and `[check] ignore` apply to all.
+pub fn report(project: &Project) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = project
+        .diagnostics
+        .iter()
+        .chain(project.emitted().iter())
+        .filter(|d| check(d.code).is_none())
+        .filter(|d| !project.ignored_checks.iter().any(|n| n == d.code))
+        .filter(|d| !ignored_by_comment(d, project.source(&d.file)))
+        .cloned()
+        .collect();
+    out.extend(run(project));
+    out
 }
 
-/// puppet-lint's classes then defines: each `class`/`define` keyword not
-/// followed by `{`, up to the `}` that closes its body (braces counted outside
-/// the parameter list). Empty when puppet-lint's lexer fails.
-pub fn lint_definitions(ctx: &Context) -> Vec<LintDefinition> {
-    let Some(lt) = ctx.lint() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for keyword in ["class", "define"] {
-        for (i, t) in lt.tokens.iter().enumerate() {
-            if t.kind != LintKind::Keyword || t.value != keyword {
-                continue;
-            }
-            let Some(name) = lt.next_code(i).filter(|&n| !lt.get(n).is("{")) else {
-                continue;
-            };
-            let mut body = BodyEnd::default();
-            let end = (i + 1..lt.tokens.len()).find(|&j| {
-                let t = lt.get(j);
-                t.kind == LintKind::Punct && body.closes(t.value)
-            });
-            let Some(end) = end else { continue };
-            // The parameter list: the first `(...)` before any `{` at depth zero.
-            let mut depth = 0;
-            let mut lparen = None;
-            let mut params = None;
-            for j in i..=end {
-                let t = lt.get(j);
-                if t.is("(") {
-                    depth += 1;
-                    if depth == 1 {
-                        lparen = Some(j);
-                    }
-                } else if t.is(")") {
-                    depth -= 1;
-                    if depth == 0 {
-                        params = lparen.map(|l| l + 1..j);
-                        break;
-                    }
-                } else if t.is("{") && depth == 0 {
-                    break;
+/// What the migration checks decide before `build` or `convert` writes anything.
+pub struct Gate {
+    /// The checks' findings the plan and the emitters did not already report.
+    pub findings: Vec<Diagnostic>,
+    /// The checks whose errors stop the build (not named by `--allow`), in order.
+    pub stopping: Vec<&'static str>,
+}
+
+/// Run the checks as `puppetlift check` does (for the plan's images) before
+/// writing: every error stops the build unless `allow` names its check;
+/// warnings do not. `shown` are the plan's and the emitters' diagnostics the
+/// caller reports itself (a check restating one is left out, and its errors
+/// stop the build on their own). A name in `allow` that is no check is an
+/// error too, so a typo never lets a build through.
+pub fn gate(project: &Project, shown: &[Diagnostic], allow: &[String]) -> Gate {
+    let mut findings: Vec<Diagnostic> = run(project)
+        .into_iter()
+        .filter(|d| !shown.iter().any(|s| s.code == d.code && s.message == d.message))
+        .collect();
+    for name in allow.iter().filter(|n| check(n).is_none()) {
+        findings.push(
+            Diagnostic::error(
+                "unknown-check",
+                "--allow",
+                None,
+                format!("`--allow {name}`: there is no migration check `{name}`"),
+            )
+            .with_help(format!(
+                "the checks are {}",
+                ALL.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+    let mut stopping: Vec<&'static str> = Vec::new();
+    for d in findings.iter().filter(|d| d.severity == crate::Severity::Error) {
+        if !allow.iter().any(|a| a == d.code) && !stopping.contains(&d.code) {
+            stopping.push(d.code);
+        }
+    }
+    Gate { findings, stopping }
+}
+
+impl Gate {
+    /// The findings rendered for people, then what stops the build and how to go on.
+    pub fn render(&self, project: &Project) -> String {
+        let mut out: String = self
+            .findings
+            .iter()
+            .map(|d| d.render(project.source(&d.file)))
+            .collect();
+        let checks: Vec<&str> = self.stopping.iter().copied().filter(|c| check(c).is_some()).collect();
+        if !checks.is_empty() {
+            out.push_str(&format!(
+                "puppetlift: the migration checks found errors; fix them, or build anyway with {}\n",
+                checks
+                    .iter()
+                    .map(|c| format!("--allow {c}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+        out
+    }
+}
+
+/// The plan's and the emitters' diagnostics with `code`, pointed at the box
+/// they are about when the message names one.
+pub(crate) fn plan_findings(p: &Project, code: &str) -> Vec<Diagnostic> {
+    let boxes: Vec<String> = p
+        .planned
+        .iter()
+        .flat_map(|pl| pl.evaluation.model.machines.iter())
+        .filter_map(|m| m.box_name.clone())
+        .collect();
+    p.diagnostics
+        .iter()
+        .chain(p.emitted().iter())
+        .filter(|d| d.code == code)
+        .map(|d| {
+            let mut d = d.clone();
+            if let (None, Some(vf)) = (d.span, &p.vagrantfile) {
+                if d.file == vf.path {
+                    d.span = boxes
+                        .iter()
+                        .filter(|b| d.message.contains(&format!("`{b}`")))
+                        .find_map(|b| {
+                            let at = vf
+                                .text
+                                .find(&format!("\"{b}\""))
+                                .or_else(|| vf.text.find(&format!("'{b}'")))?;
+                            Some(crate::diagnostic::Span::new(at + 1, at + 1 + b.len()))
+                        });
                 }
             }
-            out.push(LintDefinition {
-                start: i,
-                end,
-                name,
-                params,
-            });
-        }
+            d
+        })
+        .collect()
+}
+
+/// One diagnostic as a JSON object, with its 1-based line and column.
+pub fn json(d: &Diagnostic, source: Option<&SourceFile>) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    if let (Some(src), Some(span), Some(obj)) = (source, d.span, v.as_object_mut()) {
+        let (line, column) = src.line_col(span.start as usize);
+        obj.insert("line".into(), line.into());
+        obj.insert("column".into(), column.into());
     }
-    out
+    v
+}
+
+/// Whether `# puppetlift:ignore:NAME` (several names may share one, comma
+/// separated) sits on the diagnostic's line or the line above.
+pub fn ignored_by_comment(d: &Diagnostic, source: Option<&Arc<SourceFile>>) -> bool {
+    let (Some(src), Some(span)) = (source, d.span) else {
+        return false;
+    };
+    let (line, _) = src.line_col(span.start as usize);
+    let lines: Vec<&str> = src.text.lines().collect();
+    let covers = |text: &str| {
+        let Some(hash) = text.find('#') else {
+            return false;
+        };
+        text[hash..].split("puppetlift:ignore:").skip(1).any(|rest| {
+            let names = rest.split(|c: char| c.is_whitespace() || c == '%').next().unwrap_or("");
+            names.split(',').any(|n| n == d.code)
+        })
+    };
+    [line.checked_sub(1), line.checked_sub(2)]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| lines.get(i))
+        .any(|l| covers(l))
 }

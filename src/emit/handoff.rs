@@ -3,7 +3,7 @@
 //! how, and launch scripts for both ways in (CloudFormation, plain EC2), using
 //! only the AWS CLI and portable bash (macOS's 3.2 included).
 
-use super::{label, render, Artifacts};
+use super::{render, Artifacts};
 use crate::diagnostic::Diagnostic;
 use crate::plan::{Delivery, Plan};
 use crate::vagrant::Machine;
@@ -36,7 +36,7 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
                 "instance_type": n.instance.instance_type,
                 "ports": if ports.is_empty() { "22 only".to_string() } else { format!("22, {}", ports.join(", ")) },
                 "ingress": ports,
-                "steps": n.steps.iter().map(|s| format!("{} ({})", s.kind(), label(s, plan))).collect::<Vec<_>>(),
+                "steps": n.steps.iter().map(|s| format!("{} ({})", s.kind(), s.label(&plan.delivery))).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod cloudformation;
 pub mod handoff;
+pub mod settings_file;
 pub mod write;
 
 use crate::diagnostic::Diagnostic;
@@ -102,36 +103,6 @@ fn render(name: &str, ctx: &tera::Context) -> Result<String, Box<Diagnostic>> {
     t.render(name, ctx).map_err(|e| fail(error_chain(&e)))
 }
 
-/// A short human label for a step (logs and the equivalence test).
-pub fn label(step: &Step, plan: &Plan) -> String {
-    match step {
-        Step::SetHostname { hostname } => hostname.clone(),
-        Step::InstallPuppet { source, .. } => match source {
-            PuppetSource::Os => "distribution packages".into(),
-            PuppetSource::OpenVox { version, .. } => format!("openvox{version}"),
-        },
-        Step::SetEnv { vars } => vars.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(" "),
-        Step::FetchCode => match &plan.delivery {
-            Delivery::Embed { .. } => "embedded archive".into(),
-            Delivery::Git { repository, .. } => repository.clone(),
-            Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
-        },
-        Step::WriteFile { destination, .. } => destination.clone(),
-        Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
-        Step::PuppetApply { .. } => "puppet apply".into(),
-        Step::PuppetAgent { .. } => "puppet agent".into(),
-        Step::InstallPuppetServer { source, .. } => match source {
-            PuppetSource::Os => "puppetserver".into(),
-            PuppetSource::OpenVox { version, .. } => format!("openvox{version}-server"),
-        },
-        Step::DeployEnvironment(e) => e.name.clone(),
-        Step::StartPuppetServer {
-            challenge_parameter, ..
-        } => format!("autosign with {challenge_parameter}"),
-        Step::EnrollAgent { server, certname, .. } => format!("{certname} with {server}"),
-    }
-}
-
 struct NodeParts {
     lib: String,
     /// Step functions with their run line, per target flavour.
@@ -175,7 +146,7 @@ fn node_parts(plan: &Plan, node: &Node, archive_b64: &str) -> Result<NodeParts, 
         let mut c = tera::Context::new();
         c.insert("n", &(i + 1));
         c.insert("step", step);
-        c.insert("label", &label(step, plan));
+        c.insert("label", &step.label(&plan.delivery));
         c.insert("delivery", &plan.delivery);
         c.insert("family", &node.image.family);
         c.insert("archive", &wrap(archive_b64, 76));

@@ -38,7 +38,7 @@ pub fn write_out(out: &Path, artifacts: &Artifacts, force: bool) -> Result<Vec<P
         let dir = p.parent().map(Path::to_path_buf).unwrap_or_else(|| out.to_path_buf());
         std::fs::create_dir_all(&dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
         let mode = rel.ends_with(".sh").then_some(0o755);
-        crate::project::write_atomically(&p, content, mode)
+        crate::files::write_atomically(&p, content, mode)
             .map_err(|e| fail(format!("cannot write {}: {e}", p.display())))?;
         written.push(p);
     }
@@ -49,7 +49,7 @@ pub fn write_out(out: &Path, artifacts: &Artifacts, force: bool) -> Result<Vec<P
         }
     }
     list.sort();
-    crate::project::write_atomically(&record, (list.join("\n") + "\n").as_bytes(), None)
+    crate::files::write_atomically(&record, (list.join("\n") + "\n").as_bytes(), None)
         .map_err(|e| fail(format!("cannot write {RECORD}: {e}")))?;
     Ok(written)
 }

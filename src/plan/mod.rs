@@ -4,18 +4,17 @@
 
 pub mod images;
 pub mod puppetmaster;
-pub mod settings;
 pub mod sizing;
 
 use crate::diagnostic::Diagnostic;
+use crate::settings::{self, Settings};
 use crate::vagrant::{self, Machine};
 use images::{Family, Image};
 use puppetmaster::Puppetmaster;
 use serde::Serialize;
 use serde_json::Value as Json;
-use settings::Settings;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where the project lands on the instance unless `delivery.path` says otherwise.
 pub const DEFAULT_CODE_PATH: &str = "/opt/puppetlift/code";
@@ -185,6 +184,36 @@ pub struct Environment {
 }
 
 impl Step {
+    /// A short human label for a step (logs and the equivalence test).
+    pub fn label(&self, delivery: &Delivery) -> String {
+        match self {
+            Step::SetHostname { hostname } => hostname.clone(),
+            Step::InstallPuppet { source, .. } => match source {
+                PuppetSource::Os => "distribution packages".into(),
+                PuppetSource::OpenVox { version, .. } => format!("openvox{version}"),
+            },
+            Step::SetEnv { vars } => vars.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(" "),
+            Step::FetchCode => match delivery {
+                Delivery::Embed { .. } => "embedded archive".into(),
+                Delivery::Git { repository, .. } => repository.clone(),
+                Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
+            },
+            Step::WriteFile { destination, .. } => destination.clone(),
+            Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
+            Step::PuppetApply { .. } => "puppet apply".into(),
+            Step::PuppetAgent { .. } => "puppet agent".into(),
+            Step::InstallPuppetServer { source, .. } => match source {
+                PuppetSource::Os => "puppetserver".into(),
+                PuppetSource::OpenVox { version, .. } => format!("openvox{version}-server"),
+            },
+            Step::DeployEnvironment(e) => e.name.clone(),
+            Step::StartPuppetServer {
+                challenge_parameter, ..
+            } => format!("autosign with {challenge_parameter}"),
+            Step::EnrollAgent { server, certname, .. } => format!("{certname} with {server}"),
+        }
+    }
+
     /// The step's kind, as every target names it.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -650,7 +679,7 @@ impl Builder<'_> {
             );
             return;
         }
-        for p in files_under(&full) {
+        for p in crate::files::files_under(&full) {
             if let Ok(r) = p.strip_prefix(self.dir) {
                 self.bundle.push(r.to_string_lossy().replace('\\', "/"));
             }
@@ -894,23 +923,6 @@ fn facter_env(f: Option<&Json>) -> Vec<(String, String)> {
     }
 }
 
-/// Regular files under `p` (or `p` itself), sorted, skipping VCS and Vagrant state.
-pub fn files_under(p: &Path) -> Vec<PathBuf> {
-    if p.is_file() {
-        return vec![p.to_path_buf()];
-    }
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(p)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".git" | ".vagrant" | ".svn")))
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
-}
-
 /// The plan for people.
 pub fn describe(plan: &Plan) -> String {
     use std::fmt::Write;
@@ -966,7 +978,7 @@ pub fn describe(plan: &Plan) -> String {
             let _ = writeln!(s, "  ports    {} from {}", ports.join(", "), plan.ingress_cidr);
         }
         for (i, st) in n.steps.iter().enumerate() {
-            let _ = writeln!(s, "  {:>2}. {:<w$} {}", i + 1, st.kind(), crate::emit::label(st, plan));
+            let _ = writeln!(s, "  {:>2}. {:<w$} {}", i + 1, st.kind(), st.label(&plan.delivery));
         }
     }
     s

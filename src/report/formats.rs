@@ -1,7 +1,7 @@
 //! puppet-lint 3.0.1's other outputs: `--with-context`, `--json`, `--sarif`
 //! and its GitHub Actions annotations, byte for byte as it prints them.
 
-use crate::check::{descriptions, Problem};
+use crate::lint::{descriptions, Problem};
 use serde_json::{json, Map, Value};
 use std::path::{Component, Path, PathBuf};
 

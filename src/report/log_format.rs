@@ -1,7 +1,7 @@
 //! puppet-lint's `--log-format`: a template with nine placeholders.
 
 use super::formats::{basename, expand_path, Entry};
-use crate::check::Problem;
+use crate::lint::Problem;
 
 /// puppet-lint's default format.
 pub const DEFAULT: &str = "%{KIND}: %{message} on line %{line} (check: %{check})";

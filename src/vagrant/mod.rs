@@ -53,7 +53,7 @@ fn evaluate_here(dir: &Path, opts: Options) -> Evaluation {
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let root = std::path::absolute(&root).map(|p| core::normalize(&p)).unwrap_or(root);
     let display = file.display().to_string();
-    let text = match crate::project::read_text(&file) {
+    let text = match crate::files::read_text(&file) {
         Ok(t) => t,
         Err(d) => {
             return Evaluation {

@@ -1,0 +1,169 @@
+//! ## What it does
+//! Finds secrets that would travel in EC2 user data: passwords, tokens and
+//! keys given as facts to the Vagrant puppet provisioner (`facter` keys
+//! matching `password`, `passwd`, `secret`, `token` or `api_key`), private keys
+//! (`-----BEGIN ... PRIVATE KEY-----`) and credentials in URLs
+//! (`https://user:pass@host/...`) in shell provisioners, and — when the code
+//! is embedded (`delivery.mode = "embed"`, the default) — in any delivered file.
+//!
+//! ## Why is this bad on EC2?
+//! On Vagrant these stayed on the laptop. User data is not secret: anyone
+//! allowed `ec2:DescribeInstanceAttribute` can read it, every process on the
+//! instance can fetch it from the metadata service, it is kept in the launch
+//! template or CloudFormation template, and cloud-init copies it to disk.
+//!
+//! ## Example
+//! ```ruby
+//! puppet.facter = { "db_password" => "s3cret" }
+//! ```
+//! Use instead:
+//! ```puppet
+//! # an SSM SecureString, read at boot by the instance role
+//! $db_password = Sensitive(generate('/usr/bin/aws', 'ssm', 'get-parameter', '--name', '/app/db_password',
+//!   '--with-decryption', '--query', 'Parameter.Value', '--output', 'text'))
+//! ```
+//!
+//! ## References
+//! Amazon EC2 User Guide, "Run commands when you launch an EC2 instance with
+//! user data input" (user data is not protected); AWS Systems Manager,
+//! "Parameter Store: SecureString parameters".
+
+use super::project::Project;
+use super::scan;
+use super::Check;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::plan::Delivery;
+use regex::Regex;
+use serde_json::Value as Json;
+use std::sync::OnceLock;
+
+/// The check.
+pub const CHECK: Check = Check {
+    name: "secret-in-user-data",
+    source: include_str!("secret_in_user_data.rs"),
+    run,
+};
+
+const HELP: &str = "keep it in SSM Parameter Store as a SecureString and read it at boot with the instance role (`aws ssm get-parameter --with-decryption`); puppetlift's git delivery reads its deploy key that way";
+
+fn secret_key() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?i)password|passwd|secret|token|api_?key").expect("regex"))
+}
+
+/// A private key (group 1) or a URL's credentials (group 2, `user:pass@`, not a variable).
+fn secret_text() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r#"(-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----)|[a-z][a-z0-9+.-]*://([^/\s:@'"$%{}]+:[^/\s@'"$%{}]+@)"#)
+            .expect("regex")
+    })
+}
+
+fn run(p: &Project) -> Vec<Diagnostic> {
+    let Some(planned) = &p.planned else {
+        return vec![];
+    };
+    // The plan's own finding: a git repository URL with credentials (puppetlift.toml).
+    let mut out: Vec<Diagnostic> = super::plan_findings(p, CHECK.name)
+        .into_iter()
+        .map(|mut d| {
+            if let Some(toml) = p
+                .settings_file
+                .as_ref()
+                .filter(|_| d.file == crate::settings::FILE_NAME)
+            {
+                d.file = toml.path.clone();
+                d.span = secret_text()
+                    .captures(&toml.text)
+                    .and_then(|c| c.get(2))
+                    .map(|g| Span::new(g.start(), g.end()));
+            }
+            d
+        })
+        .collect();
+    let vf = p.vagrantfile.as_ref();
+    for m in &planned.evaluation.model.machines {
+        for prov in m
+            .provisioners
+            .iter()
+            .filter(|x| x.kind == "puppet" || x.kind == "puppet_server")
+        {
+            let Some(Json::Object(facts)) = prov.options.get("facter") else {
+                continue;
+            };
+            for (k, v) in facts {
+                if !secret_key().is_match(k) || v.is_null() || v.as_str() == Some("") {
+                    continue;
+                }
+                let span = vf.and_then(|vf| {
+                    let re = Regex::new(&format!(r#"["':]({})["']?\s*(?:=>|:)"#, regex::escape(k))).ok()?;
+                    let g = re.captures(&vf.text)?.get(1)?;
+                    Some(Span::new(g.start(), g.end()))
+                });
+                let file = vf.map_or_else(|| "Vagrantfile".to_string(), |v| v.path.clone());
+                let d = Diagnostic::error(
+                    CHECK.name,
+                    &file,
+                    span,
+                    format!(
+                        "machine `{}` passes the fact `{k}` to Puppet; on EC2 its value is written into the user data",
+                        m.name
+                    ),
+                )
+                .with_help(HELP);
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    let describe = |c: &regex::Captures| match c.get(1) {
+        Some(_) => "a private key".to_string(),
+        None => "a URL with a password".to_string(),
+    };
+    for s in &p.scripts {
+        for (at, line) in scan::code_lines(&s.text) {
+            for c in secret_text().captures_iter(line) {
+                let g = c.get(1).or_else(|| c.get(2)).expect("group");
+                out.push(
+                    p.in_script(
+                        CHECK.name,
+                        Severity::Error,
+                        s,
+                        at + g.start(),
+                        at + g.end(),
+                        format!("{} in a shell provisioner ends up in the user data", describe(&c)),
+                    )
+                    .with_help(HELP),
+                );
+            }
+        }
+    }
+    if matches!(planned.plan.delivery, Delivery::Embed { .. }) {
+        let files = p
+            .manifests
+            .iter()
+            .map(|m| &m.source)
+            .chain(p.templates.iter())
+            .chain(p.hiera_data.iter())
+            .chain(p.other_files.iter());
+        for f in files {
+            for c in secret_text().captures_iter(&f.text) {
+                let g = c.get(1).or_else(|| c.get(2)).expect("group");
+                out.push(
+                    p.at(
+                        CHECK.name,
+                        Severity::Error,
+                        f,
+                        g.start(),
+                        g.end(),
+                        format!("{} in the embedded code ends up in the user data", describe(&c)),
+                    )
+                    .with_help(format!("{HELP}; or deliver the code by git or s3 (`delivery.mode`)")),
+                );
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,128 @@
+//! `puppetlift explain NAME`: the documentation of a migration check or a lint
+//! check, from the doc comment of the file that implements it, as plain text.
+
+use crate::lint::{registry, rule, Rule};
+
+/// The rule's doc comment (the `//!` lines its `doc` starts with) as text for a
+/// terminal: headings underlined, code blocks indented, Markdown marks dropped.
+pub fn explain(r: &Rule) -> String {
+    let mut out = format!("{}\n{}\n", r.name, "=".repeat(r.name.chars().count()));
+    out.push_str(if r.enabled_by_default {
+        "Enabled by default; --no-"
+    } else {
+        "Disabled by default; --"
+    });
+    out.push_str(r.name);
+    out.push_str(if r.enabled_by_default {
+        "-check turns it off.\n"
+    } else {
+        "-check turns it on.\n"
+    });
+    if let Some((description, help)) = crate::lint::descriptions::describe(r.name) {
+        // puppet-lint leaves `#{character_count}` uninterpolated in its line-length text.
+        let limit = r.name.trim_end_matches("chars");
+        out.push_str(&format!(
+            "puppet-lint: {}\n",
+            description.replace("#{character_count}", limit)
+        ));
+        if let Some(help) = help {
+            out.push_str(&format!("Style guide: {help}\n"));
+        }
+    }
+    let mut in_code = false;
+    for line in r.doc.lines() {
+        let Some(text) = line.strip_prefix("//!") else {
+            break;
+        };
+        let text = text.strip_prefix(' ').unwrap_or(text);
+        if text.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push_str(&format!("    {text}\n"));
+        } else if let Some(h) = text.strip_prefix("## ") {
+            if !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            out.push_str(&format!("{h}\n{}\n", "-".repeat(h.chars().count())));
+        } else {
+            out.push_str(&format!("{}\n", text.replace('`', "")));
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Levenshtein distance, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The check names close to `name` (a typo away, or containing it), closest first.
+pub fn close_matches(name: &str) -> Vec<&'static str> {
+    let wanted = name.to_lowercase().replace('-', "_");
+    let mut found: Vec<(usize, &'static str)> = registry()
+        .iter()
+        .filter_map(|r| {
+            let d = distance(&wanted, r.name);
+            let near = d <= 3.max(wanted.len() / 4) || (wanted.len() >= 3 && r.name.contains(&wanted));
+            near.then_some((d, r.name))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, n)| n).collect()
+}
+
+/// `explain`'s whole answer: the text, or an error naming close matches.
+pub fn explain_name(name: &str) -> Result<String, String> {
+    let wanted = name.strip_prefix("--").unwrap_or(name);
+    let wanted = wanted.strip_suffix("-check").unwrap_or(wanted);
+    let wanted = wanted
+        .strip_prefix("no-")
+        .filter(|n| rule(n).is_some())
+        .unwrap_or(wanted);
+    if let Some(r) = rule(wanted) {
+        return Ok(explain(r));
+    }
+    let close = close_matches(wanted);
+    let mut msg = format!("unknown check `{name}`");
+    if close.is_empty() {
+        msg.push_str("; `puppetlift lint --list-checks` lists them all");
+    } else {
+        msg.push_str("; did you mean ");
+        let quoted: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+        msg.push_str(&quoted.join(", "));
+        msg.push('?');
+    }
+    Err(msg)
+}
+
+/// What `puppetlift explain NAME` prints: a migration check's documentation, or
+/// a lint check's; else an error naming close matches (and the migration checks).
+pub fn explain_any(name: &str) -> Result<String, String> {
+    if let Some(doc) = crate::check::doc(name) {
+        return Ok(doc.to_string());
+    }
+    match explain_name(name) {
+        Ok(text) => Ok(format!("{text}\n")),
+        Err(e) if e.contains("did you mean") => Err(e),
+        Err(e) => {
+            let migration: Vec<&str> = crate::check::ALL.iter().map(|c| c.name).collect();
+            Err(format!("{e}; the migration checks are {}", migration.join(", ")))
+        }
+    }
+}
