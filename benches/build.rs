@@ -5,6 +5,7 @@
 //!     cargo bench --bench build
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use puppetlift::project::Project;
 use puppetlift::{emit, plan};
 use std::path::PathBuf;
 
@@ -20,7 +21,7 @@ fn bench(c: &mut Criterion) {
         let dir = root.join(name);
         g.bench_function(name.rsplit('/').next().unwrap_or(name), |b| {
             b.iter(|| {
-                let planned = plan::build(&dir, Default::default());
+                let planned = plan::build(&Project::load(&dir, Default::default()));
                 emit::render_all(&planned.plan, &dir, emit::Target::All)
             })
         });

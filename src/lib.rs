@@ -14,6 +14,7 @@ pub mod explain;
 pub mod files;
 pub mod lint;
 pub mod plan;
+pub mod project;
 pub mod puppet;
 pub mod report;
 pub mod settings;

@@ -2,7 +2,9 @@
 //! the library.
 
 use clap::{Parser, Subcommand};
-use puppetlift::{files, Manifest};
+use puppetlift::plan::Planned;
+use puppetlift::project::Project;
+use puppetlift::{files, Diagnostic, Manifest};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -413,11 +415,11 @@ fn parse(pn: bool, paths: &[PathBuf]) -> ExitCode {
 }
 
 fn inspect(args: &InspectArgs) -> ExitCode {
-    let opts = match vagrant_options(&args.project) {
-        Ok(o) => o,
+    let project = match load(&args.project) {
+        Ok(p) => p,
         Err(c) => return c,
     };
-    let ev = puppetlift::vagrant::evaluate(&args.project.dir, opts);
+    let ev = &project.evaluation;
     let mut stderr = std::io::stderr().lock();
     for d in &ev.diagnostics {
         let src = ev.sources.iter().find(|s| s.path == d.file);
@@ -441,7 +443,9 @@ fn inspect(args: &InspectArgs) -> ExitCode {
     }
 }
 
-fn vagrant_options(p: &ProjectArgs) -> Result<puppetlift::vagrant::Options, ExitCode> {
+/// Load the project the command line names: the Vagrantfile evaluated with
+/// the `--env`/`--plugin` options, and `puppetlift.toml`. Once per command.
+fn load(p: &ProjectArgs) -> Result<Project, ExitCode> {
     let mut opts = puppetlift::vagrant::Options {
         env_from_process: p.env_from_process,
         plugins: p.plugins.clone(),
@@ -456,63 +460,53 @@ fn vagrant_options(p: &ProjectArgs) -> Result<puppetlift::vagrant::Options, Exit
             }
         }
     }
-    Ok(opts)
+    Ok(Project::load(&p.dir, opts))
 }
 
-/// Print the plan's and the Vagrantfile's diagnostics; whether any is an error.
-fn report_planned(planned: &puppetlift::plan::Planned, extra: &[puppetlift::Diagnostic]) -> bool {
+/// Print the Vagrantfile's and the plan's diagnostics; whether any is an error.
+fn report_planned(project: &Project, planned: &Planned, extra: &[Diagnostic]) -> bool {
     let mut stderr = std::io::stderr().lock();
-    let ev = &planned.evaluation;
-    for d in ev
-        .diagnostics
-        .iter()
-        .chain(planned.diagnostics.iter())
-        .chain(extra.iter())
-    {
-        let src = ev.sources.iter().find(|s| s.path == d.file);
+    let all = || {
+        (project.evaluation.diagnostics.iter())
+            .chain(planned.diagnostics.iter())
+            .chain(extra.iter())
+    };
+    for d in all() {
+        let src = project.evaluation.sources.iter().find(|s| s.path == d.file);
         let _ = write!(stderr, "{}", d.render(src));
     }
-    ev.diagnostics
-        .iter()
-        .chain(planned.diagnostics.iter())
-        .chain(extra.iter())
-        .any(|d| d.severity == puppetlift::Severity::Error)
+    all().any(|d| d.severity == puppetlift::Severity::Error)
 }
 
 /// Run the migration checks before writing, as `check` does; print what they
 /// find beyond what the plan and the emitters reported; whether an error not
 /// named by `--allow` stops the build.
-fn checks_stop(
-    dir: &Path,
-    planned: puppetlift::plan::Planned,
-    emitted: &[puppetlift::Diagnostic],
-    allow: &[String],
-) -> bool {
+fn checks_stop(project: &Project, planned: &Planned, emitted: &[Diagnostic], allow: &[String]) -> bool {
     use puppetlift::check;
     // Without a Vagrantfile there is no plan to check; the plan already said so.
-    if !puppetlift::vagrant::vagrantfile_path(dir).is_file() {
+    if !project.has_vagrantfile {
         return false;
     }
-    let shown: Vec<puppetlift::Diagnostic> = (planned.evaluation.diagnostics.iter())
+    let shown: Vec<Diagnostic> = (project.evaluation.diagnostics.iter())
         .chain(planned.diagnostics.iter())
         .chain(emitted.iter())
         .cloned()
         .collect();
     // The checks read the plan that is written (with `--puppetmaster` applied), not a second one.
-    let project = check::Project::of_plan(dir, planned);
-    let gate = check::gate(&project, &shown, allow);
-    eprint!("{}", gate.render(&project));
+    let cx = check::Context::of_plan(project, planned);
+    let gate = check::gate(&cx, &shown, allow);
+    eprint!("{}", gate.render(&cx));
     !gate.stopping.is_empty()
 }
 
 fn plan(args: &PlanArgs) -> ExitCode {
-    let opts = match vagrant_options(&args.project) {
-        Ok(o) => o,
+    let project = match load(&args.project) {
+        Ok(p) => p,
         Err(c) => return c,
     };
-    let planned = puppetlift::plan::build(&args.project.dir, opts);
-    let exposed = puppetlift::check::public_admin_port::exposed(&planned);
-    let failed = report_planned(&planned, &exposed);
+    let planned = puppetlift::plan::build(&project);
+    let exposed = puppetlift::check::public_admin_port::exposed(&project, &planned);
+    let failed = report_planned(&project, &planned, &exposed);
     let mut out = std::io::stdout().lock();
     if args.json {
         let _ = writeln!(
@@ -531,11 +525,11 @@ fn plan(args: &PlanArgs) -> ExitCode {
 }
 
 fn build(args: &BuildArgs) -> ExitCode {
-    let opts = match vagrant_options(&args.project) {
-        Ok(o) => o,
+    let project = match load(&args.project) {
+        Ok(p) => p,
         Err(c) => return c,
     };
-    let mut planned = puppetlift::plan::build(&args.project.dir, opts);
+    let mut planned = puppetlift::plan::build(&project);
     if let Some(host) = &args.puppetmaster {
         if let Err(msg) = planned.plan.set_puppetmaster_host(host) {
             eprintln!("error: --puppetmaster: {msg}");
@@ -548,10 +542,10 @@ fn build(args: &BuildArgs) -> ExitCode {
         BuildTarget::Cloudformation => puppetlift::emit::Target::CloudFormation,
         BuildTarget::All => puppetlift::emit::Target::All,
     };
-    let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &args.project.dir, target);
-    diags.extend(puppetlift::check::public_admin_port::exposed(&planned));
-    let failed = report_planned(&planned, &diags);
-    if checks_stop(&args.project.dir, planned, &diags, &args.allow) || failed {
+    let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &project.dir, target);
+    diags.extend(puppetlift::check::public_admin_port::exposed(&project, &planned));
+    let failed = report_planned(&project, &planned, &diags);
+    if checks_stop(&project, &planned, &diags, &args.allow) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }
@@ -570,18 +564,18 @@ fn build(args: &BuildArgs) -> ExitCode {
 }
 
 fn convert(args: &ConvertArgs) -> ExitCode {
-    let opts = match vagrant_options(&args.project) {
-        Ok(o) => o,
+    let project = match load(&args.project) {
+        Ok(p) => p,
         Err(c) => return c,
     };
-    let planned = puppetlift::plan::build(&args.project.dir, opts);
+    let planned = puppetlift::plan::build(&project);
     let (mut artifacts, mut diags) =
-        puppetlift::emit::render_all(&planned.plan, &args.project.dir, puppetlift::emit::Target::All);
-    if let Err(d) = puppetlift::emit::handoff::add(&planned.plan, &planned.evaluation.model.machines, &mut artifacts) {
+        puppetlift::emit::render_all(&planned.plan, &project.dir, puppetlift::emit::Target::All);
+    if let Err(d) = puppetlift::emit::handoff::add(&planned.plan, project.machines(), &mut artifacts) {
         diags.push(*d);
     }
-    let failed = report_planned(&planned, &diags);
-    if checks_stop(&args.project.dir, planned, &diags, &args.allow) || failed {
+    let failed = report_planned(&project, &planned, &diags);
+    if checks_stop(&project, &planned, &diags, &args.allow) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }
@@ -602,8 +596,8 @@ fn convert(args: &ConvertArgs) -> ExitCode {
 }
 
 fn init(args: &InitArgs) -> ExitCode {
-    let opts = match vagrant_options(&args.project) {
-        Ok(o) => o,
+    let project = match load(&args.project) {
+        Ok(p) => p,
         Err(c) => return c,
     };
     let path = args.project.dir.join(puppetlift::settings::FILE_NAME);
@@ -611,8 +605,8 @@ fn init(args: &InitArgs) -> ExitCode {
         eprintln!("error: {} exists; pass --force to replace it", path.display());
         return ExitCode::from(1);
     }
-    let planned = puppetlift::plan::build(&args.project.dir, opts);
-    report_planned(&planned, &[]);
+    let planned = puppetlift::plan::build(&project);
+    report_planned(&project, &planned, &[]);
     let text = puppetlift::emit::settings_file::commented(&planned.plan);
     match puppetlift::files::write_atomically(&path, text.as_bytes(), None) {
         Ok(()) => {
@@ -627,29 +621,32 @@ fn init(args: &InitArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    use puppetlift::check::{self, Project};
-    let opts = match vagrant_options(&args.project) {
-        Ok(o) => o,
+    use puppetlift::check;
+    let project = match load(&args.project) {
+        Ok(p) => p,
         Err(c) => return c,
     };
-    let project = match Project::load(&args.project.dir, opts, args.image.as_deref()) {
-        Ok(p) => p,
+    let report = match check::check_project(&project, args.image.as_deref()) {
+        Ok(r) => r,
         Err(d) => {
             eprint!("{}", d.render(None));
             return ExitCode::from(2);
         }
     };
-    let found = check::report(&project);
     let mut out = std::io::stdout().lock();
-    for d in &found {
-        let src = project.source(&d.file);
+    for d in &report.findings {
+        let src = report.source(&d.file);
         if args.json {
             let _ = writeln!(out, "{}", check::json(d, src.map(|s| s.as_ref())));
         } else {
             let _ = write!(out, "{}", d.render(src));
         }
     }
-    if found.iter().any(|d| d.severity == puppetlift::Severity::Error) {
+    if report
+        .findings
+        .iter()
+        .any(|d| d.severity == puppetlift::Severity::Error)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,10 +1,11 @@
 //! `puppetlift.toml`: what the team decides that the Vagrantfile cannot say.
 //! Every key is optional; the defaults are documented in the README.
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The whole file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -123,18 +124,34 @@ pub const FILE_NAME: &str = "puppetlift.toml";
 impl Settings {
     /// Read `puppetlift.toml` from a project directory (defaults when absent).
     pub fn load(dir: &Path) -> Result<Settings, Box<Diagnostic>> {
+        let (settings, _, error) = Settings::read(dir);
+        match error {
+            Some(d) => Err(Box::new(d)),
+            None => Ok(settings),
+        }
+    }
+
+    /// Read `puppetlift.toml` from a project directory: the settings (the
+    /// defaults when it is absent or invalid), its text, and why it is invalid.
+    pub fn read(dir: &Path) -> (Settings, Option<Arc<SourceFile>>, Option<Diagnostic>) {
         let path = dir.join(FILE_NAME);
         if !path.is_file() {
-            return Ok(Settings::default());
+            return (Settings::default(), None, None);
         }
         let shown = path.display().to_string();
-        let text = crate::files::read_text(&path)?;
-        toml::from_str(&text).map_err(|e| {
+        let text = match crate::files::read_text(&path) {
+            Ok(t) => t,
+            Err(d) => return (Settings::default(), None, Some(*d)),
+        };
+        let parsed = toml::from_str(&text).map_err(|e| {
             let span = e.span().map(|r| Span::new(r.start, r.end.max(r.start + 1)));
-            Box::new(
-                Diagnostic::error("settings-invalid", &shown, span, e.message().to_string())
-                    .with_help("see the README's `puppetlift.toml` section for every key and its default"),
-            )
-        })
+            Diagnostic::error("settings-invalid", &shown, span, e.message().to_string())
+                .with_help("see the README's `puppetlift.toml` section for every key and its default")
+        });
+        let source = Some(SourceFile::new(shown, text));
+        match parsed {
+            Ok(s) => (s, source, None),
+            Err(d) => (Settings::default(), source, Some(d)),
+        }
     }
 }

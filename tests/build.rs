@@ -4,6 +4,7 @@
 //! the same order for every machine).
 
 use puppetlift::emit::{self, settings_file, Target};
+use puppetlift::project::Project;
 use puppetlift::{plan, settings};
 use std::path::{Path, PathBuf};
 
@@ -34,7 +35,7 @@ fn name(dir: &Path) -> String {
 }
 
 fn build(dir: &Path) -> (plan::Planned, emit::Artifacts, Vec<puppetlift::Diagnostic>) {
-    let planned = plan::build(&rel(dir), Default::default());
+    let planned = plan::build(&Project::load(&rel(dir), Default::default()));
     let (artifacts, diags) = emit::render_all(&planned.plan, &rel(dir), Target::All);
     (planned, artifacts, diags)
 }
@@ -248,7 +249,7 @@ fn oversized_user_data_is_an_error_that_names_the_fix() {
         })
         .collect();
     std::fs::write(tmp.join("manifests/default.pp"), format!("# {noise}\nnotice('hi')\n")).expect("manifest");
-    let planned = plan::build(&tmp, Default::default());
+    let planned = plan::build(&Project::load(&tmp, Default::default()));
     let (_, diags) = emit::render_all(&planned.plan, &tmp, Target::All);
     let d = diags
         .iter()
@@ -289,7 +290,7 @@ fn end_of_life_boxes_are_replaced_and_said_so() {
         "eol",
         "Vagrant::Config.run do |c|\n  c.vm.box = \"lucid32\"\n  c.vm.provision :puppet\nend\n",
     );
-    let planned = plan::build(&dir, Default::default());
+    let planned = plan::build(&Project::load(&dir, Default::default()));
     let d = planned
         .diagnostics
         .iter()
@@ -310,7 +311,7 @@ fn unknown_boxes_ask_for_an_image() {
         "unknown",
         "Vagrant.configure(\"2\") do |c|\n  c.vm.box = \"acme/golden-2019\"\nend\n",
     );
-    let planned = plan::build(&dir, Default::default());
+    let planned = plan::build(&Project::load(&dir, Default::default()));
     let d = planned
         .diagnostics
         .iter()
@@ -327,9 +328,10 @@ fn unknown_boxes_ask_for_an_image() {
 #[test]
 fn convert_writes_a_readme_and_launch_scripts() {
     let dir = Path::new("fixtures/demo");
-    let planned = plan::build(dir, Default::default());
+    let project = Project::load(dir, Default::default());
+    let planned = plan::build(&project);
     let (mut artifacts, _) = emit::render_all(&planned.plan, dir, Target::All);
-    emit::handoff::add(&planned.plan, &planned.evaluation.model.machines, &mut artifacts).expect("handoff");
+    emit::handoff::add(&planned.plan, project.machines(), &mut artifacts).expect("handoff");
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {

@@ -2,7 +2,8 @@
 //! under `fixtures/checks/<name>/` that trigger it (`trigger-*`) and close ones
 //! that must not (`clean-*`); each case's findings are a snapshot.
 
-use puppetlift::check::{self, Project};
+use puppetlift::check;
+use puppetlift::project::Project;
 use std::path::{Path, PathBuf};
 
 fn root() -> &'static Path {
@@ -14,12 +15,13 @@ fn root() -> &'static Path {
 fn findings(rel: &Path, image: Option<&str>) -> (String, Vec<puppetlift::Diagnostic>) {
     let cwd = std::env::current_dir().expect("cwd");
     assert_eq!(cwd, root(), "tests run from the crate root");
-    let project = Project::load(rel, Default::default(), image).expect("loads");
-    let found = check::report(&project);
-    let text = found
+    let project = Project::load(rel, Default::default());
+    let report = check::check_project(&project, image).expect("loads");
+    let text = report
+        .findings
         .iter()
         .map(|d| {
-            let line = d.one_line(project.source(&d.file).map(|s| s.as_ref()));
+            let line = d.one_line(report.source(&d.file).map(|s| s.as_ref()));
             match &d.help {
                 Some(h) => format!("{line}\n  help: {h}"),
                 None => line,
@@ -27,7 +29,7 @@ fn findings(rel: &Path, image: Option<&str>) -> (String, Vec<puppetlift::Diagnos
         })
         .collect::<Vec<_>>()
         .join("\n");
-    (text, found)
+    (text, report.findings)
 }
 
 fn sorted_dirs(p: &Path) -> Vec<PathBuf> {
@@ -145,10 +147,14 @@ fn another_image_changes_what_is_found() {
 /// `--json`: the diagnostic's fields plus 1-based line and column.
 #[test]
 fn json_output_has_line_and_column() {
-    let project = Project::load(Path::new("fixtures/pitfalls"), Default::default(), None).expect("loads");
-    let found = check::report(&project);
-    let d = found.iter().find(|d| d.code == "vagrant-user").expect("vagrant-user");
-    let v = check::json(d, project.source(&d.file).map(|s| s.as_ref()));
+    let project = Project::load(Path::new("fixtures/pitfalls"), Default::default());
+    let report = check::check_project(&project, None).expect("loads");
+    let d = report
+        .findings
+        .iter()
+        .find(|d| d.code == "vagrant-user")
+        .expect("vagrant-user");
+    let v = check::json(d, report.source(&d.file).map(|s| s.as_ref()));
     assert_eq!(v["file"], "fixtures/pitfalls/modules/app/manifests/init.pp");
     assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(12), Some(15)));
     assert_eq!(v["severity"], "error");

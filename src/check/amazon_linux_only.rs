@@ -29,8 +29,8 @@
 //! AWS, "Amazon Linux 2 Extras Library"; AWS, "Manage system users on your
 //! Amazon EC2 Linux instance" (default user names per AMI).
 
+use super::context::{Context, TargetImage};
 use super::os_facts;
-use super::project::{Project, TargetImage};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -53,7 +53,7 @@ fn amazon_only() -> &'static Regex {
     })
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let targets = p.targets_where(|i| i.family != Family::Amazon);
     if targets.is_empty() {
         return vec![];

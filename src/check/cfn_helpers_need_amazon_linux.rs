@@ -34,7 +34,7 @@
 //! AWS CloudFormation User Guide, "CloudFormation helper scripts reference"
 //! (installing the helpers on other distributions).
 
-use super::project::Project;
+use super::context::Context;
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -61,7 +61,7 @@ fn helper() -> &'static Regex {
 
 const PACKAGE: &str = "aws-cfn-bootstrap";
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let targets = p.targets_where(|i| i.family != Family::Amazon);
     if targets.is_empty() {
         return vec![];

@@ -25,7 +25,7 @@
 //! Ubuntu, "Ubuntu lifecycle and release cadence"; Debian, "Debian Long Term Support";
 //! `targets/images.toml`.
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::Diagnostic;
 
@@ -36,6 +36,6 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     super::plan_findings(p, CHECK.name)
 }

@@ -24,7 +24,7 @@
 //! Puppet 4 release notes, "Removed features: import, node inheritance";
 //! Puppet, "The main manifest(s)" (a directory as the manifest).
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -35,7 +35,7 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let images = super::scan::image_names(&p.targets.iter().collect::<Vec<_>>());
     let mut out = Vec::new();
     for m in &p.manifests {

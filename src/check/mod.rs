@@ -1,6 +1,6 @@
 //! Migration checks: what breaks on the way from Vagrant to EC2, found before
 //! anyone launches. Each check is one file whose doc comment is its
-//! documentation (`puppetlift explain NAME`); each reads the [`Project`] (the
+//! documentation (`puppetlift explain NAME`); each reads the [`Context`] (the
 //! plan, its target images and the project's files) and returns diagnostics
 //! pointing at the source line and naming the image that makes it a problem.
 //!
@@ -8,8 +8,8 @@
 //! (manifests, Vagrantfiles, templates, hiera data, scripts), and
 //! `[check] ignore = ["NAME"]` in puppetlift.toml.
 
+pub mod context;
 mod os_facts;
-pub mod project;
 mod ruby_code;
 mod scan;
 
@@ -33,9 +33,10 @@ mod user_data_too_large;
 mod vagrant_path;
 mod vagrant_user;
 
-pub use project::{Project, TargetImage};
+pub use context::{Context, TargetImage};
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::project::Project;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -46,7 +47,7 @@ pub struct Check {
     /// The rule file; its `//!` comment is the documentation.
     source: &'static str,
     /// Finds the problems in a project.
-    pub run: fn(&Project) -> Vec<Diagnostic>,
+    pub run: fn(&Context) -> Vec<Diagnostic>,
 }
 
 /// Every migration check, in priority order.
@@ -105,7 +106,7 @@ pub fn doc_comment(source: &str) -> String {
 
 /// Run every check not ignored by `[check] ignore`, drop the findings an
 /// ignore comment covers, and sort what is left by file and place.
-pub fn run(project: &Project) -> Vec<Diagnostic> {
+pub fn run(project: &Context) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     for c in ALL {
         if project.ignored_checks.iter().any(|n| n == c.name) {
@@ -126,7 +127,7 @@ pub fn run(project: &Project) -> Vec<Diagnostic> {
 /// Everything `puppetlift check` reports: what the Vagrantfile's evaluation,
 /// the plan and the emitters found that no check owns, then the checks'
 /// findings; ignore comments and `[check] ignore` apply to all.
-pub fn report(project: &Project) -> Vec<Diagnostic> {
+pub fn report(project: &Context) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = project
         .diagnostics
         .iter()
@@ -138,6 +139,52 @@ pub fn report(project: &Project) -> Vec<Diagnostic> {
         .collect();
     out.extend(run(project));
     out
+}
+
+/// What `puppetlift check` found in a project, with the sources the findings point into.
+pub struct Report {
+    /// The findings, as [`report`] orders them.
+    pub findings: Vec<Diagnostic>,
+    sources: Vec<Arc<SourceFile>>,
+}
+
+impl Report {
+    /// The source a finding points into.
+    pub fn source(&self, path: &str) -> Option<&Arc<SourceFile>> {
+        self.sources.iter().find(|s| s.path == path)
+    }
+}
+
+/// `puppetlift check`: the project's plan checked for its images (or every
+/// machine on `image`); a directory without a Vagrantfile is plain Puppet code
+/// checked for `image`, which it then needs.
+pub fn check_project(project: &Project, image: Option<&str>) -> Result<Report, context::LoadError> {
+    if !project.dir.exists() {
+        return Err(Box::new(Diagnostic::error(
+            "unreadable-file",
+            &project.dir.display().to_string(),
+            None,
+            "cannot read: no such file or directory",
+        )));
+    }
+    let named = context::image_named(image)?;
+    let planned;
+    let cx = if project.has_vagrantfile {
+        planned = crate::plan::build_on(project, image);
+        Context::of_plan(project, &planned)
+    } else {
+        Context::plain(project, named)?
+    };
+    let findings = report(&cx);
+    let mut sources: Vec<Arc<SourceFile>> = Vec::new();
+    for d in &findings {
+        if let Some(s) = cx.source(&d.file) {
+            if !sources.iter().any(|x| Arc::ptr_eq(x, s)) {
+                sources.push(s.clone());
+            }
+        }
+    }
+    Ok(Report { findings, sources })
 }
 
 /// What the migration checks decide before `build` or `convert` writes anything.
@@ -154,7 +201,7 @@ pub struct Gate {
 /// caller reports itself (a check restating one is left out, and its errors
 /// stop the build on their own). A name in `allow` that is no check is an
 /// error too, so a typo never lets a build through.
-pub fn gate(project: &Project, shown: &[Diagnostic], allow: &[String]) -> Gate {
+pub fn gate(project: &Context, shown: &[Diagnostic], allow: &[String]) -> Gate {
     let mut findings: Vec<Diagnostic> = run(project)
         .into_iter()
         .filter(|d| !shown.iter().any(|s| s.code == d.code && s.message == d.message))
@@ -184,7 +231,7 @@ pub fn gate(project: &Project, shown: &[Diagnostic], allow: &[String]) -> Gate {
 
 impl Gate {
     /// The findings rendered for people, then what stops the build and how to go on.
-    pub fn render(&self, project: &Project) -> String {
+    pub fn render(&self, project: &Context) -> String {
         let mut out: String = self
             .findings
             .iter()
@@ -207,11 +254,11 @@ impl Gate {
 
 /// The plan's and the emitters' diagnostics with `code`, pointed at the box
 /// they are about when the message names one.
-pub(crate) fn plan_findings(p: &Project, code: &str) -> Vec<Diagnostic> {
+pub(crate) fn plan_findings(p: &Context, code: &str) -> Vec<Diagnostic> {
     let boxes: Vec<String> = p
         .planned
         .iter()
-        .flat_map(|pl| pl.evaluation.model.machines.iter())
+        .flat_map(|_| p.project.machines().iter())
         .filter_map(|m| m.box_name.clone())
         .collect();
     p.diagnostics

@@ -31,8 +31,8 @@
 //! ## References
 //! Puppet, "Resource types: package" (providers); Facter, "Core facts: os".
 
+use super::context::{Context, TargetImage};
 use super::os_facts;
-use super::project::{Project, TargetImage};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -75,7 +75,7 @@ fn manager_of(f: Family) -> Manager {
     }
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let mismatched = |m: Manager| p.targets_where(|i| manager_of(i.family) != m);
     // `runs`: whether the code may run on an image (the manifests' OS guards).
     let explain = |what: &str, m: Manager, runs: &dyn Fn(&TargetImage) -> bool| -> Option<(String, String)> {

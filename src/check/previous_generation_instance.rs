@@ -25,7 +25,7 @@
 //! ## References
 //! AWS, "Amazon EC2 Previous Generation Instances"; AWS, "Amazon EC2 instance types".
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use serde::Deserialize;
@@ -60,7 +60,7 @@ pub fn successor(instance_type: &str) -> Option<String> {
     t.families.get(family).map(|f| format!("{f}.{size}"))
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let Some(planned) = &p.planned else {
         return vec![];
     };
@@ -76,7 +76,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 .iter()
                 .find_map(|q| text.find(q.as_str()).map(|at| Span::new(at + 1, at + 1 + ty.len())))
         };
-        let (file, span) = match (&p.settings_file, &p.vagrantfile) {
+        let (file, span) = match (&p.project.settings_file, &p.vagrantfile) {
             (Some(s), _) if quoted(&s.text).is_some() => (s.path.clone(), quoted(&s.text)),
             (_, Some(v)) => (v.path.clone(), quoted(&v.text)),
             _ => ("Vagrantfile".to_string(), None),

@@ -24,7 +24,7 @@
 //! Vagrant, "Private Networks"; VirtualBox manual, "Network Address
 //! Translation (NAT)"; Amazon VPC User Guide, "IP addressing for your VPCs and subnets".
 
-use super::project::Project;
+use super::context::Context;
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -38,11 +38,11 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     // The Vagrantfile's private addresses, with the machine each belongs to.
     let mut known: Vec<(String, String)> = Vec::new();
-    if let Some(planned) = &p.planned {
-        for m in &planned.evaluation.model.machines {
+    if p.planned.is_some() {
+        for m in p.project.machines() {
             for n in &m.private_networks {
                 if let Some(Json::String(ip)) = n.get("ip") {
                     known.push((ip.clone(), m.name.clone()));

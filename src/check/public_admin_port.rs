@@ -25,10 +25,11 @@
 //! Amazon VPC User Guide, "Security group rules"; AWS Security Hub control
 //! EC2.19, "Security groups should not allow unrestricted access to ports with high risk".
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::plan::Planned;
+use crate::project::Project;
 
 /// The check.
 pub const CHECK: Check = Check {
@@ -52,17 +53,17 @@ const ADMIN_PORTS: [(i64, &str); 11] = [
     (27017, "MongoDB"),
 ];
 
-fn run(p: &Project) -> Vec<Diagnostic> {
-    p.planned.as_ref().map(exposed).unwrap_or_default()
+fn run(p: &Context) -> Vec<Diagnostic> {
+    p.planned.map(|pl| exposed(p.project, pl)).unwrap_or_default()
 }
 
 /// The admin ports a plan opens to the internet (also reported by `plan` and `build`).
-pub fn exposed(planned: &Planned) -> Vec<Diagnostic> {
+pub fn exposed(project: &Project, planned: &Planned) -> Vec<Diagnostic> {
     let plan = &planned.plan;
     if plan.ingress_cidr != "0.0.0.0/0" {
         return vec![];
     }
-    let vf = planned.evaluation.sources.first();
+    let vf = project.evaluation.sources.first();
     let file = vf.map_or_else(
         || {
             crate::vagrant::vagrantfile_path(std::path::Path::new("."))

@@ -36,7 +36,7 @@
 //! Puppet, "Configuring agents: server"; Amazon VPC User Guide, "DNS
 //! attributes for your VPC" (private DNS names of instances).
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::plan::puppetmaster::ServerFrom;
@@ -97,14 +97,14 @@ fn quoted(text: &str, key: &str, value: &str) -> Option<Span> {
     })
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let Some(planned) = &p.planned else {
         return vec![];
     };
     let Some(pm) = &planned.plan.puppetmaster else {
         return vec![];
     };
-    let machines = &planned.evaluation.model.machines;
+    let machines = p.project.machines();
     let mut out = Vec::new();
     // The file and the span of the literal `key = "value"` in it.
     let at =
@@ -116,7 +116,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     match (&pm.node, pm.server_from) {
         (None, ServerFrom::Settings) => {
             if let Some(why) = vagrant_only(&pm.server, machines) {
-                let (file, span) = at(p.settings_file.as_ref(), "puppetlift.toml", "host", &pm.server);
+                let (file, span) = at(p.project.settings_file.as_ref(), "puppetlift.toml", "host", &pm.server);
                 out.push(
                     Diagnostic::error(
                         CHECK.name,

@@ -34,7 +34,7 @@
 //! commands on machine that requires tty"); hashicorp/packer#2420 (CentOS 7 on
 //! AWS); runuser(1).
 
-use super::project::{Project, Script};
+use super::context::{Context, Script};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile};
@@ -86,7 +86,7 @@ struct Writer {
     place: String,
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let users: Vec<(&Script, usize, usize)> = p
         .scripts
         .iter()
@@ -139,11 +139,11 @@ fn run(p: &Project) -> Vec<Diagnostic> {
 
 /// The first boot step that writes `Defaults requiretty`: a puppet run whose
 /// manifests or templates say it, or a shell provisioner that appends it.
-fn writer(p: &Project) -> Option<Writer> {
+fn writer(p: &Context) -> Option<Writer> {
     let place = |f: &SourceFile, at: usize| {
         let (line, _) = f.line_col(at);
         let rel = std::path::Path::new(&f.path)
-            .strip_prefix(&p.dir)
+            .strip_prefix(p.dir)
             .map_or(f.path.clone(), |r| r.display().to_string());
         format!("`{rel}:{line}`")
     };

@@ -1,7 +1,7 @@
 //! Ruby code Puppet loads from outside its own Ruby, for `rubylib-missing`:
 //! gems installed into the system Ruby, and faces checked out from git.
 
-use super::project::{Project, TargetImage};
+use super::context::{Context, TargetImage};
 use super::scan;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::plan::{PuppetSource, Step};
@@ -76,7 +76,7 @@ const SUBCOMMANDS: [&str; 49] = [
 ];
 
 /// The targets whose Puppet runs on OpenVox's own Ruby.
-fn aio_targets(p: &Project) -> Vec<&TargetImage> {
+fn aio_targets<'a>(p: &'a Context) -> Vec<&'a TargetImage> {
     match &p.planned {
         Some(pl) => p
             .targets
@@ -121,7 +121,7 @@ fn loads(path: &str, gem: &str) -> bool {
 
 /// Gems installed with `provider => gem` that Puppet's Ruby must load, on images where
 /// Puppet is OpenVox.
-pub fn gems(p: &Project, code: &'static str) -> Vec<Diagnostic> {
+pub fn gems(p: &Context, code: &'static str) -> Vec<Diagnostic> {
     let aio = aio_targets(p);
     if aio.is_empty() {
         return vec![];
@@ -166,7 +166,7 @@ pub fn gems(p: &Project, code: &'static str) -> Vec<Diagnostic> {
                     " (only Puppet and Hiera use it)".to_string()
                 } else if let Some((_, file)) = requires.iter().find(|(path, _)| loads(path, &name)) {
                     let rel = std::path::Path::new(file)
-                        .strip_prefix(&p.dir)
+                        .strip_prefix(p.dir)
                         .map_or(file.to_string(), |r| r.display().to_string());
                     format!("; `{rel}` requires it")
                 } else {
@@ -219,7 +219,7 @@ fn clone_dir(c: &regex::Captures, cwd: Option<&str>) -> Option<String> {
 }
 
 /// The directories Puppet loads modules (and their `lib/`) from.
-fn modulepath(p: &Project) -> Vec<String> {
+fn modulepath(p: &Context) -> Vec<String> {
     let mut out: Vec<String> = [
         "/etc/puppet/modules",
         "/etc/puppetlabs/code",
@@ -238,7 +238,7 @@ fn modulepath(p: &Project) -> Vec<String> {
 }
 
 /// Faces checked out from git outside the modulepath and run by an exec with no `RUBYLIB`.
-pub fn faces(p: &Project, code: &'static str) -> Vec<Diagnostic> {
+pub fn faces(p: &Context, code: &'static str) -> Vec<Diagnostic> {
     let path = modulepath(p);
     let outside = |d: &str| {
         !path

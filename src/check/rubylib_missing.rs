@@ -62,7 +62,7 @@
 //! (`puppet_gem`: "Ruby Gem support using Puppet's own Ruby"); Ruby, `$LOAD_PATH`
 //! and `RUBYLIB`; Vagrant, "SSH settings" (`config.ssh.shell`, default `bash -l`).
 
-use super::project::{Project, Script};
+use super::context::{Context, Script};
 use super::ruby_code;
 use super::scan;
 use super::Check;
@@ -79,7 +79,7 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     out.extend(libdirs(p));
     out.extend(profiles(p));
@@ -115,7 +115,7 @@ fn dirs_in(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Where Ruby code under `dir` comes from on the instance; `None` when it is there.
-fn missing(p: &Project, dir: &str, mentioned_elsewhere: &dyn Fn(&str) -> bool) -> Option<(Severity, String)> {
+fn missing(p: &Context, dir: &str, mentioned_elsewhere: &dyn Fn(&str) -> bool) -> Option<(Severity, String)> {
     let dir = dir.trim_end_matches('/');
     let rel = dir
         .strip_prefix("/vagrant")
@@ -176,7 +176,7 @@ fn missing(p: &Project, dir: &str, mentioned_elsewhere: &dyn Fn(&str) -> bool) -
 const LIBDIR_HELP: &str = "move the Ruby code into a module's `lib/` (Puppet loads facts, functions and types from there), or deliver the folder (a file provisioner) and name its path under `delivery.path`";
 
 /// `--libdir` and `RUBYLIB` in the puppet provisioner, shell provisioners and execs.
-fn libdirs(p: &Project) -> Vec<Diagnostic> {
+fn libdirs(p: &Context) -> Vec<Diagnostic> {
     // Text that may create or fill a directory: scripts and manifests' strings,
     // except the settings that only name it.
     let mut texts: Vec<&str> = Vec::new();
@@ -200,8 +200,8 @@ fn libdirs(p: &Project) -> Vec<Diagnostic> {
         d
     };
     // The puppet provisioner's options and environment, found in the Vagrantfile.
-    if let (Some(planned), Some(vf)) = (&p.planned, &p.vagrantfile) {
-        for m in &planned.evaluation.model.machines {
+    if let (Some(_), Some(vf)) = (&p.planned, &p.vagrantfile) {
+        for m in p.project.machines() {
             for prov in m.provisioners.iter().filter(|x| x.kind.starts_with("puppet")) {
                 let mut settings: Vec<String> = match prov.options.get("options") {
                     Some(Json::Array(a)) => vec![a.iter().filter_map(Json::as_str).collect::<Vec<_>>().join(" ")],
@@ -266,7 +266,7 @@ fn profile() -> &'static Regex {
 }
 
 /// `RUBYLIB` that a shell provisioner writes into a login profile for a later puppet run.
-fn profiles(p: &Project) -> Vec<Diagnostic> {
+fn profiles(p: &Context) -> Vec<Diagnostic> {
     let Some(planned) = &p.planned else {
         return vec![];
     };

@@ -28,7 +28,7 @@
 //! user data input" (user data is not protected); AWS Systems Manager,
 //! "Parameter Store: SecureString parameters".
 
-use super::project::Project;
+use super::context::Context;
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, Span};
@@ -60,7 +60,7 @@ fn secret_text() -> &'static Regex {
     })
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let Some(planned) = &p.planned else {
         return vec![];
     };
@@ -69,6 +69,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
         .into_iter()
         .map(|mut d| {
             if let Some(toml) = p
+                .project
                 .settings_file
                 .as_ref()
                 .filter(|_| d.file == crate::settings::FILE_NAME)
@@ -83,7 +84,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
         })
         .collect();
     let vf = p.vagrantfile.as_ref();
-    for m in &planned.evaluation.model.machines {
+    for m in p.project.machines() {
         for prov in m
             .provisioners
             .iter()

@@ -25,7 +25,7 @@
 //! ## References
 //! Puppet, "Resource types: service" (providers); Ubuntu wiki, "SystemdForUpstartUsers".
 
-use super::project::{Project, TargetImage};
+use super::context::{Context, TargetImage};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -39,7 +39,7 @@ pub const CHECK: Check = Check {
 
 const NOT_SYSTEMD: [&str; 6] = ["upstart", "init", "debian", "redhat", "openrc", "gentoo"];
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for m in &p.manifests {
         let guards = p.guards(m);

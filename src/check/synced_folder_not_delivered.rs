@@ -35,7 +35,7 @@
 //! Vagrant, "Synced Folders: Basic Usage"; Vagrant, "File Provisioner";
 //! puppetlift README, `[delivery]`.
 
-use super::project::Project;
+use super::context::Context;
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
@@ -50,12 +50,12 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let (Some(planned), Some(vf)) = (&p.planned, &p.vagrantfile) else {
         return vec![];
     };
     let mut out = Vec::new();
-    for m in &planned.evaluation.model.machines {
+    for m in p.project.machines() {
         let Some(node) = planned.plan.nodes.iter().find(|n| n.name == m.name) else {
             continue;
         };
@@ -87,7 +87,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
                 && !bundled(&planned.plan.bundle, &host);
             let place = |file: &str, span: Option<Span>| {
                 let rel = std::path::Path::new(file)
-                    .strip_prefix(&p.dir)
+                    .strip_prefix(p.dir)
                     .map_or(file.into(), |r| r.display().to_string());
                 match (span, p.source(file)) {
                     (Some(s), Some(src)) => format!("`{rel}:{}`", src.line_col(s.start as usize).0),
@@ -205,7 +205,7 @@ fn names(v: &Json, dir: &str) -> bool {
 }
 
 /// Where the provisioning reads `dir`: file and span, in the order the checks scan.
-fn readers(p: &Project, dir: &str) -> Vec<(String, Option<Span>)> {
+fn readers(p: &Context, dir: &str) -> Vec<(String, Option<Span>)> {
     let mut out: Vec<(String, Option<Span>)> = Vec::new();
     let span = |at: usize| Some(Span::new(at, at + dir.len()));
     for m in &p.manifests {
@@ -257,11 +257,10 @@ fn readers(p: &Project, dir: &str) -> Vec<(String, Option<Span>)> {
     }
     // What the puppet provisioner was given (`--hiera_config=/etc/puppet-data/hiera.yaml`,
     // `manifests_path = [:vm, ...]`), not what the plan adds (`/etc/puppet/modules`).
-    if let (Some(planned), Some(vf)) = (&p.planned, &p.vagrantfile) {
-        let given = planned
-            .evaluation
-            .model
-            .machines
+    if let (Some(_), Some(vf)) = (&p.planned, &p.vagrantfile) {
+        let given = p
+            .project
+            .machines()
             .iter()
             .flat_map(|m| m.provisioners.iter())
             .filter(|x| x.kind.starts_with("puppet"))

@@ -20,7 +20,7 @@
 //! ## References
 //! AWS CloudFormation User Guide, "CloudFormation quotas" (template body size).
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::Diagnostic;
 
@@ -31,6 +31,6 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     super::plan_findings(p, CHECK.name)
 }

@@ -22,7 +22,7 @@
 //! ## References
 //! puppetlift README, `puppetlift.toml` (`[machines.NAME] image`); `targets/images.toml`.
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::Diagnostic;
 
@@ -33,6 +33,6 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     super::plan_findings(p, CHECK.name)
 }

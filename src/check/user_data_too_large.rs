@@ -26,7 +26,7 @@
 //! Amazon EC2 User Guide, "Run commands when you launch an EC2 instance with
 //! user data input" (the 16 KB limit); cloud-init, "User data formats" (gzip).
 
-use super::project::Project;
+use super::context::Context;
 use super::Check;
 use crate::diagnostic::Diagnostic;
 
@@ -37,6 +37,6 @@ pub const CHECK: Check = Check {
     run,
 };
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     super::plan_findings(p, CHECK.name)
 }

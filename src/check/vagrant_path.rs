@@ -36,7 +36,7 @@
 //! Vagrant, "Puppet Apply Provisioner" (`temp_dir`, default `/tmp/vagrant-puppet`);
 //! puppetlift README, `[delivery] path`.
 
-use super::project::{Project, Script};
+use super::context::{Context, Script};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, Span};
@@ -56,7 +56,7 @@ enum Which {
     Home,
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let explain = |which: Which| -> (String, String) {
         let images = scan::image_names(&p.targets.iter().collect::<Vec<_>>());
@@ -117,7 +117,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
     out
 }
 
-fn in_script(p: &Project, s: &Script, explain: &dyn Fn(Which) -> (String, String)) -> Vec<Diagnostic> {
+fn in_script(p: &Context, s: &Script, explain: &dyn Fn(Which) -> (String, String)) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (at, line) in scan::code_lines(&s.text) {
         for (a, b, which) in find(line) {
@@ -132,7 +132,7 @@ fn in_script(p: &Project, s: &Script, explain: &dyn Fn(Which) -> (String, String
 }
 
 /// The puppet provisioner's options and facts (`--fileserverconfig=/vagrant/...`).
-fn in_puppet_options(p: &Project, explain: &dyn Fn(Which) -> (String, String)) -> Vec<Diagnostic> {
+fn in_puppet_options(p: &Context, explain: &dyn Fn(Which) -> (String, String)) -> Vec<Diagnostic> {
     let Some(vf) = &p.vagrantfile else {
         return vec![];
     };

@@ -33,7 +33,7 @@
 //! Vagrant, "Creating a Base Box: Default User Settings";
 //! AWS, "Manage system users on your Amazon EC2 Linux instance" (default user names per AMI).
 
-use super::project::Project;
+use super::context::Context;
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -65,7 +65,7 @@ fn data_key() -> &'static Regex {
     R.get_or_init(|| Regex::new(r#"^\s*[\w:]*(?:user|owner|group)\s*:\s*['"]?(vagrant)['"]?\s*$"#).expect("regex"))
 }
 
-fn run(p: &Project) -> Vec<Diagnostic> {
+fn run(p: &Context) -> Vec<Diagnostic> {
     if creates_the_user(p) {
         return vec![];
     }
@@ -139,7 +139,7 @@ fn run(p: &Project) -> Vec<Diagnostic> {
 }
 
 /// Whether the project makes the `vagrant` user itself.
-fn creates_the_user(p: &Project) -> bool {
+fn creates_the_user(p: &Context) -> bool {
     let in_manifests = p.manifests.iter().any(|m| {
         scan::resources(m).iter().any(|r| {
             r.type_name == "user"

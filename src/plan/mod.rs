@@ -7,6 +7,7 @@ pub mod puppetmaster;
 pub mod sizing;
 
 use crate::diagnostic::Diagnostic;
+use crate::project::Project;
 use crate::settings::{self, Settings};
 use crate::vagrant::{self, Machine};
 use images::{Family, Image};
@@ -238,29 +239,22 @@ impl Step {
 pub struct Planned {
     pub plan: Plan,
     pub diagnostics: Vec<Diagnostic>,
-    /// The Vagrantfile evaluation (for rendering its diagnostics).
-    pub evaluation: vagrant::Evaluation,
 }
 
-/// Build the plan for the project in `dir`.
-pub fn build(dir: &Path, vagrant_opts: vagrant::Options) -> Planned {
-    build_on(dir, vagrant_opts, None)
+/// Build the plan for `project`.
+pub fn build(project: &Project) -> Planned {
+    build_on(project, None)
 }
 
 /// Build the plan with every machine on `image` (an image name, SSM parameter
 /// or AMI id, as `[machines.NAME] image` takes) instead of what its box says:
 /// `puppetlift check --image` asks "what if".
-pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>) -> Planned {
-    let evaluation = vagrant::evaluate(dir, vagrant_opts);
-    let mut diags = Vec::new();
-    let settings = match Settings::load(dir) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(*d);
-            Settings::default()
-        }
-    };
-    let vf = vagrant::vagrantfile_path(dir).display().to_string();
+pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
+    let dir = project.dir.as_path();
+    let machines = project.machines();
+    let settings = &project.settings;
+    let mut diags: Vec<Diagnostic> = project.settings_error.iter().cloned().collect();
+    let vf = project.vagrantfile_name();
     let name = settings.name.clone().unwrap_or_else(|| {
         std::path::absolute(dir)
             .ok()
@@ -268,15 +262,15 @@ pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>)
             .unwrap_or_else(|| "puppetlift".into())
     });
     let name = stack_name(&name);
-    let delivery = delivery(&settings, &name, &mut diags);
+    let delivery = delivery(settings, &name, &mut diags);
     let mut errors = Vec::new();
-    let master = puppetmaster::choose(&settings, &name, &evaluation.model.machines, &mut errors);
+    let master = puppetmaster::choose(settings, &name, machines, &mut errors);
     for (msg, help) in errors {
         diags.push(Diagnostic::error("settings-invalid", settings::FILE_NAME, None, msg).with_help(help));
     }
     let mut b = Builder {
         dir,
-        settings: &settings,
+        settings,
         vagrantfile: &vf,
         code: delivery.path().to_string(),
         diags: &mut diags,
@@ -285,17 +279,17 @@ pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>)
         master: master.clone(),
     };
     let mut nodes = Vec::new();
-    for m in &evaluation.model.machines {
+    for m in machines {
         if let Some(n) = b.node(m) {
             nodes.push(n);
         }
     }
-    let puppetmaster = master.map(|c| b.finish_master(c, &evaluation.model.machines, &mut nodes));
+    let puppetmaster = master.map(|c| b.finish_master(c, machines, &mut nodes));
     let mut bundle = std::mem::take(&mut b.bundle);
     bundle.sort();
     bundle.dedup();
     let region = settings.region.clone().or_else(|| {
-        evaluation.model.machines.iter().find_map(|m| {
+        machines.iter().find_map(|m| {
             m.providers
                 .get("aws")
                 .and_then(|a| a.get("region"))
@@ -315,7 +309,6 @@ pub fn build_on(dir: &Path, vagrant_opts: vagrant::Options, image: Option<&str>)
             puppetmaster,
         },
         diagnostics: diags,
-        evaluation,
     }
 }
 

@@ -1,12 +1,11 @@
-//! What the migration checks read: the plan (machines, their target images,
-//! delivery) and the project's files, parsed once.
+//! What the migration checks see: the project, its plan (machines, their
+//! target images, delivery) and the code the plan delivers, parsed once.
 
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use crate::plan::images::{self, Image};
 use crate::plan::{self, Planned, Step};
+use crate::project::Project;
 use crate::puppet::Manifest;
-use crate::settings::{self, Settings};
-use crate::vagrant;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,11 +31,13 @@ pub struct Script {
 }
 
 /// A project as the migration checks see it.
-pub struct Project {
+pub struct Context<'a> {
+    /// The project.
+    pub project: &'a Project,
     /// The project directory.
-    pub dir: PathBuf,
+    pub dir: &'a Path,
     /// The plan, when the directory has a Vagrantfile.
-    pub planned: Option<Planned>,
+    pub planned: Option<&'a Planned>,
     /// The distinct images the machines run on, in plan order.
     pub targets: Vec<TargetImage>,
     /// Every manifest delivered to the instances (or found in a plain directory).
@@ -52,10 +53,8 @@ pub struct Project {
     pub scripts: Vec<Script>,
     /// The Vagrantfile.
     pub vagrantfile: Option<Arc<SourceFile>>,
-    /// puppetlift.toml.
-    pub settings_file: Option<Arc<SourceFile>>,
     /// `[check] ignore`.
-    pub ignored_checks: Vec<String>,
+    pub ignored_checks: &'a [String],
     /// Files that could not be read, the Vagrantfile's and the plan's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
     /// Per manifest, what cannot run on each target (built on first use).
@@ -67,38 +66,31 @@ pub struct Project {
 /// Why a project cannot be checked.
 pub type LoadError = Box<Diagnostic>;
 
-impl Project {
-    /// Load the project in `dir`. Without a Vagrantfile the directory is plain
-    /// Puppet code (manifests, templates, data) checked for `image`, which is
-    /// then required; with one, `image` replaces every machine's image.
-    pub fn load(dir: &Path, opts: vagrant::Options, image: Option<&str>) -> Result<Project, LoadError> {
-        if !dir.exists() {
-            return Err(Box::new(Diagnostic::error(
-                "unreadable-file",
-                &dir.display().to_string(),
-                None,
-                "cannot read: no such file or directory",
-            )));
-        }
-        let named = image.filter(|i| !i.starts_with("ami-") && !i.starts_with('/'));
-        let resolved = match named {
-            Some(name) => Some(images::resolve(name).ok_or_else(|| {
-                Box::new(
-                    Diagnostic::error(
-                        "unknown-image",
-                        name,
-                        None,
-                        format!("`{name}` is not an image puppetlift knows"),
-                    )
-                    .with_help(format!("use one of {}", images::known_images().join(", "))),
+/// The image `puppetlift check --image NAME` names, checked before anything is planned.
+pub fn image_named(image: Option<&str>) -> Result<Option<images::Resolved>, LoadError> {
+    let named = image.filter(|i| !i.starts_with("ami-") && !i.starts_with('/'));
+    match named {
+        Some(name) => images::resolve(name).map(Some).ok_or_else(|| {
+            Box::new(
+                Diagnostic::error(
+                    "unknown-image",
+                    name,
+                    None,
+                    format!("`{name}` is not an image puppetlift knows"),
                 )
-            })?),
-            None => None,
-        };
-        if vagrant::vagrantfile_path(dir).is_file() {
-            return Ok(Project::of_plan(dir, plan::build_on(dir, opts, image)));
-        }
-        let Some(r) = resolved else {
+                .with_help(format!("use one of {}", images::known_images().join(", "))),
+            )
+        }),
+        None => Ok(None),
+    }
+}
+
+impl<'a> Context<'a> {
+    /// The checks' view of a plain directory of Puppet code (no Vagrantfile),
+    /// checked for `image`, which is then required.
+    pub fn plain(project: &'a Project, image: Option<images::Resolved>) -> Result<Context<'a>, LoadError> {
+        let dir = project.dir.as_path();
+        let Some(r) = image else {
             return Err(Box::new(
                 Diagnostic::error(
                     "image-required",
@@ -109,42 +101,31 @@ impl Project {
                 .with_help("name one with --image (e.g. --image ubuntu-22.04)"),
             ));
         };
-        let (ignored, diagnostics) = match Settings::load(dir) {
-            Ok(s) => (s.check.ignore, Vec::new()),
-            Err(d) => (Vec::new(), vec![*d]),
-        };
         let targets = vec![TargetImage {
             image: r.image,
             machines: vec![],
         }];
-        Ok(Project::assemble(
-            dir,
-            None,
-            targets,
-            plain_files(dir),
-            ignored,
-            diagnostics,
-        ))
+        let diagnostics = project.settings_error.iter().cloned().collect();
+        Ok(Context::assemble(project, None, targets, plain_files(dir), diagnostics))
     }
 
-    /// The project of a plan already made (`build` checks the plan it writes;
-    /// a settings error is the plan's to report).
-    pub fn of_plan(dir: &Path, planned: Planned) -> Project {
+    /// The checks' view of a project and its plan (`build` checks the plan it
+    /// writes; a settings error is the plan's to report).
+    pub fn of_plan(project: &'a Project, planned: &'a Planned) -> Context<'a> {
         let targets = targets_of(&planned.plan);
-        let files = planned.plan.bundle.iter().map(|r| dir.join(r)).collect();
-        let ignored = Settings::load(dir).map(|s| s.check.ignore).unwrap_or_default();
-        Project::assemble(dir, Some(planned), targets, files, ignored, Vec::new())
+        let files = planned.plan.bundle.iter().map(|r| project.dir.join(r)).collect();
+        Context::assemble(project, Some(planned), targets, files, Vec::new())
     }
 
     /// Read and parse `files` (the plan's bundle, or a plain directory's code).
     fn assemble(
-        dir: &Path,
-        planned: Option<Planned>,
+        project: &'a Project,
+        planned: Option<&'a Planned>,
         targets: Vec<TargetImage>,
         files: Vec<PathBuf>,
-        ignored_checks: Vec<String>,
         mut diagnostics: Vec<Diagnostic>,
-    ) -> Project {
+    ) -> Context<'a> {
+        let dir = project.dir.as_path();
         let has_vagrantfile = planned.is_some();
         let mut manifests = Vec::new();
         let mut templates = Vec::new();
@@ -174,12 +155,9 @@ impl Project {
                 _ => {}
             }
         }
-        let settings_path = dir.join(settings::FILE_NAME);
-        let settings_file = std::fs::read_to_string(&settings_path)
-            .ok()
-            .map(|t| SourceFile::new(settings_path.display().to_string(), t));
-        let mut project = Project {
-            dir: dir.to_path_buf(),
+        let mut cx = Context {
+            project,
+            dir,
             targets,
             manifests,
             templates,
@@ -187,23 +165,20 @@ impl Project {
             scripts: vec![],
             other_files,
             vagrantfile: None,
-            settings_file,
-            ignored_checks,
+            ignored_checks: &project.settings.check.ignore,
             diagnostics,
             planned: None,
             emitted: std::sync::OnceLock::new(),
             guards: std::sync::OnceLock::new(),
         };
         if let Some(planned) = planned {
-            project.vagrantfile = planned.evaluation.sources.first().cloned();
-            project.scripts = scripts_of(&planned.plan, dir, &mut project.diagnostics);
-            project
-                .diagnostics
-                .extend(planned.evaluation.diagnostics.iter().cloned());
-            project.diagnostics.extend(planned.diagnostics.iter().cloned());
-            project.planned = Some(planned);
+            cx.vagrantfile = project.evaluation.sources.first().cloned();
+            cx.scripts = scripts_of(&planned.plan, dir, &mut cx.diagnostics);
+            cx.diagnostics.extend(project.evaluation.diagnostics.iter().cloned());
+            cx.diagnostics.extend(planned.diagnostics.iter().cloned());
+            cx.planned = Some(planned);
         }
-        project
+        cx
     }
 
     /// What of manifest `m` (one of `self.manifests`) cannot run on each target.
@@ -218,7 +193,7 @@ impl Project {
     /// The emitters' diagnostics for this project's plan (rendered once, in memory).
     pub fn emitted(&self) -> &[Diagnostic] {
         self.emitted.get_or_init(|| match &self.planned {
-            Some(pl) => crate::emit::render_all(&pl.plan, &self.dir, crate::emit::Target::All).1,
+            Some(pl) => crate::emit::render_all(&pl.plan, self.dir, crate::emit::Target::All).1,
             None => vec![],
         })
     }
@@ -268,8 +243,8 @@ impl Project {
             .chain(self.scripts.iter().filter_map(|s| s.file.as_ref()))
             .chain(self.other_files.iter())
             .chain(self.vagrantfile.iter())
-            .chain(self.settings_file.iter())
-            .chain(self.planned.iter().flat_map(|p| p.evaluation.sources.iter()))
+            .chain(self.project.settings_file.iter())
+            .chain(self.planned.iter().flat_map(|_| self.project.evaluation.sources.iter()))
     }
 
     /// The source named `path`.

@@ -1,0 +1,72 @@
+//! One project, loaded once per command: its directory, the Vagrantfile as
+//! Vagrant would see it (evaluated safely), and `puppetlift.toml`. The plan,
+//! the checks, `build`, `convert` and `init` all start from a `&Project`;
+//! nothing below the command line reads the settings or evaluates the
+//! Vagrantfile again.
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::settings::Settings;
+use crate::vagrant::{self, Evaluation, Machine};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A loaded project.
+#[derive(Debug)]
+pub struct Project {
+    /// The project directory (as given on the command line).
+    pub dir: PathBuf,
+    /// Whether the directory has a Vagrantfile. Without one it is plain Puppet
+    /// code, which `check` still reads; the other commands report the missing file.
+    pub has_vagrantfile: bool,
+    /// What evaluating the Vagrantfile gave: the machines, the evaluator's
+    /// diagnostics and the Ruby sources it read.
+    pub evaluation: Evaluation,
+    /// `puppetlift.toml`, or the defaults when it is absent or invalid.
+    pub settings: Settings,
+    /// `puppetlift.toml`'s text, for diagnostics that point into it.
+    pub settings_file: Option<Arc<SourceFile>>,
+    /// Why `puppetlift.toml` could not be used (then `settings` are the defaults).
+    pub settings_error: Option<Diagnostic>,
+}
+
+impl Project {
+    /// Load the project in `dir`: evaluate its Vagrantfile (when there is one)
+    /// with `opts`, and read `puppetlift.toml`.
+    pub fn load(dir: &Path, opts: vagrant::Options) -> Project {
+        let has_vagrantfile = vagrant::vagrantfile_path(dir).is_file();
+        // Without a Vagrantfile this is the evaluator's "cannot read" diagnostic.
+        let evaluation = vagrant::evaluate(dir, opts);
+        let (settings, settings_file, settings_error) = Settings::read(dir);
+        Project {
+            dir: dir.to_path_buf(),
+            has_vagrantfile,
+            evaluation,
+            settings,
+            settings_file,
+            settings_error,
+        }
+    }
+
+    /// The machines Vagrant would see, in Vagrant's order.
+    pub fn machines(&self) -> &[Machine] {
+        &self.evaluation.model.machines
+    }
+
+    /// The Vagrantfile's source (for diagnostics that point into it).
+    pub fn vagrantfile(&self) -> Option<&Arc<SourceFile>> {
+        self.has_vagrantfile.then(|| self.evaluation.sources.first()).flatten()
+    }
+
+    /// The Vagrantfile's path as diagnostics name it.
+    pub fn vagrantfile_name(&self) -> String {
+        vagrant::vagrantfile_path(&self.dir).display().to_string()
+    }
+
+    /// The source a diagnostic from loading points into (the Vagrantfile, a
+    /// file it read, or `puppetlift.toml`).
+    pub fn source(&self, path: &str) -> Option<&Arc<SourceFile>> {
+        (self.evaluation.sources.iter())
+            .chain(self.settings_file.iter())
+            .find(|s| s.path == path)
+    }
+}
