@@ -1,15 +1,13 @@
 //! The Vagrantfile front end: a safe Ruby-subset parser and interpreter that
 //! sees the machines Vagrant would see, without running Ruby.
 
-pub mod ast;
-mod collections;
 pub mod config;
-mod core;
 pub mod eval;
-mod heredoc;
 pub mod model;
 pub mod parser;
-pub mod value;
+
+pub use eval::value;
+pub use parser::ast;
 
 pub use eval::Options;
 pub use model::{Machine, Model};
@@ -51,7 +49,9 @@ pub fn evaluate(dir: &Path, opts: Options) -> Evaluation {
 fn evaluate_here(dir: &Path, opts: Options) -> Evaluation {
     let file = vagrantfile_path(dir);
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
-    let root = std::path::absolute(&root).map(|p| core::normalize(&p)).unwrap_or(root);
+    let root = std::path::absolute(&root)
+        .map(|p| eval::modules::normalize(&p))
+        .unwrap_or(root);
     let display = file.display().to_string();
     let text = match crate::files::read_text(&file) {
         Ok(t) => t,

@@ -1,8 +1,8 @@
 //! `Array` and `Hash` methods (Enumerable included) as Vagrantfiles use them.
 
-use super::core::{break_value, cmp_values, int_arg, range_slice};
-use super::eval::{Blk, Flow, Interp, R};
+use super::objects::{break_value, cmp_values, int_arg, range_slice};
 use super::value::*;
+use super::{Blk, Flow, Interp, R};
 use crate::diagnostic::Span;
 use std::cmp::Ordering;
 
@@ -756,7 +756,7 @@ impl Interp {
     }
 }
 
-fn dedup(items: Vec<Value>) -> Vec<Value> {
+pub(in crate::vagrant) fn dedup(items: Vec<Value>) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::new();
     for x in items {
         if !out.iter().any(|y| y.equals(&x)) {

@@ -1,6 +1,6 @@
 //! Ruby values as the Vagrantfile interpreter sees them.
 
-use super::ast::Body;
+use crate::vagrant::ast::Body;
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -1,0 +1,484 @@
+//! The modules real Vagrantfiles call: `File`, `Dir`, `ENV`, `YAML`, `JSON`,
+//! `Vagrant`. Files are read only inside the project.
+
+use super::objects::{int_arg, is_a};
+use super::value::*;
+use super::{Blk, Flow, Interp, R};
+use crate::diagnostic::{Severity, Span};
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+
+/// Lexically normalise a path (`a/./b/../c` -> `a/c`), as `File.expand_path` does.
+pub(in crate::vagrant) fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A YAML document as Ruby's `YAML.load` gives it (keys `:x` become symbols).
+fn yaml_value(y: &yaml_rust2::Yaml) -> Value {
+    use yaml_rust2::Yaml;
+    match y {
+        Yaml::Real(s) => s.parse().map(Value::Float).unwrap_or(Value::Nil),
+        Yaml::Integer(i) => Value::Int(*i),
+        Yaml::String(s) => match s.strip_prefix(':') {
+            Some(sym) if !sym.is_empty() && !sym.contains(' ') => Value::sym(sym),
+            _ => Value::str(s.clone()),
+        },
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Array(a) => Value::array(a.iter().map(yaml_value).collect()),
+        Yaml::Hash(h) => Value::hash(h.iter().map(|(k, v)| (yaml_value(k), yaml_value(v))).collect()),
+        _ => Value::Nil,
+    }
+}
+
+fn json_value(j: &serde_json::Value) -> Value {
+    use serde_json::Value as J;
+    match j {
+        J::Null => Value::Nil,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => n
+            .as_i64()
+            .map(Value::Int)
+            .unwrap_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0))),
+        J::String(s) => Value::str(s.clone()),
+        J::Array(a) => Value::array(a.iter().map(json_value).collect()),
+        J::Object(o) => Value::hash(o.iter().map(|(k, v)| (Value::str(k.clone()), json_value(v))).collect()),
+    }
+}
+
+/// A Ruby value as JSON (symbols become strings; unknowns become null).
+pub(in crate::vagrant) fn to_json(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        Value::Nil | Value::Unknown(_) | Value::Proc(_) | Value::Object(_) => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Str(_) | Value::Sym(_) | Value::Module(_) | Value::Regex(_) | Value::Range(_) => J::String(v.to_s()),
+        Value::Array(a) => J::Array(a.borrow().iter().map(to_json).collect()),
+        Value::Hash(h) => J::Object(h.borrow().iter().map(|(k, v)| (k.to_s(), to_json(v))).collect()),
+    }
+}
+
+fn symbolize_keys(v: &Value) -> Value {
+    match v {
+        Value::Hash(h) => Value::hash(
+            h.borrow()
+                .iter()
+                .map(|(k, v)| (k.as_text().map_or(k.clone(), |t| Value::sym(&t)), symbolize_keys(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::array(a.borrow().iter().map(symbolize_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Files matching a glob relative to `base` (`*`, `?`, `**`, `{a,b}`), inside `base`.
+fn glob_in(base: &Path, pat: &str) -> Vec<String> {
+    // Expand braces first.
+    if let (Some(a), Some(b)) = (pat.find('{'), pat.find('}')) {
+        if a < b {
+            return pat[a + 1..b]
+                .split(',')
+                .flat_map(|alt| glob_in(base, &format!("{}{}{}", &pat[..a], alt, &pat[b + 1..])))
+                .collect();
+        }
+    }
+    let mut re = String::from("^");
+    let mut chars = pat.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                if chars.peek() == Some(&'/') {
+                    chars.next();
+                    re.push_str("(?:.*/)?");
+                } else {
+                    re.push_str(".*");
+                }
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    let Ok(re) = regex::Regex::new(&re) else { return vec![] };
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(base).max_depth(8).into_iter().flatten() {
+        if let Ok(rel) = e.path().strip_prefix(base) {
+            let rel = rel.display().to_string();
+            if !rel.is_empty() && re.is_match(&rel) {
+                out.push(rel);
+            }
+        }
+    }
+    out
+}
+
+impl Interp {
+    /// A path inside the project, or a diagnostic.
+    pub(super) fn project_path(&mut self, p: &str, sp: Span) -> Option<PathBuf> {
+        let base = Path::new(&self.file_abs)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.clone());
+        let abs = normalize(&base.join(p));
+        let real = abs.canonicalize().unwrap_or_else(|_| abs.clone());
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        if real.starts_with(&root) {
+            Some(abs)
+        } else {
+            let what = format!("reading `{p}`, outside the project directory,");
+            self.not_evaluated(
+                sp,
+                &what,
+                "puppetlift reads only files inside the project; the value is unknown",
+            );
+            None
+        }
+    }
+
+    fn read_project_file(&mut self, p: &str, sp: Span) -> Result<Option<String>, Flow> {
+        let Some(path) = self.project_path(p, sp) else {
+            return Ok(None);
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(t) => {
+                self.check_size(t.len(), sp)?;
+                Ok(Some(t))
+            }
+            Err(e) => Err(Flow::Raise("Errno::ENOENT".into(), format!("{p}: {e}"), sp)),
+        }
+    }
+
+    /// Calls on modules: `File.join`, `ENV["X"]`, `Vagrant.configure`, ...
+    pub(super) fn module_call(&mut self, m: &str, name: &str, args: Vec<Value>, blk: Option<Blk>, sp: Span) -> R {
+        let full = format!("{m}.{name}");
+        if let Some(def) = self.methods.iter().find(|(n, _)| *n == full).map(|(_, d)| d.clone()) {
+            return self.call_method_def(&def, &Value::Module(Rc::from(m)), args, blk, sp);
+        }
+        let text = |i: usize| args.get(i).and_then(Value::as_text);
+        match (m, name) {
+            ("Vagrant", "configure") | ("Vagrant::Config", "run") => {
+                let version = if m == "Vagrant" {
+                    text(0).unwrap_or_else(|| "2".into())
+                } else {
+                    "1".into()
+                };
+                if version != "1" && version != "2" {
+                    let msg = format!("configuration version {version:?} is not one Vagrant knows (\"1\" or \"2\")");
+                    self.note(Severity::Error, "vagrant-config-version", sp, msg, None);
+                    return Ok(Value::Nil);
+                }
+                if let Some(Blk::Closure(c)) = blk {
+                    self.configures.push((version, c));
+                }
+                Ok(Value::Nil)
+            }
+            ("Vagrant", "require_version") | ("Vagrant", "require_plugin") => Ok(Value::Nil),
+            ("Vagrant", "has_plugin?") => {
+                let p = text(0).unwrap_or_default();
+                let has = self.opts.plugins.contains(&p);
+                if !has {
+                    let msg = format!("Vagrant.has_plugin?({p:?}) was taken as false");
+                    self.note(
+                        Severity::Info,
+                        "vagrant-plugin",
+                        sp,
+                        msg,
+                        Some("pass --plugin NAME if your team installs this plugin and its settings matter"),
+                    );
+                }
+                Ok(Value::Bool(has))
+            }
+            ("Vagrant", "version?") => Ok(Value::Bool(true)),
+            ("Vagrant::Util::Platform", "windows?" | "cygwin?" | "wsl?") => Ok(Value::Bool(false)),
+            ("Vagrant::Util::Platform", "darwin?" | "linux?" | "platform") => {
+                let what = format!("`Vagrant::Util::Platform.{name}` (the host's platform)");
+                Ok(self.not_evaluated(
+                    sp,
+                    &what,
+                    "the machines must not depend on the laptop that converts them; the value is unknown",
+                ))
+            }
+            ("ENV", "[]") | ("ENV", "fetch") | ("ENV", "key?") | ("ENV", "has_key?") | ("ENV", "include?") => {
+                let key = text(0).unwrap_or_default();
+                let found = self.env_value(&key);
+                match name {
+                    "key?" | "has_key?" | "include?" => Ok(Value::Bool(found.is_some())),
+                    "[]" => Ok(found.unwrap_or_else(|| {
+                        self.env_missing(&key, sp, "nil was used (the `||` default, if any, applies)");
+                        Value::Nil
+                    })),
+                    _ => match found {
+                        Some(v) => Ok(v),
+                        None => match (args.get(1), &blk) {
+                            (Some(d), _) => {
+                                self.env_missing(&key, sp, "the default given to ENV.fetch was used");
+                                Ok(d.clone())
+                            }
+                            (None, Some(b)) => {
+                                self.env_missing(&key, sp, "the block given to ENV.fetch was used");
+                                self.call_block(b, vec![Value::str(key)], sp)
+                            }
+                            (None, None) => {
+                                let what = format!("ENV.fetch({key:?}) (it is not set and has no default)");
+                                Ok(self.not_evaluated(sp, &what, "pass --env KEY=VALUE; the value is unknown"))
+                            }
+                        },
+                    },
+                }
+            }
+            ("ENV", "[]=" | "store") => {
+                if let (Some(k), Some(v)) = (text(0), args.get(1)) {
+                    self.env_overrides.retain(|(n, _)| *n != k);
+                    self.env_overrides.push((k, v.clone()));
+                }
+                Ok(args.get(1).cloned().unwrap_or(Value::Nil))
+            }
+            ("ENV", "to_h") => Ok(Value::hash(
+                self.env_overrides
+                    .iter()
+                    .map(|(k, v)| (Value::str(k.clone()), v.clone()))
+                    .collect(),
+            )),
+            ("File", "dirname") => {
+                let p = text(0).unwrap_or_default();
+                let d = Path::new(&p)
+                    .parent()
+                    .map(|x| x.display().to_string())
+                    .unwrap_or_default();
+                Ok(Value::str(if d.is_empty() { ".".into() } else { d }))
+            }
+            ("File", "basename") => {
+                let p = text(0).unwrap_or_default();
+                let mut b = Path::new(&p)
+                    .file_name()
+                    .map(|x| x.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if let Some(ext) = text(1) {
+                    if ext == ".*" {
+                        if let Some(i) = b.rfind('.').filter(|&i| i > 0) {
+                            b.truncate(i);
+                        }
+                    } else if let Some(s) = b.strip_suffix(&ext) {
+                        b = s.to_string();
+                    }
+                }
+                Ok(Value::str(b))
+            }
+            ("File", "extname") => {
+                let p = text(0).unwrap_or_default();
+                Ok(Value::str(
+                    Path::new(&p)
+                        .extension()
+                        .map(|e| format!(".{}", e.to_string_lossy()))
+                        .unwrap_or_default(),
+                ))
+            }
+            ("File", "join") => {
+                let mut parts = Vec::new();
+                for a in &args {
+                    match a {
+                        Value::Array(x) => parts.extend(x.borrow().iter().map(|v| v.to_s())),
+                        v => parts.push(v.to_s()),
+                    }
+                }
+                let mut out = String::new();
+                for (i, p) in parts.iter().enumerate() {
+                    if i > 0 && !out.ends_with('/') && !p.starts_with('/') {
+                        out.push('/');
+                    }
+                    if i > 0 && out.ends_with('/') && p.starts_with('/') {
+                        out.push_str(&p[1..]);
+                    } else {
+                        out.push_str(p);
+                    }
+                }
+                Ok(Value::str(out))
+            }
+            ("File", "expand_path" | "absolute_path") => {
+                let p = text(0).unwrap_or_default();
+                let base = match text(1) {
+                    Some(b) => PathBuf::from(b),
+                    None => self.root.clone(),
+                };
+                if p.starts_with('~') {
+                    let what = "a path under the home directory (`~`)";
+                    return Ok(self.not_evaluated(
+                        sp,
+                        what,
+                        "the value is unknown: it depends on who converts the project",
+                    ));
+                }
+                let base = if base.is_absolute() {
+                    base
+                } else {
+                    normalize(&self.root.join(base))
+                };
+                Ok(Value::str(normalize(&base.join(&p)).display().to_string()))
+            }
+            ("File", "exist?" | "exists?" | "file?" | "directory?" | "readable?") | ("Dir", "exist?" | "exists?") => {
+                let p = text(0).unwrap_or_default();
+                let Some(path) = self.project_path(&p, sp) else {
+                    return Ok(Value::Unknown(Rc::from("a path outside the project")));
+                };
+                Ok(Value::Bool(match name {
+                    "file?" => path.is_file(),
+                    "directory?" => path.is_dir(),
+                    _ if m == "Dir" => path.is_dir(),
+                    _ => path.exists(),
+                }))
+            }
+            ("File", "read" | "readlines" | "open") if name != "open" || blk.is_none() => {
+                let p = text(0).unwrap_or_default();
+                match self.read_project_file(&p, sp)? {
+                    Some(t) => {
+                        if let Some(path) = self.project_path(&p, sp) {
+                            self.read_files.push((path, t.clone()));
+                        }
+                        if name == "readlines" {
+                            Ok(Value::array(t.split_inclusive('\n').map(Value::str).collect()))
+                        } else {
+                            Ok(Value::str(t))
+                        }
+                    }
+                    None => Ok(Value::Unknown(Rc::from("a file outside the project"))),
+                }
+            }
+            ("Dir", "[]" | "glob") => {
+                let mut out = Vec::new();
+                let base = Path::new(&self.file_abs)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| self.root.clone());
+                for pat in args.iter().filter_map(Value::as_text) {
+                    if pat.starts_with('/') || pat.contains("..") {
+                        let what = format!("`Dir[{pat:?}]`, outside the project,");
+                        return Ok(self.not_evaluated(sp, &what, "the list is unknown"));
+                    }
+                    let mut found = glob_in(&base, &pat);
+                    found.sort();
+                    out.extend(found.into_iter().map(Value::str));
+                }
+                Ok(Value::array(out))
+            }
+            ("Dir", "pwd" | "getwd") => Ok(Value::str(self.root.display().to_string())),
+            ("YAML" | "Psych", "load_file" | "safe_load_file" | "load" | "safe_load" | "unsafe_load") => {
+                let text = if name.ends_with("file") {
+                    match self.read_project_file(&text(0).unwrap_or_default(), sp)? {
+                        Some(t) => t,
+                        None => return Ok(Value::Unknown(Rc::from("a file outside the project"))),
+                    }
+                } else {
+                    text(0).unwrap_or_default()
+                };
+                let symbolize = args
+                    .iter()
+                    .any(|o| o.hash_get_name("symbolize_names").is_some_and(|v| v.truthy()));
+                match yaml_rust2::YamlLoader::load_from_str(&text) {
+                    Ok(docs) => {
+                        let v = docs.first().map(yaml_value).unwrap_or(Value::Bool(false));
+                        Ok(if symbolize { symbolize_keys(&v) } else { v })
+                    }
+                    Err(e) => self.raise("Psych::SyntaxError", e.to_string(), sp),
+                }
+            }
+            ("JSON", "parse" | "load") => {
+                let t = text(0).unwrap_or_default();
+                let symbolize = args
+                    .get(1)
+                    .and_then(|o| o.hash_get_name("symbolize_names"))
+                    .is_some_and(|v| v.truthy());
+                match serde_json::from_str::<serde_json::Value>(&t) {
+                    Ok(j) => {
+                        let v = json_value(&j);
+                        Ok(if symbolize { symbolize_keys(&v) } else { v })
+                    }
+                    Err(e) => self.raise("JSON::ParserError", e.to_string(), sp),
+                }
+            }
+            ("JSON", "load_file") => {
+                let t = match self.read_project_file(&text(0).unwrap_or_default(), sp)? {
+                    Some(t) => t,
+                    None => return Ok(Value::Unknown(Rc::from("a file outside the project"))),
+                };
+                match serde_json::from_str::<serde_json::Value>(&t) {
+                    Ok(j) => Ok(json_value(&j)),
+                    Err(e) => self.raise("JSON::ParserError", e.to_string(), sp),
+                }
+            }
+            ("JSON", "generate" | "dump" | "pretty_generate") => {
+                let v = args.first().map(to_json).unwrap_or(serde_json::Value::Null);
+                Ok(Value::str(v.to_string()))
+            }
+            (_, "new") if m == "Hash" => Ok(Value::hash(vec![])),
+            (_, "new") if m == "Array" => {
+                let n = int_arg(&args, 0).unwrap_or(0).max(0) as usize;
+                self.check_size(n, sp)?;
+                Ok(Value::array(vec![args.get(1).cloned().unwrap_or(Value::Nil); n]))
+            }
+            (_, "new") if m == "String" => Ok(Value::str(text(0).unwrap_or_default())),
+            (_, "new") if m == "Proc" => match blk {
+                Some(Blk::Closure(c)) => Ok(Value::Proc(c)),
+                _ => self.raise("ArgumentError", "tried to create Proc object without a block", sp),
+            },
+            ("IO" | "Open3" | "Process" | "Kernel", _) => {
+                let what = format!("`{m}.{name}`");
+                Ok(self.not_evaluated(
+                    sp,
+                    &what,
+                    "puppetlift never runs commands or inspects processes from a Vagrantfile; the value is unknown",
+                ))
+            }
+            ("Net" | "Net::HTTP" | "Socket" | "URI", _) => {
+                let what = format!("`{m}.{name}`");
+                Ok(self.not_evaluated(
+                    sp,
+                    &what,
+                    "puppetlift never uses the network while reading a Vagrantfile; the value is unknown",
+                ))
+            }
+            (_, "===") => Ok(Value::Bool(args.first().is_some_and(|v| is_a(v, m)))),
+            (_, "name" | "to_s") => Ok(Value::str(m)),
+            _ => {
+                let recv = format!("{m}.");
+                self.unsupported_call(sp, &recv, name)
+            }
+        }
+    }
+
+    fn env_value(&self, key: &str) -> Option<Value> {
+        if let Some((_, v)) = self.env_overrides.iter().find(|(k, _)| k == key) {
+            return Some(v.clone());
+        }
+        if let Some((_, v)) = self.opts.env.iter().find(|(k, _)| k == key) {
+            return Some(Value::str(v.clone()));
+        }
+        if self.opts.env_from_process {
+            return std::env::var(key).ok().map(Value::str);
+        }
+        None
+    }
+
+    fn env_missing(&mut self, key: &str, sp: Span, what: &str) {
+        let msg = format!("ENV[{key:?}] is not given to puppetlift: {what}");
+        self.note(
+            Severity::Info,
+            "vagrant-env",
+            sp,
+            msg,
+            Some("pass --env KEY=VALUE (or --env-from-process) to convert with the value your team sets"),
+        );
+    }
+}

@@ -1,0 +1,460 @@
+//! Evaluating one syntax node: literals, variables, operators, control flow,
+//! definitions and calls, each by the rules of Ruby.
+
+use super::calls::exception_matches;
+use super::value::*;
+use super::*;
+
+impl Interp {
+    pub(super) fn eval_here(&mut self, n: &Node, scope: &Scope, this: &Value) -> R {
+        self.tick(n.span)?;
+        let sp = n.span;
+        Ok(match &n.expr {
+            Expr::Nil => Value::Nil,
+            Expr::True => Value::Bool(true),
+            Expr::False => Value::Bool(false),
+            Expr::SelfRef => this.clone(),
+            Expr::File => Value::str(self.file_abs.clone()),
+            Expr::DirKw => Value::str(
+                Path::new(&self.file_abs)
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+            ),
+            Expr::Line => Value::Int(
+                self.sources
+                    .iter()
+                    .rev()
+                    .find(|s| *s.path == *self.file)
+                    .map_or(0, |s| s.line_col(sp.start as usize).0) as i64,
+            ),
+            Expr::Int(i) => Value::Int(*i),
+            Expr::Float(f) => Value::Float(*f),
+            Expr::Str(parts) => match self.interpolate(parts, scope, this)? {
+                Ok(s) => Value::str(s),
+                Err(w) => Value::Unknown(w),
+            },
+            Expr::XStr(cmd) => {
+                let what = format!("the command {cmd}");
+                self.not_evaluated(
+                    sp,
+                    &what,
+                    "puppetlift never runs commands from a Vagrantfile; the value is unknown",
+                )
+            }
+            Expr::Sym(s) => Value::sym(s),
+            Expr::DSym(parts) => match self.interpolate(parts, scope, this)? {
+                Ok(s) => Value::sym(&s),
+                Err(w) => Value::Unknown(w),
+            },
+            Expr::Regex(parts, flags) => match self.interpolate(parts, scope, this)? {
+                Ok(src) => self.regex(&src, flags, sp),
+                Err(w) => Value::Unknown(w),
+            },
+            Expr::Array(items) => Value::array(self.args(items, scope, this)?),
+            Expr::Hash(items) => {
+                let mut pairs = Vec::new();
+                for a in items {
+                    match a {
+                        Arg::Pair(k, v) => {
+                            let k = self.eval(k, scope, this)?;
+                            let v = self.eval(v, scope, this)?;
+                            hash_set(&mut pairs, k, v);
+                        }
+                        Arg::DoubleSplat(e) => {
+                            if let Value::Hash(h) = self.eval(e, scope, this)? {
+                                for (k, v) in h.borrow().iter() {
+                                    hash_set(&mut pairs, k.clone(), v.clone());
+                                }
+                            }
+                        }
+                        Arg::Pos(e) | Arg::Splat(e) | Arg::Block(e) => {
+                            self.eval(e, scope, this)?;
+                        }
+                    }
+                }
+                Value::hash(pairs)
+            }
+            Expr::Range(a, b, excl) => {
+                let a = self.eval(a, scope, this)?;
+                let b = self.eval(b, scope, this)?;
+                Value::Range(Rc::new((a, b, *excl)))
+            }
+            Expr::Ident(name) => match Self::lookup(scope, name) {
+                Some(v) => v,
+                None => self.call(None, this, name, vec![], None, sp)?,
+            },
+            Expr::IVar(name) | Expr::CVar(name) => self.global(name),
+            Expr::GVar(name) => self.gvar(name),
+            Expr::Const(scope_node, name) => match scope_node {
+                None => self.constant(name, sp),
+                Some(s) => {
+                    let outer = self.eval(s, scope, this)?;
+                    self.scoped_constant(&outer, name, sp)
+                }
+            },
+            Expr::Call {
+                recv,
+                name,
+                args,
+                block,
+                safe,
+            } => {
+                let recv_v = match recv {
+                    Some(r) => Some(self.eval(r, scope, this)?),
+                    None => None,
+                };
+                if *safe && matches!(recv_v, Some(Value::Nil)) {
+                    return Ok(Value::Nil);
+                }
+                let mut argv = self.args(args, scope, this)?;
+                let mut blk = block.as_ref().map(|b| {
+                    Blk::Closure(Rc::new(Closure {
+                        body: b.clone(),
+                        scope: scope.clone(),
+                        file: self.file.clone(),
+                        this: this.clone(),
+                        lambda: false,
+                    }))
+                });
+                // `&blk` / `&:sym` arrive last in argv as a marker.
+                if let Some(a) = args
+                    .iter()
+                    .find_map(|a| if let Arg::Block(e) = a { Some(e) } else { None })
+                {
+                    let _ = argv.pop();
+                    blk = match self.eval(a, scope, this)? {
+                        Value::Sym(s) => Some(Blk::Sym(s)),
+                        Value::Proc(c) => Some(Blk::Closure(c)),
+                        Value::Nil => None,
+                        _ => None,
+                    };
+                }
+                if name == "eval" && recv.is_none() {
+                    // `eval File.read("Vagrantfile.local")`: the text of a project file
+                    // is evaluated here, in this scope, by this interpreter.
+                    if let Some(Value::Str(code)) = argv.first() {
+                        let code = code.borrow().clone();
+                        let file = self
+                            .read_files
+                            .iter()
+                            .rev()
+                            .find(|(_, t)| *t == code)
+                            .map(|(p, _)| p.clone());
+                        if let Some(path) = file {
+                            let display = self.display_path(&path);
+                            return self.run_file(&path, &display, code, scope);
+                        }
+                    }
+                }
+                if name == "lambda" && recv.is_none() {
+                    if let Some(Blk::Closure(c)) = &blk {
+                        return Ok(Value::Proc(Rc::new(Closure {
+                            body: c.body.clone(),
+                            scope: c.scope.clone(),
+                            file: c.file.clone(),
+                            this: c.this.clone(),
+                            lambda: true,
+                        })));
+                    }
+                }
+                let _ = &mut argv;
+                self.call(recv_v, this, name, argv, blk, sp)?
+            }
+            Expr::Index(recv, args) => {
+                let r = self.eval(recv, scope, this)?;
+                let a = self.args(args, scope, this)?;
+                self.call(Some(r), this, "[]", a, None, sp)?
+            }
+            Expr::Assign(target, value) => {
+                let v = self.eval(value, scope, this)?;
+                self.assign(target, v.clone(), scope, this)?;
+                v
+            }
+            Expr::OpAssign(target, op, value) => {
+                let cur = self.read_target(target, scope, this)?;
+                let v = match op.as_str() {
+                    "||" => {
+                        if cur.truthy() {
+                            return Ok(cur);
+                        }
+                        self.eval(value, scope, this)?
+                    }
+                    "&&" => {
+                        if !cur.truthy() {
+                            return Ok(cur);
+                        }
+                        self.eval(value, scope, this)?
+                    }
+                    _ => {
+                        let rhs = self.eval(value, scope, this)?;
+                        self.call(Some(cur), this, op, vec![rhs], None, sp)?
+                    }
+                };
+                self.assign(target, v.clone(), scope, this)?;
+                v
+            }
+            Expr::MultiAssign(targets, value) => {
+                let v = self.eval(value, scope, this)?;
+                let items = match &v {
+                    Value::Array(a) => a.borrow().clone(),
+                    other => vec![other.clone()],
+                };
+                for (i, t) in targets.iter().enumerate() {
+                    self.assign(t, items.get(i).cloned().unwrap_or(Value::Nil), scope, this)?;
+                }
+                v
+            }
+            Expr::And(a, b) => {
+                let l = self.eval(a, scope, this)?;
+                if let Value::Unknown(_) = l {
+                    return Ok(l);
+                }
+                if l.truthy() {
+                    self.eval(b, scope, this)?
+                } else {
+                    l
+                }
+            }
+            Expr::Or(a, b) => {
+                let l = self.eval(a, scope, this)?;
+                if let Value::Unknown(_) = l {
+                    return Ok(l);
+                }
+                if l.truthy() {
+                    l
+                } else {
+                    self.eval(b, scope, this)?
+                }
+            }
+            Expr::Not(a) => match self.eval(a, scope, this)? {
+                Value::Unknown(w) => Value::Unknown(w),
+                v => Value::Bool(!v.truthy()),
+            },
+            Expr::Binary(op, a, b) => {
+                let l = self.eval(a, scope, this)?;
+                let r = self.eval(b, scope, this)?;
+                self.call(Some(l), this, op, vec![r], None, sp)?
+            }
+            Expr::Unary(op, a) => {
+                let v = self.eval(a, scope, this)?;
+                match (op.as_str(), v) {
+                    ("-", Value::Int(i)) => Value::Int(i.wrapping_neg()),
+                    ("-", Value::Float(f)) => Value::Float(-f),
+                    ("+", v) => v,
+                    ("~", Value::Int(i)) => Value::Int(!i),
+                    (_, Value::Unknown(w)) => Value::Unknown(w),
+                    (op, v) => {
+                        let what = format!("unary `{op}` on {}", v.class_name());
+                        self.not_evaluated(sp, &what, "the value is unknown")
+                    }
+                }
+            }
+            Expr::If(c, yes, no) => {
+                let cv = self.eval(c, scope, this)?;
+                if self.condition(&cv, c.span) {
+                    self.body(yes, scope, this)?
+                } else {
+                    self.body(no, scope, this)?
+                }
+            }
+            Expr::While(c, body, until) => {
+                loop {
+                    self.tick(sp)?;
+                    let cv = self.eval(c, scope, this)?;
+                    let go = self.condition(&cv, c.span) != *until;
+                    if !go {
+                        break;
+                    }
+                    match self.body(body, scope, this) {
+                        Ok(_) | Err(Flow::Next(_)) => {}
+                        Err(Flow::Break(v)) => return Ok(v),
+                        Err(e) => return Err(e),
+                    }
+                }
+                Value::Nil
+            }
+            Expr::Case(subject, whens, els) => {
+                let subj = match subject {
+                    Some(s) => Some(self.eval(s, scope, this)?),
+                    None => None,
+                };
+                if let Some(Value::Unknown(w)) = &subj {
+                    let what = format!("`case` over an unknown value ({w})");
+                    self.note(
+                        Severity::Warning,
+                        "vagrant-not-evaluated",
+                        sp,
+                        format!("{what} was not evaluated"),
+                        Some("no branch was taken"),
+                    );
+                    return Ok(Value::Unknown(w.clone()));
+                }
+                for (values, body) in whens {
+                    let vals = self.args(values, scope, this)?;
+                    for v in vals {
+                        let hit = match &subj {
+                            Some(s) => {
+                                let r = self.call(Some(v), this, "===", vec![s.clone()], None, sp)?;
+                                self.condition(&r, sp)
+                            }
+                            None => self.condition(&v, sp),
+                        };
+                        if hit {
+                            return self.body(body, scope, this);
+                        }
+                    }
+                }
+                match els {
+                    Some(b) => self.body(b, scope, this)?,
+                    None => Value::Nil,
+                }
+            }
+            Expr::Def(name, body) => {
+                let ns = self.namespace.last().cloned();
+                let name = match (name.strip_prefix("self."), &ns) {
+                    (Some(n), Some(ns)) => format!("{ns}.{n}"),
+                    (Some(n), None) => n.to_string(),
+                    (None, _) => name.clone(),
+                };
+                let name = &name;
+                let m = Rc::new(Method {
+                    body: body.clone(),
+                    file: self.file.clone(),
+                    namespace: ns,
+                });
+                if let Some(slot) = self.methods.iter_mut().find(|(n, _)| n == name) {
+                    slot.1 = m;
+                } else {
+                    self.methods.push((name.clone(), m));
+                }
+                Value::sym(name)
+            }
+            Expr::Module(name, body) => {
+                let full = match self.namespace.last() {
+                    Some(ns) => format!("{ns}::{name}"),
+                    None => name.clone(),
+                };
+                let module = Value::Module(Rc::from(full.as_str()));
+                self.set_const(&full, module.clone());
+                self.namespace.push(full);
+                let r = self.body(body, &Self::new_scope(None), &module);
+                self.namespace.pop();
+                r?;
+                module
+            }
+            Expr::Lambda(body) => Value::Proc(Rc::new(Closure {
+                body: body.clone(),
+                scope: scope.clone(),
+                file: self.file.clone(),
+                this: this.clone(),
+                lambda: true,
+            })),
+            Expr::Begin(body, rescues, els, ensure) => {
+                let r = self.body(body, scope, this);
+                let r = match r {
+                    Err(Flow::Raise(class, msg, at)) => {
+                        let mut handled = None;
+                        for rc in rescues {
+                            let mut matches = rc.classes.is_empty();
+                            for c in &rc.classes {
+                                if let Expr::Const(_, cname) = &c.expr {
+                                    if exception_matches(cname, &class) {
+                                        matches = true;
+                                    }
+                                }
+                            }
+                            if matches {
+                                self.raise_file = None;
+                                if let Some(var) = &rc.var {
+                                    Self::assign_local(scope, var, Value::str(msg.clone()));
+                                }
+                                handled = Some(self.body(&rc.body, scope, this));
+                                break;
+                            }
+                        }
+                        handled.unwrap_or(Err(Flow::Raise(class, msg, at)))
+                    }
+                    Ok(v) => match els {
+                        Some(e) => self.body(e, scope, this),
+                        None => Ok(v),
+                    },
+                    other => other,
+                };
+                if let Some(e) = ensure {
+                    self.body(e, scope, this)?;
+                }
+                r?
+            }
+            Expr::Return(v) => {
+                let v = match v {
+                    Some(e) => self.eval(e, scope, this)?,
+                    None => Value::Nil,
+                };
+                return Err(Flow::Return(v));
+            }
+            Expr::Next(v) => {
+                let v = match v {
+                    Some(e) => self.eval(e, scope, this)?,
+                    None => Value::Nil,
+                };
+                return Err(Flow::Next(v));
+            }
+            Expr::Break(v) => {
+                let v = match v {
+                    Some(e) => self.eval(e, scope, this)?,
+                    None => Value::Nil,
+                };
+                return Err(Flow::Break(v));
+            }
+            Expr::Defined(e) => match &e.expr {
+                Expr::Ident(name) => {
+                    if Self::lookup(scope, name).is_some() {
+                        Value::str("local-variable")
+                    } else if self.methods.iter().any(|(n, _)| n == name) {
+                        Value::str("method")
+                    } else {
+                        Value::Nil
+                    }
+                }
+                Expr::Const(None, name) => {
+                    if self.constant_opt(name).is_some() {
+                        Value::str("constant")
+                    } else {
+                        Value::Nil
+                    }
+                }
+                Expr::GVar(name) => {
+                    if self.globals.iter().any(|(n, _)| n == name) {
+                        Value::str("global-variable")
+                    } else {
+                        Value::Nil
+                    }
+                }
+                _ => Value::str("expression"),
+            },
+            Expr::Yield(args) => {
+                let argv = self.args(args, scope, this)?;
+                match self.block_stack.last().cloned().flatten() {
+                    Some(b) => self.call_block(&b, argv, sp)?,
+                    None => {
+                        return Err(Flow::Raise(
+                            "LocalJumpError".into(),
+                            "no block given (yield)".into(),
+                            sp,
+                        ))
+                    }
+                }
+            }
+            Expr::Seq(stmts) => self.body(stmts, scope, this)?,
+            Expr::Unsupported(what) => {
+                let what = format!("`{what}`");
+                self.not_evaluated(
+                    sp,
+                    &what,
+                    "class and module definitions are not modelled; their contents are ignored",
+                )
+            }
+        })
+    }
+}
