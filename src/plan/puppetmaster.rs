@@ -199,7 +199,7 @@ pub(super) fn master_steps(
     let aio = matches!(source, PuppetSource::OpenVox { .. });
     let mut steps = vec![Step::InstallPuppetServer { family, source }];
     if aio {
-        steps.push(super::aio_path());
+        steps.push(super::steps::aio_path());
     }
     steps.push(Step::FetchCode);
     steps.push(Step::DeployEnvironment(environment));
