@@ -106,6 +106,16 @@ struct Pending {
 }
 
 /// Lexes `src` into tokens and heredoc bodies.
+const KEYWORDS: [&str; 20] = [
+    "case", "class", "default", "define", "if", "elsif", "else", "inherits", "node", "and", "or", "undef", "false",
+    "true", "in", "unless", "function", "type", "attr", "private",
+];
+
+/// Whether `word` is one of Puppet's keywords.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
 pub fn lex(src: &str) -> Lexed {
     let b = src.as_bytes();
     let mut out = Lexed::default();
@@ -389,7 +399,7 @@ fn regex_acceptable(src: &str, last: Option<(TokenKind, usize, usize)>) -> bool 
     match last {
         None => true,
         Some((kind, s, e)) => match kind {
-            TokenKind::Name => crate::puppet::parser::is_keyword(&src[s..e]) && !matches!(&src[s..e], "true" | "false"),
+            TokenKind::Name => is_keyword(&src[s..e]) && !matches!(&src[s..e], "true" | "false"),
             TokenKind::Word
             | TokenKind::ClassRef
             | TokenKind::Number

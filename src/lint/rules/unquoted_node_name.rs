@@ -48,7 +48,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
         for n in ctx.tokens[i + 1..].iter().take_while(|n| ctx.text(n) != "{") {
             let word = ctx.text(n);
             let bare = matches!(n.kind, TokenKind::Name | TokenKind::Word);
-            if bare && word != "default" && !crate::puppet::parser::is_keyword(word) {
+            if bare && word != "default" && !crate::puppet::lexer::is_keyword(word) {
                 out.push(ctx.problem(
                     RULE.name,
                     Kind::Warning,

@@ -7,7 +7,7 @@
 //! type alias rewriting, unfolded hash arguments and string interpolation.
 
 use super::ast::*;
-use super::lexer::{self, HeredocBody};
+use super::lexer::{self, is_keyword, HeredocBody};
 use super::strings::{self, Escapes};
 use crate::diagnostic::{Diagnostic, Span};
 use pest::iterators::{Pair, Pairs};
@@ -41,21 +41,11 @@ mod exact {
 /// a "nesting too deep" diagnostic instead of exhausting the stack.
 pub const MAX_NESTING: usize = 100;
 
-const KEYWORDS: [&str; 20] = [
-    "case", "class", "default", "define", "if", "elsif", "else", "inherits", "node", "and", "or", "undef", "false",
-    "true", "in", "unless", "function", "type", "attr", "private",
-];
-
 /// Functions Puppet lets a statement call without parentheses (`include a, b`).
 const STATEMENT_CALLS: [&str; 15] = [
     "require", "realize", "include", "contain", "tag", "debug", "info", "notice", "warning", "err", "fail", "import",
     "break", "next", "return",
 ];
-
-/// Whether `word` is one of Puppet's keywords.
-pub fn is_keyword(word: &str) -> bool {
-    KEYWORDS.contains(&word)
-}
 
 /// The operator precedence table (lowest first), as egrammar.ra's `prechigh` lists it.
 fn pratt() -> &'static PrattParser<Rule> {
