@@ -15,6 +15,8 @@ use std::sync::Arc;
 pub struct Project {
     /// The project directory (as given on the command line).
     pub dir: PathBuf,
+    /// The Vagrantfile (`DIR/Vagrantfile`, or the file given as the project).
+    pub vagrantfile_path: PathBuf,
     /// Whether the directory has a Vagrantfile. Without one it is plain Puppet
     /// code, which `check` still reads; the other commands report the missing file.
     pub has_vagrantfile: bool,
@@ -33,12 +35,14 @@ impl Project {
     /// Load the project in `dir`: evaluate its Vagrantfile (when there is one)
     /// with `opts`, and read `puppetlift.toml`.
     pub fn load(dir: &Path, opts: vagrant::Options) -> Project {
-        let has_vagrantfile = vagrant::vagrantfile_path(dir).is_file();
+        let vagrantfile_path = vagrant::vagrantfile_path(dir);
+        let has_vagrantfile = vagrantfile_path.is_file();
         // Without a Vagrantfile this is the evaluator's "cannot read" diagnostic.
-        let evaluation = vagrant::evaluate(dir, opts);
+        let evaluation = vagrant::evaluate(&vagrantfile_path, opts);
         let (settings, settings_file, settings_error) = Settings::read(dir);
         Project {
             dir: dir.to_path_buf(),
+            vagrantfile_path,
             has_vagrantfile,
             evaluation,
             settings,
@@ -59,7 +63,7 @@ impl Project {
 
     /// The Vagrantfile's path as diagnostics name it.
     pub fn vagrantfile_name(&self) -> String {
-        vagrant::vagrantfile_path(&self.dir).display().to_string()
+        self.vagrantfile_path.display().to_string()
     }
 
     /// The source a diagnostic from loading points into (the Vagrantfile, a

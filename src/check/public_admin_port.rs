@@ -64,14 +64,7 @@ pub fn exposed(project: &Project, planned: &Planned) -> Vec<Diagnostic> {
         return vec![];
     }
     let vf = project.evaluation.sources.first();
-    let file = vf.map_or_else(
-        || {
-            crate::vagrant::vagrantfile_path(std::path::Path::new("."))
-                .display()
-                .to_string()
-        },
-        |v| v.path.clone(),
-    );
+    let file = vf.map_or_else(|| project.vagrantfile_name(), |v| v.path.clone());
     let mut out = Vec::new();
     for n in &plan.nodes {
         for i in &n.ingress {

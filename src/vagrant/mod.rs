@@ -38,22 +38,22 @@ pub fn vagrantfile_path(dir: &Path) -> PathBuf {
     }
 }
 
-/// Evaluate the Vagrantfile in `dir` as Vagrant would, safely.
+/// Evaluate the Vagrantfile `file` as Vagrant would, safely (its directory is
+/// the project root it may read files from).
 ///
 /// Ruby calls nest up to `Options::max_depth` and each level is several
 /// interpreter frames, so evaluation grows its stack on demand (see `Interp::eval`).
-pub fn evaluate(dir: &Path, opts: Options) -> Evaluation {
-    stacker::maybe_grow(1 << 20, 16 << 20, || evaluate_here(dir, opts))
+pub fn evaluate(file: &Path, opts: Options) -> Evaluation {
+    stacker::maybe_grow(1 << 20, 16 << 20, || evaluate_here(file, opts))
 }
 
-fn evaluate_here(dir: &Path, opts: Options) -> Evaluation {
-    let file = vagrantfile_path(dir);
+fn evaluate_here(file: &Path, opts: Options) -> Evaluation {
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let root = std::path::absolute(&root)
         .map(|p| eval::modules::normalize(&p))
         .unwrap_or(root);
     let display = file.display().to_string();
-    let text = match crate::files::read_text(&file) {
+    let text = match crate::files::read_text(file) {
         Ok(t) => t,
         Err(d) => {
             return Evaluation {
