@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install step for the provisioning tests: a pristine Debian 12 (bookworm) root,
-# built once with debootstrap from Debian's package mirror, under target/, with
+# built once with debootstrap (its default mirror), under target/, with
 # the packages the generated boot scripts install (puppet-agent; puppetserver
 # and ruby for the master) fetched into its apt cache, so the tests' apt-get
 # installs from the cache. The tests copy it fresh for each run; they never
@@ -14,7 +14,7 @@ fi
 rm -rf "$base.tmp"
 mkdir -p target
 log=target/debian-bookworm-base.log
-debootstrap --variant=minbase bookworm "$base.tmp" http://deb.debian.org/debian > "$log" 2>&1 || { tail -20 "$log"; exit 1; }
+debootstrap --variant=minbase bookworm "$base.tmp" > "$log" 2>&1 || { tail -20 "$log"; exit 1; }
 cp /etc/resolv.conf "$base.tmp/etc/resolv.conf"
 chroot "$base.tmp" sh -c 'apt-get update -q && apt-get install -y -q --download-only puppet-agent puppetserver ruby' >> "$log" 2>&1 || { tail -20 "$log"; exit 1; }
 # The boot scripts run `apt-get update` themselves; the base keeps no lists.

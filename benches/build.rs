@@ -21,8 +21,9 @@ fn bench(c: &mut Criterion) {
         let dir = root.join(name);
         g.bench_function(name.rsplit('/').next().unwrap_or(name), |b| {
             b.iter(|| {
-                let planned = plan::build(&Project::load(&dir, Default::default()));
-                emit::render_all(&planned.plan, &dir, emit::Target::All)
+                let project = Project::load(&dir, Default::default());
+                let planned = plan::build(&project);
+                emit::render_all(&planned.plan, &project.root, emit::Target::All)
             })
         });
     }

@@ -7,6 +7,7 @@
 //! end in well under a second.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use puppetlift::files::Root;
 use puppetlift::vagrant::{evaluate, vagrantfile_path, Options};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,13 +36,23 @@ fn bench(c: &mut Criterion) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        g.bench_function(&name, |b| b.iter(|| evaluate(&vagrantfile_path(&dir), Options::default())));
+        g.bench_function(&name, |b| {
+            b.iter(|| evaluate(&vagrantfile_path(&dir), &Root::new(&dir, &[]), Options::default()))
+        });
     }
     g.finish();
     let mut budget = c.benchmark_group("budget");
     budget.sample_size(10).measurement_time(Duration::from_secs(3));
     let endless = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/vagrant-unsupported/loop-empty");
-    budget.bench_function("loop-empty", |b| b.iter(|| evaluate(&vagrantfile_path(&endless), Options::default())));
+    budget.bench_function("loop-empty", |b| {
+        b.iter(|| {
+            evaluate(
+                &vagrantfile_path(&endless),
+                &Root::new(&endless, &[]),
+                Options::default(),
+            )
+        })
+    });
     budget.finish();
 }
 

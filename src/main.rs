@@ -13,6 +13,10 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "puppetlift", version, about = "Lift Vagrant + Puppet setups to EC2")]
 struct Cli {
+    /// The largest file puppetlift reads, in bytes (default 64 MiB; also
+    /// PUPPETLIFT_MAX_FILE_BYTES).
+    #[arg(long, global = true, value_name = "N")]
+    max_file_bytes: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -70,6 +74,10 @@ struct ProjectArgs {
     /// A Vagrant plugin `Vagrant.has_plugin?` reports as installed (repeatable).
     #[arg(long = "plugin", value_name = "NAME")]
     plugins: Vec<String>,
+    /// A place outside the project its files may lead to (a link into a
+    /// monorepo's shared modules); without it nothing outside is read (repeatable).
+    #[arg(long = "allow-outside", value_name = "PATH")]
+    allow_outside: Vec<PathBuf>,
     /// The project directory (Vagrantfile, manifests, puppetlift.toml).
     #[arg(default_value = ".")]
     dir: PathBuf,
@@ -161,6 +169,9 @@ struct InspectArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(n) = cli.max_file_bytes {
+        files::set_max_file_bytes(n);
+    }
     // Deeply nested manifests recurse deeply; give the workers room.
     // The parser needs stack in proportion to a file's size at worst (see
     // `puppet::parser`); large reserved stacks cost nothing until touched, and a
@@ -202,6 +213,8 @@ struct Linted {
     text: String,
     found: Vec<(puppetlift::lint::Problem, bool)>,
     warnings: Vec<String>,
+    /// It could not be read (or decoded): the run fails, whatever the options.
+    unreadable: bool,
 }
 
 fn lint(args: &[String]) -> ExitCode {
@@ -277,6 +290,7 @@ fn lint(args: &[String]) -> ExitCode {
                         text,
                         found,
                         warnings,
+                        unreadable: false,
                     }
                 }
                 Err(d) => Linted {
@@ -284,6 +298,7 @@ fn lint(args: &[String]) -> ExitCode {
                     text: String::new(),
                     found: Vec::new(),
                     warnings: vec![d.one_line(None)],
+                    unreadable: true,
                 },
             }
         })
@@ -299,6 +314,7 @@ fn lint(args: &[String]) -> ExitCode {
         for w in &file.warnings {
             eprintln!("{w}");
         }
+        failed |= file.unreadable;
         let mut json_problems = Vec::new();
         for (p, fixed) in &file.found {
             let e = Entry {
@@ -460,6 +476,10 @@ fn load(p: &ProjectArgs) -> Result<Project, ExitCode> {
             }
         }
     }
+    let opts = puppetlift::project::Options {
+        vagrant: opts,
+        allow_outside: p.allow_outside.clone(),
+    };
     Ok(Project::load(&p.dir, opts))
 }
 
@@ -542,7 +562,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         BuildTarget::Cloudformation => puppetlift::emit::Target::CloudFormation,
         BuildTarget::All => puppetlift::emit::Target::All,
     };
-    let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &project.dir, target);
+    let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &project.root, target);
     diags.extend(puppetlift::check::public_admin_port::exposed(&project, &planned));
     let failed = report_planned(&project, &planned, &diags);
     if checks_stop(&project, &planned, &diags, &args.allow) || failed {
@@ -570,7 +590,7 @@ fn convert(args: &ConvertArgs) -> ExitCode {
     };
     let planned = puppetlift::plan::build(&project);
     let (mut artifacts, mut diags) =
-        puppetlift::emit::render_all(&planned.plan, &project.dir, puppetlift::emit::Target::All);
+        puppetlift::emit::render_all(&planned.plan, &project.root, puppetlift::emit::Target::All);
     if let Err(d) = puppetlift::emit::handoff::add(&planned.plan, project.machines(), &mut artifacts) {
         diags.push(*d);
     }

@@ -5,16 +5,30 @@
 //! Vagrantfile again.
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::files::Root;
 use crate::settings::Settings;
 use crate::vagrant::{self, Evaluation, Machine};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// How to load a project: what the Vagrantfile's evaluation may use, and
+/// which places outside the project it and the plan may read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--env`, `--plugin` and the evaluator's limits.
+    pub vagrant: vagrant::Options,
+    /// `--allow-outside PATH`: places outside the project that may be read
+    /// (a monorepo's shared modules).
+    pub allow_outside: Vec<PathBuf>,
+}
 
 /// A loaded project.
 #[derive(Debug)]
 pub struct Project {
     /// The project directory (as given on the command line).
     pub dir: PathBuf,
+    /// Its boundary: every file read for the project resolves inside it.
+    pub root: Root,
     /// The Vagrantfile (`DIR/Vagrantfile`, or the file given as the project).
     pub vagrantfile_path: PathBuf,
     /// Whether the directory has a Vagrantfile. Without one it is plain Puppet
@@ -33,15 +47,25 @@ pub struct Project {
 
 impl Project {
     /// Load the project in `dir`: evaluate its Vagrantfile (when there is one)
-    /// with `opts`, and read `puppetlift.toml`.
-    pub fn load(dir: &Path, opts: vagrant::Options) -> Project {
+    /// with `opts`, and read `puppetlift.toml`, both through the project's boundary.
+    pub fn load(dir: &Path, opts: Options) -> Project {
         let vagrantfile_path = vagrant::vagrantfile_path(dir);
+        // A Vagrantfile named on the command line: its directory is the project.
+        let dir = match dir.is_file() {
+            true => dir
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+            false => dir,
+        };
+        let root = Root::new(dir, &opts.allow_outside);
         let has_vagrantfile = vagrantfile_path.is_file();
         // Without a Vagrantfile this is the evaluator's "cannot read" diagnostic.
-        let evaluation = vagrant::evaluate(&vagrantfile_path, opts);
-        let (settings, settings_file, settings_error) = Settings::read(dir);
+        let evaluation = vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant);
+        let (settings, settings_file, settings_error) = Settings::read(&root);
         Project {
             dir: dir.to_path_buf(),
+            root,
             vagrantfile_path,
             has_vagrantfile,
             evaluation,

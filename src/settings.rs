@@ -124,7 +124,7 @@ pub const FILE_NAME: &str = "puppetlift.toml";
 impl Settings {
     /// Read `puppetlift.toml` from a project directory (defaults when absent).
     pub fn load(dir: &Path) -> Result<Settings, Box<Diagnostic>> {
-        let (settings, _, error) = Settings::read(dir);
+        let (settings, _, error) = Settings::read(&crate::files::Root::new(dir, &[]));
         match error {
             Some(d) => Err(Box::new(d)),
             None => Ok(settings),
@@ -133,13 +133,13 @@ impl Settings {
 
     /// Read `puppetlift.toml` from a project directory: the settings (the
     /// defaults when it is absent or invalid), its text, and why it is invalid.
-    pub fn read(dir: &Path) -> (Settings, Option<Arc<SourceFile>>, Option<Diagnostic>) {
-        let path = dir.join(FILE_NAME);
-        if !path.is_file() {
+    pub fn read(root: &crate::files::Root) -> (Settings, Option<Arc<SourceFile>>, Option<Diagnostic>) {
+        let path = root.dir().join(FILE_NAME);
+        if std::fs::symlink_metadata(&path).is_err() {
             return (Settings::default(), None, None);
         }
         let shown = path.display().to_string();
-        let text = match crate::files::read_text(&path) {
+        let text = match root.read_text(&path) {
             Ok(t) => t,
             Err(d) => return (Settings::default(), None, Some(*d)),
         };

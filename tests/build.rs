@@ -35,8 +35,9 @@ fn name(dir: &Path) -> String {
 }
 
 fn build(dir: &Path) -> (plan::Planned, emit::Artifacts, Vec<puppetlift::Diagnostic>) {
-    let planned = plan::build(&Project::load(&rel(dir), Default::default()));
-    let (artifacts, diags) = emit::render_all(&planned.plan, &rel(dir), Target::All);
+    let project = Project::load(&rel(dir), Default::default());
+    let planned = plan::build(&project);
+    let (artifacts, diags) = emit::render_all(&planned.plan, &project.root, Target::All);
     (planned, artifacts, diags)
 }
 
@@ -249,8 +250,9 @@ fn oversized_user_data_is_an_error_that_names_the_fix() {
         })
         .collect();
     std::fs::write(tmp.join("manifests/default.pp"), format!("# {noise}\nnotice('hi')\n")).expect("manifest");
-    let planned = plan::build(&Project::load(&tmp, Default::default()));
-    let (_, diags) = emit::render_all(&planned.plan, &tmp, Target::All);
+    let project = Project::load(&tmp, Default::default());
+    let planned = plan::build(&project);
+    let (_, diags) = emit::render_all(&planned.plan, &project.root, Target::All);
     let d = diags
         .iter()
         .find(|d| d.code == "user-data-too-large")
@@ -330,7 +332,7 @@ fn convert_writes_a_readme_and_launch_scripts() {
     let dir = Path::new("fixtures/demo");
     let project = Project::load(dir, Default::default());
     let planned = plan::build(&project);
-    let (mut artifacts, _) = emit::render_all(&planned.plan, dir, Target::All);
+    let (mut artifacts, _) = emit::render_all(&planned.plan, &project.root, Target::All);
     emit::handoff::add(&planned.plan, project.machines(), &mut artifacts).expect("handoff");
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);

@@ -6,6 +6,12 @@ use puppetlift::vagrant::{self, Options};
 use puppetlift::Severity;
 use std::path::{Path, PathBuf};
 
+/// The Vagrantfile of project `dir` evaluated, as `Project::load` does.
+fn evaluate(dir: &Path, opts: Options) -> vagrant::Evaluation {
+    let root = puppetlift::files::Root::new(dir, &[]);
+    vagrant::evaluate(&vagrant::vagrantfile_path(dir), &root, opts)
+}
+
 fn fixture_dirs(group: &str) -> Vec<PathBuf> {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(group);
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
@@ -48,7 +54,7 @@ fn every_fixture_evaluates_to_its_machines() {
     let dirs = fixture_dirs("vagrant");
     assert!(dirs.len() >= 40, "only {} fixtures", dirs.len());
     for dir in dirs {
-        let ev = vagrant::evaluate(&vagrant::vagrantfile_path(&rel(&dir)), Options::default());
+        let ev = evaluate(&rel(&dir), Options::default());
         let errors: Vec<_> = ev
             .diagnostics
             .iter()
@@ -74,7 +80,7 @@ fn unsupported_constructs_are_diagnosed_not_guessed() {
     let dirs = fixture_dirs("vagrant-unsupported");
     assert!(dirs.len() >= 15);
     for dir in dirs {
-        let ev = vagrant::evaluate(&vagrant::vagrantfile_path(&rel(&dir)), Options::default());
+        let ev = evaluate(&rel(&dir), Options::default());
         let text = diagnostics(&ev);
         assert!(!text.is_empty(), "{}: nothing was diagnosed", name(&dir));
         // Whatever was not evaluated must not appear in the model as a value.
@@ -94,7 +100,7 @@ fn unsupported_constructs_are_diagnosed_not_guessed() {
 #[test]
 fn broken_vagrantfiles_get_a_located_error() {
     for dir in fixture_dirs("vagrant-errors") {
-        let ev = vagrant::evaluate(&vagrant::vagrantfile_path(&rel(&dir)), Options::default());
+        let ev = evaluate(&rel(&dir), Options::default());
         assert!(!ev.diagnostics.is_empty(), "{}: no diagnostic", name(&dir));
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_suffix(name(&dir));
@@ -106,7 +112,7 @@ fn broken_vagrantfiles_get_a_located_error() {
 #[test]
 fn an_endless_loop_ends_with_the_budget_diagnostic() {
     let dir = Path::new("fixtures/vagrant-unsupported/loop-empty");
-    let ev = vagrant::evaluate(&vagrant::vagrantfile_path(dir), Options::default());
+    let ev = evaluate(dir, Options::default());
     assert!(
         ev.diagnostics.iter().any(|d| d.code == "vagrant-budget"),
         "{:?}",
@@ -122,7 +128,7 @@ fn an_endless_loop_ends_with_the_budget_diagnostic() {
 #[test]
 fn env_values_come_only_from_the_caller() {
     let dir = Path::new("fixtures/vagrant/globals-env-defaults");
-    let default = vagrant::evaluate(&vagrant::vagrantfile_path(dir), Options::default());
+    let default = evaluate(dir, Options::default());
     assert!(default.diagnostics.iter().any(|d| d.code == "vagrant-env"));
     let mut opts = Options::default();
     let keys: Vec<String> = default
@@ -134,7 +140,7 @@ fn env_values_come_only_from_the_caller() {
     for k in &keys {
         opts.env.push((k.clone(), "from-the-caller".into()));
     }
-    let given = vagrant::evaluate(&vagrant::vagrantfile_path(dir), opts);
+    let given = evaluate(dir, opts);
     assert!(
         !given.diagnostics.iter().any(|d| d.code == "vagrant-env"),
         "{:?}",
@@ -145,15 +151,15 @@ fn env_values_come_only_from_the_caller() {
 #[test]
 fn plugins_are_absent_unless_named() {
     let dir = Path::new("fixtures/vagrant/hostmanager-plugin-guard");
-    let without = vagrant::evaluate(&vagrant::vagrantfile_path(dir), Options::default());
+    let without = evaluate(dir, Options::default());
     let about = |ev: &vagrant::Evaluation| {
         ev.diagnostics
             .iter()
             .any(|d| d.code == "vagrant-plugin" && d.message.contains("vagrant-hostmanager"))
     };
     assert!(about(&without));
-    let with = vagrant::evaluate(
-        &vagrant::vagrantfile_path(dir),
+    let with = evaluate(
+        dir,
         Options {
             plugins: vec!["vagrant-hostmanager".into()],
             ..Default::default()

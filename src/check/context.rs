@@ -2,6 +2,7 @@
 //! target images, delivery) and the code the plan delivers, parsed once.
 
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
+use crate::files::Root;
 use crate::plan::images::{self, Image};
 use crate::plan::{self, Planned, Step};
 use crate::project::Project;
@@ -105,8 +106,10 @@ impl<'a> Context<'a> {
             image: r.image,
             machines: vec![],
         }];
-        let diagnostics = project.settings_error.iter().cloned().collect();
-        Ok(Context::assemble(project, None, targets, plain_files(dir), diagnostics))
+        let mut diagnostics: Vec<Diagnostic> = project.settings_error.iter().cloned().collect();
+        let (files, problems) = plain_files(project);
+        diagnostics.extend(problems);
+        Ok(Context::assemble(project, None, targets, files, diagnostics))
     }
 
     /// The checks' view of a project and its plan (`build` checks the plan it
@@ -135,7 +138,7 @@ impl<'a> Context<'a> {
             .into_par_iter()
             .filter(|f| kind(f, has_vagrantfile).is_some() || has_vagrantfile || module_ruby(f))
             .map(|f| {
-                let t = crate::files::read_text(&f);
+                let t = project.root.read_text(&f);
                 (f, t)
             })
             .collect();
@@ -173,7 +176,7 @@ impl<'a> Context<'a> {
         };
         if let Some(planned) = planned {
             cx.vagrantfile = project.evaluation.sources.first().cloned();
-            cx.scripts = scripts_of(&planned.plan, dir, &mut cx.diagnostics);
+            cx.scripts = scripts_of(&planned.plan, &project.root, &mut cx.diagnostics);
             cx.diagnostics.extend(project.evaluation.diagnostics.iter().cloned());
             cx.diagnostics.extend(planned.diagnostics.iter().cloned());
             cx.planned = Some(planned);
@@ -193,7 +196,7 @@ impl<'a> Context<'a> {
     /// The emitters' diagnostics for this project's plan (rendered once, in memory).
     pub fn emitted(&self) -> &[Diagnostic] {
         self.emitted.get_or_init(|| match &self.planned {
-            Some(pl) => crate::emit::render_all(&pl.plan, self.dir, crate::emit::Target::All).1,
+            Some(pl) => crate::emit::render_all(&pl.plan, &self.project.root, crate::emit::Target::All).1,
             None => vec![],
         })
     }
@@ -327,7 +330,8 @@ fn targets_of(plan: &plan::Plan) -> Vec<TargetImage> {
     out
 }
 
-fn scripts_of(plan: &plan::Plan, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Script> {
+fn scripts_of(plan: &plan::Plan, root: &Root, diags: &mut Vec<Diagnostic>) -> Vec<Script> {
+    let dir = root.dir();
     let mut out: Vec<Script> = Vec::new();
     for n in &plan.nodes {
         for (i, s) in n.steps.iter().enumerate() {
@@ -340,7 +344,7 @@ fn scripts_of(plan: &plan::Plan, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec
                     text: text.clone(),
                     file: None,
                 },
-                (None, Some(p)) => match crate::files::read_text(&dir.join(p)) {
+                (None, Some(p)) => match root.read_text(&dir.join(p)) {
                     Ok(text) => Script {
                         step: i,
                         file: Some(SourceFile::new(dir.join(p).display().to_string(), text.clone())),
@@ -394,16 +398,16 @@ fn module_ruby(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rb") && path.components().any(|c| c.as_os_str() == "lib")
 }
 
-/// The files of a plain directory, skipping VCS state and test fixtures.
-fn plain_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".git" | ".vagrant" | ".svn" | "spec")))
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
+/// The files of a plain directory, skipping VCS state and test fixtures
+/// (`spec/`), read through the project's boundary.
+fn plain_files(project: &Project) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let dir = project.root.dir();
+    let (mut files, problems) = project.root.files_under(dir);
+    files.retain(|f| {
+        !f.strip_prefix(dir)
+            .unwrap_or(f)
+            .components()
+            .any(|c| c.as_os_str() == "spec")
+    });
+    (files, problems)
 }

@@ -2,12 +2,13 @@
 //! owners), so the same project always gives byte-identical artifacts.
 
 use crate::diagnostic::Diagnostic;
+use crate::files::Root;
 use flate2::{Compression, GzBuilder};
 use std::io::Write;
 use std::path::Path;
 
-/// Archive the files `rel_paths` (relative to `dir`).
-pub fn archive(dir: &Path, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnostic>> {
+/// Archive the files `rel_paths` (relative to the project), read through its boundary.
+pub fn archive(root: &Root, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnostic>> {
     let fail = |p: &str, e: std::io::Error| {
         Box::new(Diagnostic::error(
             "unreadable-file",
@@ -18,8 +19,8 @@ pub fn archive(dir: &Path, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnost
     };
     let mut tar = tar::Builder::new(Vec::new());
     for rel in rel_paths {
-        let full = dir.join(rel);
-        let data = std::fs::read(&full).map_err(|e| fail(rel, e))?;
+        let full = root.dir().join(rel);
+        let data = root.read_bytes(&full)?;
         let executable = executable(&full);
         let mut h = tar::Header::new_gnu();
         h.set_size(data.len() as u64);

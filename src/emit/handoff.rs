@@ -29,6 +29,7 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
                 .unwrap_or_default();
             json!({
                 "name": n.name,
+                "dir": super::machine_dir(&n.name),
                 "box": box_name,
                 "image": n.image.os,
                 "ami": image_ref,

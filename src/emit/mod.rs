@@ -9,11 +9,11 @@ pub mod settings_file;
 pub mod write;
 
 use crate::diagnostic::Diagnostic;
+use crate::files::Root;
 use crate::plan::{sh_quote, Delivery, Node, Plan, PuppetSource, Step};
 use base64::Engine as _;
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::OnceLock;
 
 /// EC2's limit on user data (before base64).
@@ -28,6 +28,28 @@ pub enum Target {
     CloudInit,
     CloudFormation,
     All,
+}
+
+/// The folder a machine's artifacts go in: the one place a Vagrant machine's
+/// name becomes a file name. Vagrant's names may hold `/`, `:`, `..` or
+/// start with a dot; anything but letters, digits, `-`, `_` and `.` becomes
+/// `_`, and a leading dot is escaped, so the folder is always one plain
+/// component under `--out`.
+pub fn machine_dir(name: &str) -> String {
+    let mut dir: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if dir.is_empty() || dir.starts_with('.') {
+        dir.insert(0, '_');
+    }
+    dir
 }
 
 /// Rendered artifacts: relative path -> content, in a stable order.
@@ -227,10 +249,10 @@ fn cloud_config(plan: &Plan, node: &Node, parts: &NodeParts, archive_b64: &str) 
 }
 
 /// Render the artifacts of `plan` (project files read from `dir`).
-pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Diagnostic>) {
+pub fn render_all(plan: &Plan, root: &Root, target: Target) -> (Artifacts, Vec<Diagnostic>) {
     let mut out = Artifacts::new();
     let mut diags = Vec::new();
-    let archive = match bundle::archive(dir, &plan.bundle) {
+    let archive = match bundle::archive(root, &plan.bundle) {
         Ok(a) => a,
         Err(d) => {
             diags.push(*d);
@@ -245,7 +267,25 @@ pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Di
         out.insert("code.tar.gz".into(), archive.clone());
     }
     let mut scripts = Vec::new();
+    let mut dirs: Vec<(String, &str)> = Vec::new();
     for node in &plan.nodes {
+        let dir = machine_dir(&node.name);
+        if let Some((_, other)) = dirs.iter().find(|(d, _)| *d == dir) {
+            diags.push(
+                Diagnostic::error(
+                    "machine-name-clash",
+                    &dir,
+                    None,
+                    format!(
+                        "machines `{other}` and `{}` would both write their artifacts to `{dir}/`",
+                        node.name
+                    ),
+                )
+                .with_help("rename one of them in the Vagrantfile (letters, digits, `-`, `_` and `.` name a folder as they are)"),
+            );
+            continue;
+        }
+        dirs.push((dir.clone(), &node.name));
         // Each step is rendered once per node; both targets place the same text.
         let rendered = node_parts(plan, node, &b64).and_then(|parts| Ok((user_data(plan, node, &parts)?, parts)));
         let (ud, parts) = match rendered {
@@ -259,7 +299,7 @@ pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Di
             diags.push(
                 Diagnostic::error(
                     "user-data-too-large",
-                    &format!("{}/user-data.sh", node.name),
+                    &format!("{dir}/user-data.sh"),
                     None,
                     format!("machine `{}`: user data is {} bytes; EC2 accepts at most {USER_DATA_LIMIT}", node.name, ud.len()),
                 )
@@ -267,7 +307,7 @@ pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Di
             );
         }
         if matches!(target, Target::UserData | Target::All) {
-            out.insert(format!("{}/user-data.sh", node.name), ud.clone().into_bytes());
+            out.insert(format!("{dir}/user-data.sh"), ud.clone().into_bytes());
         }
         if matches!(target, Target::CloudInit | Target::All) {
             match cloud_config(plan, node, &parts, &b64) {
@@ -276,14 +316,14 @@ pub fn render_all(plan: &Plan, dir: &Path, target: Target) -> (Artifacts, Vec<Di
                         diags.push(
                             Diagnostic::error(
                                 "user-data-too-large",
-                                &format!("{}/cloud-config.yaml", node.name),
+                                &format!("{dir}/cloud-config.yaml"),
                                 None,
                                 format!("machine `{}`: the cloud-config is {} bytes; EC2 accepts at most {USER_DATA_LIMIT}", node.name, cc.len()),
                             )
                             .with_help("gzip it (`gzip -9 cloud-config.yaml`; cloud-init unpacks gzip user data) or set `delivery.mode = \"git\"` or `\"s3\"`"),
                         );
                     }
-                    out.insert(format!("{}/cloud-config.yaml", node.name), cc.into_bytes());
+                    out.insert(format!("{dir}/cloud-config.yaml"), cc.into_bytes());
                 }
                 Err(d) => diags.push(*d),
             }

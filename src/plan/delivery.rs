@@ -104,7 +104,14 @@ impl Builder<'_> {
             );
             return;
         }
-        for p in crate::files::files_under(&full) {
+        let (files, problems) = self.root.files_under(&full);
+        for d in problems {
+            self.diags.push(Diagnostic {
+                message: format!("machine `{machine}` reads `{rel}`: {}", d.message),
+                ..d
+            });
+        }
+        for p in files {
             if let Ok(r) = p.strip_prefix(self.dir) {
                 self.bundle.push(r.to_string_lossy().replace('\\', "/"));
             }
@@ -114,7 +121,7 @@ impl Builder<'_> {
     /// The data directory a hiera.yaml names (v5 `datadir`, v3 `:datadir:`), default `data`.
     pub(super) fn bundle_hiera_data(&mut self, hiera_rel: &str, machine: &str) {
         let path = self.dir.join(hiera_rel);
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = self.root.read_text(&path) else {
             return;
         };
         let base = Path::new(hiera_rel).parent().map(Path::to_path_buf).unwrap_or_default();

@@ -276,6 +276,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
     }
     let mut b = Builder {
         dir,
+        root: &project.root,
         settings,
         vagrantfile: &vf,
         code: delivery.path().to_string(),

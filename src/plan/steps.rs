@@ -8,6 +8,8 @@ use super::*;
 /// planned in order (settings, where the code lands, the bundle, diagnostics).
 pub(super) struct Builder<'a> {
     pub(super) dir: &'a Path,
+    /// The project's boundary, which every file the plan reads stays in.
+    pub(super) root: &'a crate::files::Root,
     pub(super) settings: &'a Settings,
     pub(super) vagrantfile: &'a str,
     pub(super) code: String,

@@ -13,6 +13,7 @@ pub use eval::Options;
 pub use model::{Machine, Model};
 
 use crate::diagnostic::{Diagnostic, SourceFile, Span};
+use crate::files::Root;
 use eval::{Flow, Interp};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,22 +39,22 @@ pub fn vagrantfile_path(dir: &Path) -> PathBuf {
     }
 }
 
-/// Evaluate the Vagrantfile `file` as Vagrant would, safely (its directory is
-/// the project root it may read files from).
+/// Evaluate the Vagrantfile `file` as Vagrant would, safely: it reads files
+/// only inside `root` (links followed), the project's boundary.
 ///
 /// Ruby calls nest up to `Options::max_depth` and each level is several
 /// interpreter frames, so evaluation grows its stack on demand (see `Interp::eval`).
-pub fn evaluate(file: &Path, opts: Options) -> Evaluation {
-    stacker::maybe_grow(1 << 20, 16 << 20, || evaluate_here(file, opts))
+pub fn evaluate(file: &Path, root: &Root, opts: Options) -> Evaluation {
+    stacker::maybe_grow(1 << 20, 16 << 20, || evaluate_here(file, root, opts))
 }
 
-fn evaluate_here(file: &Path, opts: Options) -> Evaluation {
+fn evaluate_here(file: &Path, bounds: &Root, opts: Options) -> Evaluation {
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let root = std::path::absolute(&root)
         .map(|p| eval::modules::normalize(&p))
         .unwrap_or(root);
     let display = file.display().to_string();
-    let text = match crate::files::read_text(file) {
+    let text = match bounds.read_text(file) {
         Ok(t) => t,
         Err(d) => {
             return Evaluation {
@@ -64,7 +65,7 @@ fn evaluate_here(file: &Path, opts: Options) -> Evaluation {
         }
     };
     let abs = root.join(file.file_name().unwrap_or_default());
-    let mut it = Interp::new(root, opts);
+    let mut it = Interp::new(root, bounds.clone(), opts);
     it.display_root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let scope = Interp::new_scope(None);
     let whole = Span::new(0, text.len().min(1));

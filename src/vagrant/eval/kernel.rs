@@ -114,7 +114,7 @@ impl Interp {
                 if name == "require_relative" && !self.loaded.insert(path.clone()) {
                     return Ok(Value::Bool(false));
                 }
-                let text = match std::fs::read_to_string(&path) {
+                let text = match self.read_file(&path, &rel, sp)? {
                     Ok(t) => t,
                     Err(e) => return self.raise("LoadError", format!("cannot load such file -- {rel}: {e}"), sp),
                 };

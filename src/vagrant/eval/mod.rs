@@ -94,6 +94,8 @@ pub struct Interp {
     pub root: PathBuf,
     /// The project directory as the user named it (diagnostics show paths under it).
     pub display_root: PathBuf,
+    /// Where the evaluation may read: the project, and what the user allowed.
+    pub(super) bounds: crate::files::Root,
     pub opts: Options,
     /// Diagnostics so far.
     pub diags: Vec<Diagnostic>,
@@ -130,9 +132,10 @@ pub struct Interp {
 
 impl Interp {
     /// A fresh interpreter for the project in `root`.
-    pub fn new(root: PathBuf, opts: Options) -> Self {
+    pub fn new(root: PathBuf, bounds: crate::files::Root, opts: Options) -> Self {
         Interp {
             display_root: root.clone(),
+            bounds,
             root,
             opts,
             diags: Vec::new(),

@@ -133,9 +133,7 @@ impl Interp {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.clone());
         let abs = normalize(&base.join(p));
-        let real = abs.canonicalize().unwrap_or_else(|_| abs.clone());
-        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
-        if real.starts_with(&root) {
+        if self.bounds.contains(&abs) {
             Some(abs)
         } else {
             let what = format!("reading `{p}`, outside the project directory,");
@@ -152,12 +150,29 @@ impl Interp {
         let Some(path) = self.project_path(p, sp) else {
             return Ok(None);
         };
-        match std::fs::read_to_string(&path) {
+        match self.read_file(&path, p, sp)? {
             Ok(t) => {
                 self.check_size(t.len(), sp)?;
                 Ok(Some(t))
             }
             Err(e) => Err(Flow::Raise("Errno::ENOENT".into(), format!("{p}: {e}"), sp)),
+        }
+    }
+
+    /// A project file's text, or the error Ruby would raise for a missing one
+    /// (code may rescue it); a file puppetlift refuses to read (too large, not
+    /// a regular file, not UTF-8) stops the evaluation with a diagnostic.
+    pub(super) fn read_file(&mut self, path: &Path, shown: &str, sp: Span) -> Result<std::io::Result<String>, Flow> {
+        if let Err(e) = std::fs::metadata(path) {
+            return Ok(Err(e));
+        }
+        match crate::files::read_text(path) {
+            Ok(t) => Ok(Ok(t)),
+            Err(d) => {
+                let msg = format!("cannot read `{shown}`: {}", d.message);
+                self.note(Severity::Error, "unreadable-file", sp, msg, d.help.as_deref());
+                Err(Flow::Stop)
+            }
         }
     }
 
