@@ -3,7 +3,9 @@
 
 pub mod ast;
 mod heredoc;
+pub mod lexer;
 mod literals;
+pub mod tokens;
 
 use crate::diagnostic::{Diagnostic, Span};
 use ast::*;
