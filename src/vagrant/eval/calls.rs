@@ -265,6 +265,12 @@ impl Interp {
                     };
                     Self::define_local(scope, n, v);
                 }
+                Param::KeywordRest(n) => {
+                    if !n.is_empty() && n != "nil" {
+                        Self::define_local(scope, n, kwargs.clone().unwrap_or_else(|| Value::hash(vec![])));
+                    }
+                }
+                Param::Forward => {}
             }
         }
         Ok(())

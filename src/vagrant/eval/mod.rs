@@ -351,7 +351,7 @@ impl Interp {
         let mut s = String::new();
         for p in parts {
             match p {
-                StrPart::Text(t) => s.push_str(t),
+                StrPart::Text(t, _) => s.push_str(t),
                 StrPart::Code(stmts) => match self.body(stmts, scope, this)? {
                     Value::Unknown(w) => return Ok(Err(w)),
                     v => s.push_str(&self.to_s(v)),
@@ -373,6 +373,13 @@ impl Interp {
         for a in args {
             match a {
                 Arg::Pos(e) => out.push(self.eval(e, scope, this)?),
+                Arg::Forward => {
+                    return Err(Flow::Raise(
+                        "NotImplementedError".into(),
+                        "argument forwarding (`...`)".into(),
+                        Span::new(0, 0),
+                    ))
+                }
                 Arg::Splat(e) => match self.eval(e, scope, this)? {
                     Value::Array(a) => out.extend(a.borrow().iter().cloned()),
                     Value::Range(r) => {

@@ -4,6 +4,7 @@
 use super::calls::exception_matches;
 use super::value::*;
 use super::*;
+use crate::vagrant::ast::When;
 
 impl Interp {
     pub(super) fn eval_here(&mut self, n: &Node, scope: &Scope, this: &Value) -> R {
@@ -34,8 +35,8 @@ impl Interp {
                 Ok(s) => Value::str(s),
                 Err(w) => Value::Unknown(w),
             },
-            Expr::XStr(cmd) => {
-                let what = format!("the command {cmd}");
+            Expr::XStr(_) => {
+                let what = format!("the command {}", self.first_line(sp));
                 self.not_evaluated(
                     sp,
                     &what,
@@ -71,21 +72,31 @@ impl Interp {
                         Arg::Pos(e) | Arg::Splat(e) | Arg::Block(e) => {
                             self.eval(e, scope, this)?;
                         }
+                        Arg::Forward => {}
                     }
                 }
                 Value::hash(pairs)
             }
             Expr::Range(a, b, excl) => {
-                let a = self.eval(a, scope, this)?;
-                let b = self.eval(b, scope, this)?;
+                let a = match a {
+                    Some(a) => self.eval(a, scope, this)?,
+                    None => Value::Nil,
+                };
+                let b = match b {
+                    Some(b) => self.eval(b, scope, this)?,
+                    None => Value::Nil,
+                };
                 Value::Range(Rc::new((a, b, *excl)))
             }
-            Expr::Ident(name) => match Self::lookup(scope, name) {
+            Expr::Ident(name) | Expr::VCall(name) => match Self::lookup(scope, name) {
                 Some(v) => v,
                 None => self.call(None, this, name, vec![], None, sp)?,
             },
             Expr::IVar(name) | Expr::CVar(name) => self.global(name),
             Expr::GVar(name) => self.gvar(name),
+            Expr::NthRef(n) => self.gvar(&format!("${n}")),
+            Expr::BackRef(c) => self.gvar(&format!("${c}")),
+            Expr::TopConst(name) => self.constant(name, sp),
             Expr::Const(scope_node, name) => match scope_node {
                 None => self.constant(name, sp),
                 Some(s) => {
@@ -99,6 +110,7 @@ impl Interp {
                 args,
                 block,
                 safe,
+                ..
             } => {
                 let recv_v = match recv {
                     Some(r) => Some(self.eval(r, scope, this)?),
@@ -196,13 +208,7 @@ impl Interp {
             }
             Expr::MultiAssign(targets, value) => {
                 let v = self.eval(value, scope, this)?;
-                let items = match &v {
-                    Value::Array(a) => a.borrow().clone(),
-                    other => vec![other.clone()],
-                };
-                for (i, t) in targets.iter().enumerate() {
-                    self.assign(t, items.get(i).cloned().unwrap_or(Value::Nil), scope, this)?;
-                }
+                self.destructure(targets, &v, scope, this)?;
                 v
             }
             Expr::And(a, b) => {
@@ -239,9 +245,9 @@ impl Interp {
             Expr::Unary(op, a) => {
                 let v = self.eval(a, scope, this)?;
                 match (op.as_str(), v) {
-                    ("-", Value::Int(i)) => Value::Int(i.wrapping_neg()),
-                    ("-", Value::Float(f)) => Value::Float(-f),
-                    ("+", v) => v,
+                    ("-@", Value::Int(i)) => Value::Int(i.wrapping_neg()),
+                    ("-@", Value::Float(f)) => Value::Float(-f),
+                    ("+@", v) => v,
                     ("~", Value::Int(i)) => Value::Int(!i),
                     (_, Value::Unknown(w)) => Value::Unknown(w),
                     (op, v) => {
@@ -257,6 +263,55 @@ impl Interp {
                 } else {
                     self.body(no, scope, this)?
                 }
+            }
+            Expr::Ternary(c, yes, no) => {
+                let cv = self.eval(c, scope, this)?;
+                if self.condition(&cv, c.span) {
+                    self.eval(yes, scope, this)?
+                } else {
+                    self.eval(no, scope, this)?
+                }
+            }
+            Expr::DoWhile(c, body, until) => {
+                loop {
+                    self.tick(sp)?;
+                    match self.body(body, scope, this) {
+                        Ok(_) | Err(Flow::Next(_)) => {}
+                        Err(Flow::Break(v)) => return Ok(v),
+                        Err(e) => return Err(e),
+                    }
+                    let cv = self.eval(c, scope, this)?;
+                    if self.condition(&cv, c.span) == *until {
+                        break;
+                    }
+                }
+                Value::Nil
+            }
+            Expr::For(targets, iter, body) => {
+                let items = match self.eval(iter, scope, this)? {
+                    Value::Array(a) => a.borrow().clone(),
+                    Value::Range(r) => self.range_items(&r, sp)?,
+                    Value::Hash(h) => h
+                        .borrow()
+                        .iter()
+                        .map(|(k, v)| Value::array(vec![k.clone(), v.clone()]))
+                        .collect(),
+                    Value::Unknown(w) => return Ok(Value::Unknown(w)),
+                    other => {
+                        let what = format!("`for` over {}", other.class_name());
+                        return Ok(self.not_evaluated(sp, &what, "the loop's work is unknown"));
+                    }
+                };
+                for item in items {
+                    self.tick(sp)?;
+                    self.destructure(targets, &item, scope, this)?;
+                    match self.body(body, scope, this) {
+                        Ok(_) | Err(Flow::Next(_)) => {}
+                        Err(Flow::Break(v)) => return Ok(v),
+                        Err(e) => return Err(e),
+                    }
+                }
+                Value::Nil
             }
             Expr::While(c, body, until) => {
                 loop {
@@ -290,7 +345,7 @@ impl Interp {
                     );
                     return Ok(Value::Unknown(w.clone()));
                 }
-                for (values, body) in whens {
+                for When { values, body } in whens {
                     let vals = self.args(values, scope, this)?;
                     for v in vals {
                         let hit = match &subj {
@@ -310,12 +365,20 @@ impl Interp {
                     None => Value::Nil,
                 }
             }
-            Expr::Def(name, body) => {
+            Expr::SingletonDef(recv, name, body, _) if !matches!(recv.expr, Expr::SelfRef) => {
+                let _ = (name, body);
+                self.not_evaluated(
+                    sp,
+                    "a method defined on an object other than `self`",
+                    "it is not defined",
+                )
+            }
+            Expr::Def(name, body, _) | Expr::SingletonDef(_, name, body, _) => {
                 let ns = self.namespace.last().cloned();
-                let name = match (name.strip_prefix("self."), &ns) {
-                    (Some(n), Some(ns)) => format!("{ns}.{n}"),
-                    (Some(n), None) => n.to_string(),
-                    (None, _) => name.clone(),
+                let on_self = matches!(n.expr, Expr::SingletonDef(..));
+                let name = match (on_self, &ns) {
+                    (true, Some(ns)) => format!("{ns}.{name}"),
+                    _ => name.clone(),
                 };
                 let name = &name;
                 let m = Rc::new(Method {
@@ -358,7 +421,7 @@ impl Interp {
                         for rc in rescues {
                             let mut matches = rc.classes.is_empty();
                             for c in &rc.classes {
-                                if let Expr::Const(_, cname) = &c.expr {
+                                if let Expr::Const(_, cname) | Expr::TopConst(cname) = &c.expr {
                                     if exception_matches(cname, &class) {
                                         matches = true;
                                     }
@@ -368,6 +431,9 @@ impl Interp {
                                 self.raise_file = None;
                                 if let Some(var) = &rc.var {
                                     Self::assign_local(scope, var, Value::str(msg.clone()));
+                                }
+                                if let Some(t) = &rc.target {
+                                    self.assign(t, Value::str(msg.clone()), scope, this)?;
                                 }
                                 handled = Some(self.body(&rc.body, scope, this));
                                 break;
@@ -408,7 +474,7 @@ impl Interp {
                 return Err(Flow::Break(v));
             }
             Expr::Defined(e) => match &e.expr {
-                Expr::Ident(name) => {
+                Expr::Ident(name) | Expr::VCall(name) => {
                     if Self::lookup(scope, name).is_some() {
                         Value::str("local-variable")
                     } else if self.methods.iter().any(|(n, _)| n == name) {
@@ -447,6 +513,14 @@ impl Interp {
                 }
             }
             Expr::Seq(stmts) => self.body(stmts, scope, this)?,
+            Expr::Class(..) | Expr::SClass(..) => {
+                let what = format!("`{}`", self.first_line(sp));
+                self.not_evaluated(
+                    sp,
+                    &what,
+                    "class and module definitions are not modelled; their contents are ignored",
+                )
+            }
             Expr::Unsupported(what) => {
                 let what = format!("`{what}`");
                 self.not_evaluated(
@@ -455,6 +529,86 @@ impl Interp {
                     "class and module definitions are not modelled; their contents are ignored",
                 )
             }
+            Expr::Encoding | Expr::BigInt(_) | Expr::Rational(_) | Expr::Imaginary(_) => {
+                let what = format!("`{}`", self.first_line(sp));
+                self.not_evaluated(sp, &what, "numbers of this kind are not modelled; the value is unknown")
+            }
+            Expr::Splat(_) | Expr::Group(_) | Expr::Pattern(_) => {
+                return Err(Flow::Raise(
+                    "SyntaxError".into(),
+                    "misplaced assignment target".into(),
+                    sp,
+                ))
+            }
+            Expr::Alias(..)
+            | Expr::Undef(_)
+            | Expr::Super(..)
+            | Expr::ZSuper(_)
+            | Expr::Redo
+            | Expr::Retry
+            | Expr::Hook(..)
+            | Expr::CaseIn(..)
+            | Expr::Match(..) => {
+                let what = format!("`{}`", self.first_line(sp));
+                self.not_evaluated(
+                    sp,
+                    &what,
+                    "puppetlift does not model this; what it does is not in the machines",
+                )
+            }
         })
+    }
+}
+
+impl Interp {
+    /// Assign `value` to the targets of a multiple assignment (`a, *b, (c, d)`).
+    fn destructure(&mut self, targets: &[Node], value: &Value, scope: &Scope, this: &Value) -> Result<(), Flow> {
+        let items = match value {
+            Value::Array(a) => a.borrow().clone(),
+            other => vec![other.clone()],
+        };
+        if targets.len() == 1 && !matches!(targets[0].expr, Expr::Splat(_) | Expr::Group(_)) {
+            return self.assign(&targets[0], value.clone(), scope, this);
+        }
+        let splat = targets.iter().position(|t| matches!(t.expr, Expr::Splat(_)));
+        let after = splat.map_or(0, |s| targets.len() - s - 1);
+        for (i, t) in targets.iter().enumerate() {
+            let v = match splat {
+                Some(s) if i == s => {
+                    let end = items.len().saturating_sub(after).max(s);
+                    Value::array(items.get(s..end).map(<[Value]>::to_vec).unwrap_or_default())
+                }
+                Some(s) if i > s => {
+                    let from_end = targets.len() - i;
+                    items
+                        .len()
+                        .checked_sub(from_end)
+                        .and_then(|k| items.get(k))
+                        .cloned()
+                        .unwrap_or(Value::Nil)
+                }
+                _ => items.get(i).cloned().unwrap_or(Value::Nil),
+            };
+            match &t.expr {
+                Expr::Splat(Some(inner)) => self.assign(inner, v, scope, this)?,
+                Expr::Splat(None) => {}
+                Expr::Group(inner) => self.destructure(inner, &v, scope, this)?,
+                _ => self.assign(t, v, scope, this)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The first line of the source at `sp` (for naming what was not evaluated).
+    pub(super) fn first_line(&self, sp: Span) -> String {
+        self.sources
+            .iter()
+            .rev()
+            .find(|s| *s.path == *self.file)
+            .and_then(|s| s.text.get(sp.start as usize..(sp.end as usize).min(s.text.len())))
+            .and_then(|t| t.lines().next())
+            .unwrap_or("")
+            .trim()
+            .to_string()
     }
 }

@@ -142,6 +142,11 @@ tokens! {
     tRBRACE = 163,
     /// A character Ruby would not accept here; the grammar fails on it.
     tERROR = 170,
+    /// Zero-width: a multiple assignment starts here (`a, b = ...`), as the
+    /// lexer saw when it reached the `=`.
+    tMLHS = 171,
+    /// `"` of a string that turns out to be a label (`"key": 1`).
+    tDLABEL_BEG = 172,
 }
 
 /// The first code point of the token alphabet.

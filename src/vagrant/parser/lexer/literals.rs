@@ -48,6 +48,7 @@ impl Lexer<'_> {
         }
         let label_ok = self.label_possible(cmd_state);
         let lit = self.new_literal(kind, q, 0, false, false);
+        let opener = self.tokens.len();
         self.push_lit(beg, start, start + 1, lit);
         self.pos += 1;
         let body = Body {
@@ -60,6 +61,10 @@ impl Lexer<'_> {
         let close = self.body(body)?;
         self.space_seen = false;
         if label_ok && q != b'`' && self.s.get(close + 1) == Some(&b':') && self.s.get(close + 2) != Some(&b':') {
+            // The string was a label's: its opening token says so, for the grammar.
+            if let Some(t) = self.tokens.get_mut(opener) {
+                t.kind = T::tDLABEL_BEG;
+            }
             self.pos = close + 2;
             self.push_lit(T::tLABEL_END, close, close + 2, lit);
             self.state = ARG | LABELED;

@@ -75,6 +75,10 @@ struct Frame {
     cond: bool,
     /// The frame opened a scope of local variables.
     scope: bool,
+    /// `(` of an argument after a space (`foo (1)`): after its `)` comes EXPR_ENDARG.
+    paren_arg: bool,
+    /// Where the statement around a `(` began (restored at its `)`).
+    outer_stmt: Option<usize>,
 }
 
 /// Local variables of one scope.
@@ -195,6 +199,8 @@ impl Frame {
             cmdarg: false,
             cond: false,
             scope: false,
+            paren_arg: false,
+            outer_stmt: None,
         }
     }
 }
@@ -336,17 +342,22 @@ impl Lexer<'_> {
         Ok(())
     }
 
-    /// Close the innermost frame of kind `open` (and any left open inside it).
-    fn close(&mut self, open: Open) {
+    /// Close the innermost frame of kind `open` (and any left open inside
+    /// it); the closed frame.
+    fn close(&mut self, open: Open) -> Option<Frame> {
         while self.frames.len() > 1 {
             let f = self.frames.pop().unwrap_or_else(|| Frame::new(Open::Top));
             if f.scope {
                 self.scopes.pop();
             }
+            if let Some(s) = f.outer_stmt {
+                self.stmt_start = s;
+            }
             if f.open == open {
-                break;
+                return Some(f);
             }
         }
+        None
     }
 
     fn open_scope(&mut self, hard: bool) {
@@ -460,10 +471,9 @@ impl Lexer<'_> {
     /// Lex tokens until the end of the region, or until the `}` that closes
     /// the interpolation frame at depth `interp` (then returns after it).
     fn run(&mut self, interp: Option<usize>) -> R<()> {
-        if (self.pos == 0 || self.s.get(self.pos.wrapping_sub(1)) == Some(&b'\n'))
-            && self.line_start()? {
-                return Ok(());
-            }
+        if (self.pos == 0 || self.s.get(self.pos.wrapping_sub(1)) == Some(&b'\n')) && self.line_start()? {
+            return Ok(());
+        }
         loop {
             if let Some(st) = self.next_state.take() {
                 self.state = st;
@@ -646,7 +656,9 @@ impl Lexer<'_> {
     /// method's name was just read (state ARG/CMDARG), and a space separates it
     /// from something that starts a value.
     fn command_arg_starts(&mut self) {
-        if self.is_arg() && self.space_seen && !self.top().cmdarg {
+        // (Whether a space came before decides the token's kind, `foo [1]`
+        // or `foo[1]`; callers call this only for tokens that start a value.)
+        if self.is_arg() && !self.top().cmdarg {
             self.top().cmdarg = true;
         }
     }
@@ -875,10 +887,12 @@ impl Lexer<'_> {
             }
         }
         // Parameters and assignments declare locals.
-        if kind == T::tIDENTIFIER && !after_dot
-            && ((self.param_pos && self.params != Params::None) || self.assigned_here(end)) {
-                self.declare(&text);
-            }
+        if kind == T::tIDENTIFIER
+            && !after_dot
+            && ((self.param_pos && self.params != Params::None) || self.assigned_here(end))
+        {
+            self.declare(&text);
+        }
         if std::mem::take(&mut self.declare_next) && kind == T::tIDENTIFIER {
             self.declare(&text);
         }
@@ -1167,6 +1181,7 @@ impl Lexer<'_> {
                         self.after_splat_in_params();
                         tok!(tDSTAR, 2, BEG);
                     }
+                    self.after_splat_in_params();
                     tok!(tPOW, 2, self.op_state());
                 }
                 if n1 == b'=' {
@@ -1177,13 +1192,13 @@ impl Lexer<'_> {
                     self.after_splat_in_params();
                     tok!(tSTAR, 1, BEG);
                 }
+                self.after_splat_in_params();
                 tok!(tMUL, 1, self.op_state());
             }
             b'!' => {
-                if self.is(FNAME | DOT)
-                    && n1 == b'@' {
-                        tok!(tBANG, 2, ARG);
-                    }
+                if self.is(FNAME | DOT) && n1 == b'@' {
+                    tok!(tBANG, 2, ARG);
+                }
                 match n1 {
                     b'=' => tok!(tNEQ, 2, self.op_state()),
                     b'~' => tok!(tNMATCH, 2, self.op_state()),
@@ -1280,6 +1295,7 @@ impl Lexer<'_> {
                     self.after_splat_in_params();
                     tok!(tAMPER, 1, BEG);
                 }
+                self.after_splat_in_params();
                 tok!(tAMP, 1, self.op_state());
             }
             b'|' => {
@@ -1353,7 +1369,11 @@ impl Lexer<'_> {
                 tok!(tDOT, 1, DOT);
             }
             b')' => {
-                self.close(Open::Paren);
+                let closed = self.close(Open::Paren);
+                if closed.is_some_and(|f| f.paren_arg) {
+                    // parse.y's `tLPAREN_ARG stmt rparen` leaves EXPR_ENDARG.
+                    self.next_state = Some(ENDARG);
+                }
                 if let Params::Def { parens: true, depth } | Params::Lambda { parens: true, depth } = self.params {
                     if depth == self.frames.len() {
                         // The body starts a statement (parse.y's `f_arglist`).
@@ -1467,6 +1487,13 @@ impl Lexer<'_> {
                 self.pos = start + 1;
                 self.push(kind, start, start + 1);
                 self.state = BEG | LABEL;
+                self.top().paren_arg = kind == tLPAREN_ARG;
+                if kind == tLPAREN {
+                    // `(stmts)`: a statement starts inside; the one around
+                    // goes on after the `)`.
+                    self.top().outer_stmt = Some(self.stmt_start);
+                    self.stmt_start = self.tokens.len();
+                }
                 if let Params::Def { parens: true, depth } | Params::Lambda { parens: true, depth } = self.params {
                     if depth + 1 == self.frames.len() {
                         self.param_pos = true;
@@ -1646,38 +1673,35 @@ impl Lexer<'_> {
         }
     }
 
-    /// At a plain `=`: the names of `a, (b, c), *d =` are locals.
+    /// At a plain `=`: when the tokens since the statement began are the
+    /// targets of a multiple assignment (`a, (b, c), *d, e.f, g[0] =`), their
+    /// names are locals and a `tMLHS` marker goes where the statement starts,
+    /// so the grammar knows before it reads the targets.
     fn declare_mlhs(&mut self) {
+        if self.params != Params::None {
+            return;
+        }
         let n = self.tokens.len();
-        if n < 3 {
+        let from = self.stmt_start.min(n.saturating_sub(1));
+        let toks = &self.tokens[from..n - 1];
+        let Some(names) = mlhs_names(toks) else {
             return;
-        }
-        let from = self.stmt_start.min(n - 1);
-        let toks: Vec<Token> = self.tokens[from..n - 1].to_vec();
-        if !toks.iter().any(|t| t.kind == T::tCOMMA) {
-            return;
-        }
-        let shape = toks.iter().all(|t| {
-            matches!(
-                t.kind,
-                T::tIDENTIFIER
-                    | T::tCOMMA
-                    | T::tSTAR
-                    | T::tLPAREN
-                    | T::tRPAREN
-                    | T::tIVAR
-                    | T::tGVAR
-                    | T::tCVAR
-                    | T::tCONSTANT
-            )
-        });
-        if !shape {
-            return;
-        }
-        for t in toks.iter().filter(|t| t.kind == T::tIDENTIFIER) {
-            let name = self.text(t).to_string();
+        };
+        let names: Vec<String> = names.into_iter().map(|i| self.text(&toks[i]).to_string()).collect();
+        for name in names {
             self.declare(&name);
         }
+        let marker = Token {
+            kind: T::tMLHS,
+            span: Span::new(
+                self.tokens[from].span.start as usize,
+                self.tokens[from].span.start as usize,
+            ),
+            flags: 0,
+            state: BEG,
+            literal: 0,
+        };
+        self.tokens.insert(from, marker);
     }
 
     fn plus_minus(&mut self, c: u8, start: usize, _cmd_state: bool) -> R<()> {
@@ -1749,7 +1773,8 @@ impl Lexer<'_> {
         }
         let parens = self.s.get(i) == Some(&b'(');
         let body_next = self.s.get(i) == Some(&b'{')
-            || (self.s[i.min(self.limit)..].starts_with(b"do") && !self.s.get(i + 2).is_some_and(|&c| is_ident_char(c)));
+            || (self.s[i.min(self.limit)..].starts_with(b"do")
+                && !self.s.get(i + 2).is_some_and(|&c| is_ident_char(c)));
         if parens || (i < self.limit && !body_next) {
             self.enter_params(Params::Lambda {
                 parens,
@@ -1768,6 +1793,69 @@ impl Lexer<'_> {
             self.top().scope = true;
         }
     }
+}
+
+/// If `toks` are the targets of a multiple assignment, the indexes of the
+/// names among them that become locals.
+fn mlhs_names(toks: &[Token]) -> Option<Vec<usize>> {
+    let first = toks.first()?;
+    let mut names = Vec::new();
+    let mut open: Vec<T> = Vec::new();
+    let mut top_comma = false;
+    // Whether the last token ends an item's name (so another name cannot follow).
+    let mut after_item = false;
+    for (i, t) in toks.iter().enumerate() {
+        let in_index = open.iter().any(|k| *k != T::tLPAREN);
+        if in_index {
+            match t.kind {
+                T::tLBRACK2 | T::tLBRACK | T::tLPAREN | T::tLPAREN2 | T::tLBRACE | T::tLBRACE2 => open.push(t.kind),
+                T::tRBRACK | T::tRPAREN | T::tRBRACE => {
+                    open.pop();
+                    after_item = true;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match t.kind {
+            T::tIDENTIFIER | T::tCONSTANT | T::tIVAR | T::tGVAR | T::tCVAR | T::tFID => {
+                if after_item {
+                    return None;
+                }
+                let after_dot = i > 0 && matches!(toks[i - 1].kind, T::tDOT | T::tANDDOT | T::tCOLON2);
+                if t.kind == T::tIDENTIFIER && !after_dot {
+                    names.push(i);
+                }
+                after_item = true;
+            }
+            T::tDOT | T::tANDDOT | T::tCOLON2 => after_item = false,
+            T::tCOLON3 => after_item = false,
+            T::tLBRACK2 => open.push(t.kind),
+            T::tLPAREN => {
+                if after_item {
+                    return None;
+                }
+                open.push(t.kind);
+            }
+            T::tRPAREN => {
+                open.pop()?;
+                after_item = true;
+            }
+            T::tCOMMA => {
+                if open.is_empty() {
+                    top_comma = true;
+                }
+                after_item = false;
+            }
+            T::tSTAR if !after_item => {}
+            _ => return None,
+        }
+    }
+    if !open.is_empty() {
+        return None;
+    }
+    let grouped = first.kind == T::tLPAREN && toks.iter().any(|t| t.kind == T::tCOMMA);
+    (top_comma || first.kind == T::tSTAR || grouped).then_some(names)
 }
 
 trait CharBoundary {
