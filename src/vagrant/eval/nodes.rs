@@ -30,6 +30,7 @@ impl Interp {
                     .map_or(0, |s| s.line_col(sp.start as usize).0) as i64,
             ),
             Expr::Int(i) => Value::Int(*i),
+            Expr::Char(c) => Value::str(c.clone()),
             Expr::Float(f) => Value::Float(*f),
             Expr::Str(parts) => match self.interpolate(parts, scope, this)? {
                 Ok(s) => Value::str(s),

@@ -131,6 +131,8 @@ pub enum Expr {
     /// `2i` as written.
     Imaginary(String),
     Str(Vec<StrPart>),
+    /// `?a`: a one-character string.
+    Char(String),
     /// Backticks or `%x{}`: running a command.
     XStr(Vec<StrPart>),
     Sym(String),

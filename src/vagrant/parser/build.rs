@@ -330,11 +330,14 @@ impl Builder<'_> {
             },
             Expr::Const(Some(scope), name) => Expr::Call {
                 recv: Some(scope),
+                name_at: Span::new(
+                    (node.span.end as usize).saturating_sub(name.len()),
+                    node.span.end as usize,
+                ),
                 name,
                 args,
                 block,
                 safe: false,
-                name_at: node.span,
                 parens: false,
             },
             Expr::Yield(a) if a.is_empty() && block.is_none() => Expr::Yield(args),

@@ -19,7 +19,14 @@ impl Builder<'_> {
                     .map(|e| self.tok_text(&e).to_string())
                     .unwrap_or_default();
                 let flags: String = end.chars().skip(1).collect();
-                Expr::Regex(self.str_parts(p)?, flags)
+                let parts = self.str_parts(p)?;
+                // Ruby compiles a literal regexp as it parses; an invalid one is a syntax error.
+                if let [StrPart::Text(src, at)] = parts.as_slice() {
+                    if let Some(why) = strings::regexp_error(src) {
+                        return Err(self.error(*at, format!("invalid regexp: {why}")));
+                    }
+                }
+                Expr::Regex(parts, flags)
             }
             Rule::words => return self.words(p),
             Rule::dsym => {
@@ -27,7 +34,7 @@ impl Builder<'_> {
                 self.dsym_of(parts)
             }
             Rule::tSYMBOL => Expr::Sym(self.tok_text(&p).trim_start_matches(':').to_string()),
-            Rule::tCHAR => Expr::Str(vec![StrPart::Text(self.char_literal(self.tok_text(&p)), sp)]),
+            Rule::tCHAR => Expr::Char(self.char_literal(self.tok_text(&p))),
             Rule::array => {
                 let args = match p.into_inner().find(|x| x.as_rule() == Rule::call_list) {
                     Some(l) => self.call_list(l)?,

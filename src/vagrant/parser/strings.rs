@@ -86,6 +86,8 @@ impl Builder<'_> {
                 let e = match t.kind {
                     T::tIVAR => Expr::IVar(name),
                     T::tCVAR => Expr::CVar(name),
+                    T::tNTH_REF => Expr::NthRef(name[1..].parse().unwrap_or(0)),
+                    T::tBACK_REF => Expr::BackRef(name.chars().nth(1).unwrap_or('&')),
                     _ => Expr::GVar(name),
                 };
                 parts.push(StrPart::Code(vec![Node::new(e, t.span)]));
@@ -371,4 +373,45 @@ pub(super) fn unescape_double(s: &str) -> String {
         }
     }
     out
+}
+
+/// What makes a regexp's source invalid to Onigmo, as far as brackets go:
+/// an unterminated character class, an unmatched parenthesis.
+pub(super) fn regexp_error(src: &str) -> Option<&'static str> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    let mut groups = 0i32;
+    let mut class = 0i32;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' => {
+                // `[[:alpha:]]` and nested classes count.
+                class += 1;
+                if b.get(i + 1) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i + 1) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b']' if class > 0 => class -= 1,
+            b'(' if class == 0 => groups += 1,
+            b')' if class == 0 => {
+                groups -= 1;
+                if groups < 0 {
+                    return Some("unmatched close parenthesis");
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if class > 0 {
+        return Some("premature end of char-class");
+    }
+    if groups > 0 {
+        return Some("end pattern with unmatched parenthesis");
+    }
+    None
 }

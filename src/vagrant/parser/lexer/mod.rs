@@ -373,6 +373,21 @@ impl Lexer<'_> {
         }
     }
 
+    /// Whether `name` is a local where the `def` being read was written (its
+    /// receiver is read there, not in the method's own scope).
+    fn is_local_outside(&self, name: &str) -> bool {
+        let inner = self.scopes.len().saturating_sub(1);
+        for s in self.scopes[..inner].iter().rev() {
+            if s.vars.iter().any(|v| v == name) {
+                return true;
+            }
+            if s.hard {
+                return false;
+            }
+        }
+        false
+    }
+
     fn is_local(&self, name: &str) -> bool {
         for s in self.scopes.iter().rev() {
             if s.vars.iter().any(|v| v == name) {
@@ -839,7 +854,8 @@ impl Lexer<'_> {
                 self.after_fname();
                 return Ok(());
             }
-            if word == b"self" && self.def_name && s.get(end) == Some(&b'.') {
+            if word == b"self" && self.def_name && (s.get(end) == Some(&b'.') || s[end..self.limit].starts_with(b"::"))
+            {
                 self.push(T::kSELF, start, end);
                 self.state = ENDFN;
                 return Ok(());
@@ -852,6 +868,13 @@ impl Lexer<'_> {
                 T::tIDENTIFIER
             };
             self.push(kind, start, end);
+            // `def obj.name`: the receiver may be a local.
+            let receiver = self.def_name && (s.get(end) == Some(&b'.') || s[end..self.limit].starts_with(b"::"));
+            if receiver && kind == T::tIDENTIFIER && self.is_local_outside(&text) {
+                if let Some(t) = self.tokens.last_mut() {
+                    t.flags |= flags::LOCAL;
+                }
+            }
             // parse.y: ENDFN after exactly EXPR_FNAME (a `def`); after
             // `alias`/`undef` (EXPR_FNAME|EXPR_FITEM), END; keywords ENDFN.
             self.state = if was == FNAME || keyword(word).is_some() {
