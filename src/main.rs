@@ -78,6 +78,18 @@ struct ProjectArgs {
     /// monorepo's shared modules); without it nothing outside is read (repeatable).
     #[arg(long = "allow-outside", value_name = "PATH")]
     allow_outside: Vec<PathBuf>,
+    /// The Vagrantfile's name in DIR (as VAGRANT_VAGRANTFILE; default
+    /// `Vagrantfile`, then `vagrantfile`).
+    #[arg(long, value_name = "NAME")]
+    vagrantfile: Option<String>,
+    /// Where the Vagrantfile may read files from besides its own directory
+    /// (`../puppet/modules`); default the enclosing git work tree.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// The host Vagrant runs on, for Vagrantfiles that ask
+    /// (`RbConfig::CONFIG['host_os']`, `Vagrant::Util::Platform`).
+    #[arg(long, value_enum, default_value = "linux")]
+    host: HostArg,
     /// The project directory (Vagrantfile, manifests, puppetlift.toml).
     #[arg(default_value = ".")]
     dir: PathBuf,
@@ -148,6 +160,13 @@ struct InitArgs {
     force: bool,
     #[command(flatten)]
     project: ProjectArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum HostArg {
+    Linux,
+    Darwin,
+    Windows,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -476,9 +495,16 @@ fn load(p: &ProjectArgs) -> Result<Project, ExitCode> {
             }
         }
     }
+    opts.host = match p.host {
+        HostArg::Linux => puppetlift::vagrant::eval::Host::Linux,
+        HostArg::Darwin => puppetlift::vagrant::eval::Host::Darwin,
+        HostArg::Windows => puppetlift::vagrant::eval::Host::Windows,
+    };
     let opts = puppetlift::project::Options {
         vagrant: opts,
         allow_outside: p.allow_outside.clone(),
+        vagrantfile: p.vagrantfile.clone(),
+        root: p.root.clone(),
     };
     Ok(Project::load(&p.dir, opts))
 }

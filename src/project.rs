@@ -20,6 +20,13 @@ pub struct Options {
     /// `--allow-outside PATH`: places outside the project that may be read
     /// (a monorepo's shared modules).
     pub allow_outside: Vec<PathBuf>,
+    /// `--vagrantfile NAME` (else `VAGRANT_VAGRANTFILE`, else `Vagrantfile`
+    /// or `vagrantfile`, as Vagrant looks).
+    pub vagrantfile: Option<String>,
+    /// `--root DIR`: where the project's files may be read from, when the
+    /// Vagrantfile reads beside it (`../puppet`); default the nearest
+    /// enclosing git work tree, else the Vagrantfile's directory.
+    pub root: Option<PathBuf>,
 }
 
 /// A loaded project.
@@ -49,7 +56,7 @@ impl Project {
     /// Load the project in `dir`: evaluate its Vagrantfile (when there is one)
     /// with `opts`, and read `puppetlift.toml`, both through the project's boundary.
     pub fn load(dir: &Path, opts: Options) -> Project {
-        let vagrantfile_path = vagrant::vagrantfile_path(dir);
+        let vagrantfile_path = find_vagrantfile(dir, opts.vagrantfile.as_deref());
         // A Vagrantfile named on the command line: its directory is the project.
         let dir = match dir.is_file() {
             true => dir
@@ -58,7 +65,15 @@ impl Project {
                 .unwrap_or(Path::new(".")),
             false => dir,
         };
-        let root = Root::new(dir, &opts.allow_outside);
+        // The Vagrantfile may read beside it, within the work tree (`--root`).
+        let top = opts
+            .root
+            .clone()
+            .or_else(|| git_work_tree(dir))
+            .unwrap_or_else(|| dir.to_path_buf());
+        let mut allowed = opts.allow_outside.clone();
+        allowed.push(top);
+        let root = Root::new(dir, &allowed);
         let has_vagrantfile = vagrantfile_path.is_file();
         // Without a Vagrantfile this is the evaluator's "cannot read" diagnostic.
         let evaluation = vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant);
@@ -97,4 +112,30 @@ impl Project {
             .chain(self.settings_file.iter())
             .find(|s| s.path == path)
     }
+}
+
+/// The Vagrantfile of `dir` as Vagrant finds it: `name` (`--vagrantfile`),
+/// else `VAGRANT_VAGRANTFILE`, else `Vagrantfile`, then `vagrantfile`.
+fn find_vagrantfile(dir: &Path, name: Option<&str>) -> PathBuf {
+    if dir.is_file() {
+        return dir.to_path_buf();
+    }
+    let named = name
+        .map(str::to_string)
+        .or_else(|| std::env::var("VAGRANT_VAGRANTFILE").ok())
+        .filter(|n| !n.is_empty());
+    match named {
+        Some(n) => dir.join(n),
+        None => ["Vagrantfile", "vagrantfile"]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| vagrant::vagrantfile_path(dir)),
+    }
+}
+
+/// The nearest directory at or above `dir` with a `.git` (a work tree).
+fn git_work_tree(dir: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(dir).ok()?;
+    abs.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf)
 }

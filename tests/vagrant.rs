@@ -167,3 +167,39 @@ fn plugins_are_absent_unless_named() {
     );
     assert!(!about(&with));
 }
+
+/// Where Vagrant finds the Vagrantfile (`--vagrantfile`, `VAGRANT_VAGRANTFILE`,
+/// `Vagrantfile` then `vagrantfile`) and what it may read beside it (`--root`).
+#[test]
+fn vagrantfile_names_and_project_roots() {
+    use puppetlift::project::{Options as ProjectOptions, Project};
+    let layouts = rel(Path::new("fixtures/vagrant-layouts"));
+    let load = |dir: &str, vagrantfile: Option<&str>, root: Option<&str>| {
+        Project::load(
+            &layouts.join(dir),
+            ProjectOptions {
+                vagrantfile: vagrantfile.map(str::to_string),
+                root: root.map(|r| layouts.join(r)),
+                ..Default::default()
+            },
+        )
+    };
+    let names = |p: &Project| p.machines().iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+    let named = load("named-file", Some("Vagrantfile.cluster"), None);
+    assert_eq!(names(&named), ["node1", "node2"]);
+    let lower = load("lowercase", None, None);
+    assert_eq!(lower.machines()[0].box_name.as_deref(), Some("ubuntu/jammy64"));
+    // With the root at the Vagrantfile, `../settings.yml` is outside: not read.
+    let confined = load("nested/vagrant", None, Some("nested/vagrant"));
+    assert_eq!(confined.machines()[0].box_name, None);
+    assert!(confined
+        .evaluation
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("outside the project")));
+    let rooted = load("nested/vagrant", None, Some("nested"));
+    assert_eq!(rooted.machines()[0].box_name.as_deref(), Some("rockylinux/9"));
+    // By default the root is the enclosing git work tree (this checkout).
+    let default = load("nested/vagrant", None, None);
+    assert_eq!(default.machines()[0].box_name.as_deref(), Some("rockylinux/9"));
+}

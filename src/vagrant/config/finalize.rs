@@ -306,12 +306,21 @@ impl Interp {
                 }
                 Err(_) => continue,
             };
-            let sub = self.vm_data(sub_root);
-            let merged = merge_vm(&root_vm, &sub);
+            let merged = merge_vm(&self.vm_data(root), &self.vm_data(sub_root));
+            let providers = match self.run_providers(&merged, sp) {
+                Ok(p) => p,
+                Err(Flow::Raise(class, msg, at)) => {
+                    self.raised(&class, &msg, at);
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            // What the blocks set on the machine's config counts.
+            let merged = merge_vm(&self.vm_data(root), &self.vm_data(sub_root));
             let ssh_user = self
                 .namespace_attr(sub_root, "ssh", "username")
                 .or_else(|| self.namespace_attr(root, "ssh", "username"));
-            match self.finalize(&name, &opts, &merged, ssh_user, sp) {
+            match self.finalize(&name, &opts, &merged, providers, ssh_user, sp) {
                 Ok(m) => out.push(m),
                 Err(Flow::Raise(class, msg, at)) => self.raised(&class, &msg, at),
                 Err(_) => {
@@ -338,11 +347,50 @@ impl Interp {
         );
     }
 
+    /// Run the provider blocks, each against a fresh provider config
+    /// (Vagrant's `finalize!`): their settings per provider. They run before
+    /// the machine's settings are read, since a block may set them too
+    /// (`config.vm.box = "dummy"` inside `provider :aws`).
+    fn run_providers(&mut self, vm: &VmConfig, sp: Span) -> Result<Vec<(String, Settings)>, Flow> {
+        let mut out = Vec::new();
+        for (pname, blocks) in &vm.providers {
+            let mut s = Settings {
+                kind: pname.clone(),
+                ..Default::default()
+            };
+            for b in blocks {
+                match b {
+                    ProviderBlock::Upgrade(u) => merge_settings(&mut s, u),
+                    ProviderBlock::Block(c) => {
+                        let cfg = self.settings(pname, vec![]);
+                        let dummy = self.alloc(ObjData::Dummy);
+                        let args = if c.body.params.len() == 2 {
+                            vec![cfg.clone(), dummy]
+                        } else {
+                            vec![cfg.clone()]
+                        };
+                        self.call_closure(c, args, sp)?;
+                        if let Value::Object(id) = cfg {
+                            if let ObjData::Settings(new) = &self.objs[id] {
+                                let new = new.clone();
+                                merge_settings(&mut s, &new);
+                            }
+                        }
+                    }
+                }
+            }
+            out.push((pname.clone(), s));
+        }
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn finalize(
         &mut self,
         name: &str,
         opts: &[(Value, Value)],
         vm: &VmConfig,
+        providers: Vec<(String, Settings)>,
         ssh_user: Option<Value>,
         sp: Span,
     ) -> Result<Machine, Flow> {
@@ -405,33 +453,7 @@ impl Interp {
                 options: finalize_provisioner(&p.kind, &p.config),
             });
         }
-        // Provider blocks run now, each against a fresh provider config (Vagrant's finalize!).
-        for (pname, blocks) in &vm.providers {
-            let mut s = Settings {
-                kind: pname.clone(),
-                ..Default::default()
-            };
-            for b in blocks {
-                match b {
-                    ProviderBlock::Upgrade(u) => merge_settings(&mut s, u),
-                    ProviderBlock::Block(c) => {
-                        let cfg = self.settings(pname, vec![]);
-                        let dummy = self.alloc(ObjData::Dummy);
-                        let args = if c.body.params.len() == 2 {
-                            vec![cfg.clone(), dummy]
-                        } else {
-                            vec![cfg.clone()]
-                        };
-                        self.call_closure(c, args, sp)?;
-                        if let Value::Object(id) = cfg {
-                            if let ObjData::Settings(new) = &self.objs[id] {
-                                let new = new.clone();
-                                merge_settings(&mut s, &new);
-                            }
-                        }
-                    }
-                }
-            }
+        for (pname, s) in providers {
             if pname == "virtualbox" {
                 m.memory = modifyvm(&s.customizations, "--memory");
                 m.cpus = modifyvm(&s.customizations, "--cpus");
@@ -448,7 +470,7 @@ impl Interp {
                     ),
                 );
             }
-            m.providers.insert(pname.clone(), Json::Object(map));
+            m.providers.insert(pname, Json::Object(map));
         }
         // Provider overrides (`|aws, override|`) apply only when that provider is used;
         // they are recorded, not merged into the provider-neutral machine.

@@ -33,6 +33,12 @@ pub enum ObjData {
     Settings(Settings),
     /// What Vagrant's DummyConfig is: accepts and ignores everything.
     Dummy,
+    /// An instance of a class the Vagrantfile defined.
+    Instance(crate::vagrant::eval::classes::Instance),
+    /// `config.vm.provisioners[i]` (the VM config and the index).
+    Provisioner(ObjId, usize),
+    /// `config.vm.provisioners[i].config`: its settings, changed in place.
+    ProvisionerConfig(ObjId, usize),
 }
 
 /// Attribute settings with what they belong to.
@@ -322,6 +328,39 @@ impl Interp {
             } else {
                 Value::Object(id)
             }),
+            ObjData::Instance(_) => self.instance_call(id, name, args, blk, sp),
+            ObjData::Provisioner(vm, i) => {
+                let (vm, i) = (*vm, *i);
+                match name {
+                    "config" => Ok(self.alloc(ObjData::ProvisionerConfig(vm, i))),
+                    "name" => Ok(self
+                        .vm_mut(vm)
+                        .provisioners
+                        .get(i)
+                        .and_then(|p| p.name.clone())
+                        .map_or(Value::Nil, |n| Value::sym(&n))),
+                    "type" => Ok(self
+                        .vm_mut(vm)
+                        .provisioners
+                        .get(i)
+                        .map_or(Value::Nil, |p| Value::sym(&p.kind))),
+                    _ => Ok(self.unsupported_call(sp, "provisioner.", name)?),
+                }
+            }
+            ObjData::ProvisionerConfig(vm, i) => {
+                let (vm, i) = (*vm, *i);
+                let Some(decl) = self.vm_mut(vm).provisioners.get_mut(i) else {
+                    return Ok(Value::Nil);
+                };
+                match name.strip_suffix('=') {
+                    Some(key) => {
+                        let v = args.into_iter().next().unwrap_or(Value::Nil);
+                        set_attr(&mut decl.config.attrs, key, v.clone());
+                        Ok(v)
+                    }
+                    None => Ok(attr(&decl.config.attrs, name).unwrap_or(Value::Nil)),
+                }
+            }
         }
     }
 
@@ -360,6 +399,11 @@ impl Interp {
                 };
                 self.synced_folder(id, host, guest, opts);
                 Ok(Value::Nil)
+            }
+            "provisioners" => {
+                let n = self.vm_mut(id).provisioners.len();
+                let items = (0..n).map(|i| self.alloc(ObjData::Provisioner(id, i))).collect();
+                Ok(Value::array(items))
             }
             "provider" => {
                 let pname = args.first().map(|v| v.to_s()).unwrap_or_default();

@@ -28,6 +28,24 @@ impl Interp {
     ) -> R {
         match recv {
             None => {
+                // Inside an instance's method: its own methods and accessors first.
+                if let Value::Object(id) = this {
+                    if self.responds(*id, name) {
+                        return self.instance_call(*id, name, args, blk, sp);
+                    }
+                }
+                if let Value::Module(class) = this {
+                    let class = class.to_string();
+                    let key = format!("{class}.{name}");
+                    if let Some(m) = self.methods.iter().find(|(n, _)| *n == key).map(|(_, m)| m.clone()) {
+                        return self.call_method_def(&m, this, args, blk, sp);
+                    }
+                    if self.class(&class).is_some() {
+                        if let Some(r) = self.class_body_call(&class, name, &args) {
+                            return r;
+                        }
+                    }
+                }
                 if let Some(m) = self.methods.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone()) {
                     return self.call_method_def(&m, this, args, blk, sp);
                 }
@@ -81,8 +99,12 @@ impl Interp {
             Severity::Info,
             "vagrant-host-assumed",
             sp,
-            "this depends on the computer Vagrant runs on; puppetlift assumed a Linux host".to_string(),
-            Some("the EC2 conversion must not depend on whose laptop ran it; make host-specific settings explicit if they matter"),
+            format!("this depends on the computer Vagrant runs on; puppetlift read it as a {} host", match self.opts.host {
+                Host::Linux => "Linux",
+                Host::Darwin => "macOS",
+                Host::Windows => "Windows",
+            }),
+            Some("choose the host with --host linux|darwin|windows; the EC2 conversion must not depend on whose laptop ran it"),
         );
     }
 
@@ -171,7 +193,9 @@ impl Interp {
             return Err(e);
         }
         let saved = std::mem::replace(&mut self.file, c.file.clone());
+        self.block_stack.push(c.outer_block.clone());
         let r = self.body(&c.body.stmts, &scope, &c.this);
+        self.block_stack.pop();
         self.note_raise(&r);
         self.file = saved;
         self.depth -= 1;

@@ -10,8 +10,13 @@ use std::rc::Rc;
 
 /// Modules and classes a Vagrantfile may name.
 pub(super) fn known_module(name: &str) -> Option<&'static str> {
-    const KNOWN: [&str; 39] = [
+    const KNOWN: [&str; 44] = [
+        "Struct",
+        "OpenStruct",
+        "Set",
         "IO",
+        "SecureRandom",
+        "FileUtils",
         "Open3",
         "Process",
         "Net",
@@ -54,10 +59,21 @@ pub(super) fn known_module(name: &str) -> Option<&'static str> {
     KNOWN.iter().copied().find(|k| *k == name)
 }
 
-/// Constants that describe the host Vagrant runs on, as on a Linux host.
-pub(super) fn host_constant(name: &str) -> Option<Value> {
+/// Constants that describe the host Vagrant runs on (`--host`).
+pub(super) fn host_constant(name: &str, host: super::Host) -> Option<Value> {
     match name {
-        "RUBY_PLATFORM" => Some(Value::str("x86_64-linux-gnu")),
+        "RUBY_PLATFORM" => Some(Value::str(host.ruby_platform())),
+        "RUBY_VERSION" => Some(Value::str("3.1.2")),
+        "RUBY_ENGINE" => Some(Value::str("ruby")),
+        "RbConfig::CONFIG" => Some(Value::hash(vec![
+            (Value::str("host_os"), Value::str(host.host_os())),
+            (Value::str("arch"), Value::str(host.ruby_platform())),
+            (Value::str("ruby_version"), Value::str("3.1.0")),
+            (
+                Value::str("EXEEXT"),
+                Value::str(if host == super::Host::Windows { ".exe" } else { "" }),
+            ),
+        ])),
         _ => None,
     }
 }
@@ -67,6 +83,17 @@ pub(super) fn module_constant(full: &str) -> Option<Value> {
     match full {
         "Vagrant::VERSION" => Some(Value::str("2.3.4")),
         "File::SEPARATOR" => Some(Value::str("/")),
+        "File::PATH_SEPARATOR" => Some(Value::str(":")),
+        "File::ALT_SEPARATOR" => Some(Value::Nil),
+        // File::Constants, as Linux defines them (open modes).
+        "File::RDONLY" | "File::BINARY" | "File::Constants::RDONLY" => Some(Value::Int(0)),
+        "File::WRONLY" | "File::Constants::WRONLY" => Some(Value::Int(1)),
+        "File::RDWR" | "File::Constants::RDWR" => Some(Value::Int(2)),
+        "File::CREAT" => Some(Value::Int(64)),
+        "File::EXCL" => Some(Value::Int(128)),
+        "File::TRUNC" => Some(Value::Int(512)),
+        "File::APPEND" => Some(Value::Int(1024)),
+        "File::NONBLOCK" => Some(Value::Int(2048)),
         "Vagrant::Config" | "Vagrant::Util::Platform" | "Errno::ENOENT" => Some(Value::Module(Rc::from(full))),
         "Vagrant::Util" => Some(Value::Module(Rc::from("Vagrant::Util"))),
         _ => None,
@@ -74,7 +101,7 @@ pub(super) fn module_constant(full: &str) -> Option<Value> {
 }
 
 impl Interp {
-    pub(super) fn unsupported_call(&mut self, sp: Span, recv: &str, name: &str) -> R {
+    pub(in crate::vagrant) fn unsupported_call(&mut self, sp: Span, recv: &str, name: &str) -> R {
         let what = format!("`{recv}{name}`");
         Ok(self.not_evaluated(
             sp,
@@ -147,6 +174,7 @@ impl Interp {
                     file: c.file.clone(),
                     this: c.this.clone(),
                     lambda: name == "lambda",
+                    outer_block: c.outer_block.clone(),
                 }))),
                 _ => self.raise("ArgumentError", "tried to create Proc object without a block", sp),
             },

@@ -7,6 +7,7 @@
 //! the model never silently contains a guess.
 
 mod calls;
+pub mod classes;
 mod collections;
 mod kernel;
 pub(super) mod modules;
@@ -41,6 +42,38 @@ pub struct Options {
     pub max_depth: usize,
     /// Largest string, array or hash built.
     pub max_size: usize,
+    /// The host Vagrant is taken to run on (`--host`), for code that asks.
+    pub host: Host,
+}
+
+/// The operating system of the machine that runs Vagrant, as the Vagrantfile
+/// sees it (`RbConfig::CONFIG['host_os']`, `Vagrant::Util::Platform`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Host {
+    #[default]
+    Linux,
+    Darwin,
+    Windows,
+}
+
+impl Host {
+    /// `RUBY_PLATFORM` on that host.
+    pub fn ruby_platform(self) -> &'static str {
+        match self {
+            Host::Linux => "x86_64-linux-gnu",
+            Host::Darwin => "x86_64-darwin21",
+            Host::Windows => "x64-mingw32",
+        }
+    }
+
+    /// `RbConfig::CONFIG['host_os']` on that host.
+    pub fn host_os(self) -> &'static str {
+        match self {
+            Host::Linux => "linux-gnu",
+            Host::Darwin => "darwin21",
+            Host::Windows => "mingw32",
+        }
+    }
 }
 
 impl Default for Options {
@@ -52,6 +85,7 @@ impl Default for Options {
             max_steps: 2_000_000,
             max_depth: 150,
             max_size: 1_000_000,
+            host: Host::Linux,
         }
     }
 }
@@ -128,6 +162,10 @@ pub struct Interp {
     pub(super) namespace: Vec<String>,
     /// Counter for ids Vagrant would make with a UUID.
     pub(super) unique: u64,
+    /// Classes the Vagrantfile defined.
+    pub(super) classes: Vec<classes::ClassDef>,
+    /// Class bodies being run (innermost last): their `def`s are instance methods.
+    pub(super) class_stack: Vec<String>,
 }
 
 impl Interp {
@@ -156,6 +194,8 @@ impl Interp {
             block_stack: Vec::new(),
             read_files: Vec::new(),
             unique: 0,
+            classes: Vec::new(),
+            class_stack: Vec::new(),
             namespace: Vec::new(),
             regexes: std::collections::HashMap::new(),
             raise_file: None,
@@ -418,7 +458,8 @@ impl Interp {
         match &target.expr {
             Expr::Ident(name) => Ok(Self::lookup(scope, name).unwrap_or(Value::Nil)),
             Expr::GVar(name) => Ok(self.gvar(name)),
-            Expr::IVar(name) | Expr::CVar(name) => Ok(self.global(name)),
+            Expr::IVar(name) => Ok(self.self_ivar(this, name)),
+            Expr::CVar(name) => Ok(self.global(name)),
             Expr::Const(None, name) => Ok(self.constant_opt(name).unwrap_or(Value::Nil)),
             _ => self.eval(target, scope, this),
         }
@@ -427,6 +468,7 @@ impl Interp {
     fn assign(&mut self, target: &Node, v: Value, scope: &Scope, this: &Value) -> Result<(), Flow> {
         match &target.expr {
             Expr::Ident(name) => Self::assign_local(scope, name, v),
+            Expr::IVar(name) if self.set_self_ivar(this, name, v.clone()) => {}
             Expr::GVar(name) | Expr::IVar(name) | Expr::CVar(name) => {
                 if let Some(slot) = self.globals.iter_mut().find(|(n, _)| n == name) {
                     slot.1 = v;
@@ -498,14 +540,14 @@ impl Interp {
         if let Some((_, v)) = self.consts.iter().find(|(n, _)| n == name) {
             return Some(v.clone());
         }
-        if let Some(v) = kernel::host_constant(name) {
+        if let Some(v) = kernel::host_constant(name, self.opts.host) {
             return Some(v);
         }
         kernel::known_module(name).map(|m| Value::Module(Rc::from(m)))
     }
 
     fn constant(&mut self, name: &str, sp: Span) -> Value {
-        if kernel::host_constant(name).is_some() {
+        if kernel::host_constant(name, self.opts.host).is_some() {
             self.assumed_host(sp);
         }
         match self.constant_opt(name) {
@@ -527,7 +569,7 @@ impl Interp {
             if let Some(v) = self.constant_opt(&full) {
                 return v;
             }
-            if let Some(v) = kernel::module_constant(&full) {
+            if let Some(v) = kernel::module_constant(&full).or_else(|| kernel::host_constant(&full, self.opts.host)) {
                 return v;
             }
             let what = format!("the constant `{full}`");

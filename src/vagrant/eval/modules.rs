@@ -217,14 +217,16 @@ impl Interp {
                 Ok(Value::Bool(has))
             }
             ("Vagrant", "version?") => Ok(Value::Bool(true)),
-            ("Vagrant::Util::Platform", "windows?" | "cygwin?" | "wsl?") => Ok(Value::Bool(false)),
-            ("Vagrant::Util::Platform", "darwin?" | "linux?" | "platform") => {
-                let what = format!("`Vagrant::Util::Platform.{name}` (the host's platform)");
-                Ok(self.not_evaluated(
-                    sp,
-                    &what,
-                    "the machines must not depend on the laptop that converts them; the value is unknown",
-                ))
+            ("Vagrant::Util::Platform", "windows?" | "cygwin?" | "wsl?" | "darwin?" | "linux?" | "platform") => {
+                // The host is a setting (`--host`, default linux), not the laptop that converts.
+                let host = self.opts.host;
+                Ok(match name {
+                    "windows?" => Value::Bool(host == super::Host::Windows),
+                    "darwin?" => Value::Bool(host == super::Host::Darwin),
+                    "linux?" => Value::Bool(host == super::Host::Linux),
+                    "platform" => Value::str(host.host_os()),
+                    _ => Value::Bool(false),
+                })
             }
             ("ENV", "[]") | ("ENV", "fetch") | ("ENV", "key?") | ("ENV", "has_key?") | ("ENV", "include?") => {
                 let key = text(0).unwrap_or_default();
@@ -355,8 +357,33 @@ impl Interp {
                     _ => path.exists(),
                 }))
             }
-            ("File", "read" | "readlines" | "open") if name != "open" || blk.is_none() => {
+            ("File" | "IO", "read" | "readlines" | "open" | "foreach") => {
+                // Opening for writing is a side effect on the host: never done.
+                let writes = match args.get(1) {
+                    Some(Value::Str(m)) => !m.borrow().starts_with('r') || m.borrow().contains('+'),
+                    Some(Value::Int(flags)) => flags & 3 != 0,
+                    _ => false,
+                };
+                if writes {
+                    return Ok(self.not_evaluated(
+                        sp,
+                        &format!("`{m}.{name}` for writing"),
+                        "puppetlift never writes files from a Vagrantfile",
+                    ));
+                }
                 let p = text(0).unwrap_or_default();
+                if let (Some(b), "open" | "foreach") = (&blk, name) {
+                    let Some(t) = self.read_project_file(&p, sp)? else {
+                        return Ok(Value::Unknown(Rc::from("a file outside the project")));
+                    };
+                    if name == "foreach" {
+                        for line in t.split_inclusive('\n') {
+                            self.call_block(b, vec![Value::str(line)], sp)?;
+                        }
+                        return Ok(Value::Nil);
+                    }
+                    return self.call_block(b, vec![Value::str(t)], sp);
+                }
                 match self.read_project_file(&p, sp)? {
                     Some(t) => {
                         if let Some(path) = self.project_path(&p, sp) {
@@ -436,6 +463,25 @@ impl Interp {
             ("JSON", "generate" | "dump" | "pretty_generate") => {
                 let v = args.first().map(to_json).unwrap_or(serde_json::Value::Null);
                 Ok(Value::str(v.to_string()))
+            }
+            (_, "new") if self.class(m).is_some() => self.instantiate(m, args, blk, sp),
+            ("Struct", "new") => self.new_struct(&args, blk, sp),
+            ("OpenStruct", "new") => {
+                self.open_struct_class();
+                self.instantiate("OpenStruct", args, blk, sp)
+            }
+            ("Set", "new") => {
+                let items = match args.into_iter().next() {
+                    Some(Value::Array(a)) => a.borrow().clone(),
+                    _ => vec![],
+                };
+                let mut out: Vec<Value> = Vec::new();
+                for i in items {
+                    if !out.iter().any(|o| o.equals(&i)) {
+                        out.push(i);
+                    }
+                }
+                Ok(Value::array(out))
             }
             (_, "new") if m == "Hash" => Ok(Value::hash(vec![])),
             (_, "new") if m == "Array" => {

@@ -93,7 +93,8 @@ impl Interp {
                 Some(v) => v,
                 None => self.call(None, this, name, vec![], None, sp)?,
             },
-            Expr::IVar(name) | Expr::CVar(name) => self.global(name),
+            Expr::IVar(name) => self.self_ivar(this, name),
+            Expr::CVar(name) => self.global(name),
             Expr::GVar(name) => self.gvar(name),
             Expr::NthRef(n) => self.gvar(&format!("${n}")),
             Expr::BackRef(c) => self.gvar(&format!("${c}")),
@@ -128,6 +129,7 @@ impl Interp {
                         file: self.file.clone(),
                         this: this.clone(),
                         lambda: false,
+                        outer_block: self.block_stack.last().cloned().flatten(),
                     }))
                 });
                 // `&blk` / `&:sym` arrive last in argv as a marker.
@@ -168,6 +170,7 @@ impl Interp {
                             file: c.file.clone(),
                             this: c.this.clone(),
                             lambda: true,
+                            outer_block: c.outer_block.clone(),
                         })));
                     }
                 }
@@ -377,8 +380,10 @@ impl Interp {
             Expr::Def(name, body, _) | Expr::SingletonDef(_, name, body, _) => {
                 let ns = self.namespace.last().cloned();
                 let on_self = matches!(n.expr, Expr::SingletonDef(..));
-                let name = match (on_self, &ns) {
-                    (true, Some(ns)) => format!("{ns}.{name}"),
+                let name = match (on_self, &ns, self.class_stack.last()) {
+                    (true, Some(ns), _) => format!("{ns}.{name}"),
+                    // In a class body: an instance method.
+                    (false, _, Some(class)) => format!("{class}#{name}"),
                     _ => name.clone(),
                 };
                 let name = &name;
@@ -413,6 +418,7 @@ impl Interp {
                 file: self.file.clone(),
                 this: this.clone(),
                 lambda: true,
+                outer_block: self.block_stack.last().cloned().flatten(),
             })),
             Expr::Begin(body, rescues, els, ensure) => {
                 let r = self.body(body, scope, this);
@@ -514,7 +520,15 @@ impl Interp {
                 }
             }
             Expr::Seq(stmts) => self.body(stmts, scope, this)?,
-            Expr::Class(..) | Expr::SClass(..) => {
+            Expr::Class(path, sup, body) => self.define_class(path, sup.as_deref(), body, scope, this)?,
+            Expr::SClass(obj, body) if matches!(obj.expr, Expr::SelfRef) && !self.class_stack.is_empty() => {
+                // `class << self` in a class: its `def`s are class methods.
+                let class = self.class_stack.pop().unwrap_or_default();
+                let r = self.body(body, scope, this);
+                self.class_stack.push(class);
+                r?
+            }
+            Expr::SClass(..) => {
                 let what = format!("`{}`", self.first_line(sp));
                 self.not_evaluated(
                     sp,

@@ -257,6 +257,10 @@ impl Interp {
             "length" | "size" => Ok(Value::Int(s.chars().count() as i64)),
             "bytesize" => Ok(Value::Int(s.len() as i64)),
             "to_s" | "to_str" => Ok(v.clone()),
+            // `File.open(path)` gives the file's text: reading it gives it again.
+            "read" => Ok(v.clone()),
+            "readlines" => Ok(Value::array(s.split_inclusive('\n').map(Value::str).collect())),
+            "close" => Ok(Value::Nil),
             "to_sym" | "intern" => Ok(Value::sym(&s)),
             "to_i" => {
                 let t = s.trim_start();

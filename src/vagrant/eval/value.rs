@@ -32,6 +32,9 @@ pub struct Closure {
     pub this: Value,
     /// Lambda semantics.
     pub lambda: bool,
+    /// The block of the method it was written in: `yield` and `block_given?`
+    /// inside it mean that one, whenever it runs.
+    pub outer_block: Option<super::Blk>,
 }
 
 /// A compiled regular expression with its Ruby source.

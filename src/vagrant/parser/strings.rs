@@ -100,7 +100,9 @@ impl Builder<'_> {
     /// A content token's text with its literal's escapes applied (and, in a
     /// `<<~` heredoc, the body's common indentation removed).
     fn literal_text(&self, t: &Token, lit: Option<Literal>) -> String {
-        let raw = self.text(t);
+        // Ruby reads `\r\n` in source as `\n`.
+        let owned = self.text(t).replace("\r\n", "\n");
+        let raw = owned.as_str();
         let Some(lit) = lit else {
             return raw.to_string();
         };
