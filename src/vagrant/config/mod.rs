@@ -483,7 +483,11 @@ impl Interp {
                 Ok(Value::array(names))
             }
             _ if name.ends_with('=') => {
-                let key = name.trim_end_matches('=');
+                // `host_name=` is Vagrant's alias for `hostname=`, kept from version 1.
+                let key = match name.trim_end_matches('=') {
+                    "host_name" => "hostname",
+                    k => k,
+                };
                 let v = args.pop().unwrap_or(Value::Nil);
                 if !VM_SETTINGS.contains(&key) {
                     let msg =
@@ -719,14 +723,48 @@ impl Interp {
             if let Some(v) = attr(&settings(self, id).attrs, name) {
                 return Ok(v);
             }
-            // Reading an unset Hash-valued setting (`aws.tags["x"] = ...`) gets a hash to fill.
+            // Reading an unset Hash-valued setting (`aws.tags["x"] = ...`,
+            // `vmware.vmx["memsize"] = ...`) gets a hash to fill.
             if matches!(
                 name,
-                "tags" | "facter" | "env" | "environment_variables" | "block_device_mapping"
+                "tags"
+                    | "facter"
+                    | "env"
+                    | "environment_variables"
+                    | "block_device_mapping"
+                    | "vmx"
+                    | "labels"
+                    | "metadata"
             ) {
                 let h = Value::hash(vec![]);
                 set_attr(&mut settings(self, id).attrs, name, h.clone());
                 return Ok(h);
+            }
+            return Ok(Value::Nil);
+        }
+        // `config.trigger.before :up do |t| ... end`: runs on the host or the
+        // guest around Vagrant's commands; read, and said when it would run
+        // something on the machine.
+        if kind == "trigger" && matches!(name, "before" | "after") {
+            if let Some(b) = blk {
+                let t = self.settings("trigger_action", vec![]);
+                self.call_block(&b, vec![t.clone()], sp)?;
+                let remote = match t {
+                    Value::Object(tid) => match &self.objs[tid] {
+                        ObjData::Settings(s) => attr(&s.attrs, "run_remote").is_some(),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if remote {
+                    self.note(
+                        Severity::Warning,
+                        "vagrant-trigger-not-converted",
+                        sp,
+                        format!("this `trigger.{name}` runs a command on the machine (`run_remote`); it is not in the EC2 artifacts"),
+                        Some("make it a shell provisioner if the machine needs it at boot"),
+                    );
+                }
             }
             return Ok(Value::Nil);
         }

@@ -16,6 +16,7 @@ mod numbers;
 mod objects;
 mod strings;
 pub mod value;
+mod yaml;
 
 use super::ast::*;
 use super::config::ObjData;

@@ -23,23 +23,6 @@ pub(in crate::vagrant) fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// A YAML document as Ruby's `YAML.load` gives it (keys `:x` become symbols).
-fn yaml_value(y: &yaml_rust2::Yaml) -> Value {
-    use yaml_rust2::Yaml;
-    match y {
-        Yaml::Real(s) => s.parse().map(Value::Float).unwrap_or(Value::Nil),
-        Yaml::Integer(i) => Value::Int(*i),
-        Yaml::String(s) => match s.strip_prefix(':') {
-            Some(sym) if !sym.is_empty() && !sym.contains(' ') => Value::sym(sym),
-            _ => Value::str(s.clone()),
-        },
-        Yaml::Boolean(b) => Value::Bool(*b),
-        Yaml::Array(a) => Value::array(a.iter().map(yaml_value).collect()),
-        Yaml::Hash(h) => Value::hash(h.iter().map(|(k, v)| (yaml_value(k), yaml_value(v))).collect()),
-        _ => Value::Nil,
-    }
-}
-
 fn json_value(j: &serde_json::Value) -> Value {
     use serde_json::Value as J;
     match j {
@@ -416,8 +399,15 @@ impl Interp {
                 Ok(Value::array(out))
             }
             ("Dir", "pwd" | "getwd") => Ok(Value::str(self.root.display().to_string())),
-            ("YAML" | "Psych", "load_file" | "safe_load_file" | "load" | "safe_load" | "unsafe_load") => {
-                let text = if name.ends_with("file") {
+            (
+                "YAML" | "Psych",
+                "load_file" | "safe_load_file" | "unsafe_load_file" | "load" | "safe_load" | "unsafe_load",
+            ) => {
+                // Psych names the file in a syntax error; shown as our diagnostics show paths.
+                let file = name
+                    .ends_with("file")
+                    .then(|| self.display_path(Path::new(&text(0).unwrap_or_default())));
+                let text = if file.is_some() {
                     match self.read_project_file(&text(0).unwrap_or_default(), sp)? {
                         Some(t) => t,
                         None => return Ok(Value::Unknown(Rc::from("a file outside the project"))),
@@ -425,15 +415,27 @@ impl Interp {
                 } else {
                     text(0).unwrap_or_default()
                 };
-                let symbolize = args
-                    .iter()
-                    .any(|o| o.hash_get_name("symbolize_names").is_some_and(|v| v.truthy()));
-                match yaml_rust2::YamlLoader::load_from_str(&text) {
-                    Ok(docs) => {
-                        let v = docs.first().map(yaml_value).unwrap_or(Value::Bool(false));
+                let option = |key: &str| args.iter().find_map(|o| o.hash_get_name(key));
+                let symbolize = option("symbolize_names").is_some_and(|v| v.truthy());
+                let unsafe_load = name.starts_with("unsafe");
+                // Psych 4: `load` permits Symbol, `safe_load` nothing unless asked; no aliases unless asked.
+                let permits_symbol = match option("permitted_classes") {
+                    Some(Value::Array(a)) => a.borrow().iter().any(|c| c.to_s() == "Symbol"),
+                    _ => !name.starts_with("safe"),
+                } || option("permitted_symbols").is_some();
+                let allow = super::yaml::Allow {
+                    aliases: unsafe_load || option("aliases").is_some_and(|v| v.truthy()),
+                    symbols: unsafe_load || permits_symbol,
+                };
+                match super::yaml::load(&text, file.as_deref(), allow) {
+                    Ok(v) => {
+                        let v = match v {
+                            Value::Bool(false) if name.ends_with("file") && text.trim().is_empty() => Value::Nil,
+                            v => v,
+                        };
                         Ok(if symbolize { symbolize_keys(&v) } else { v })
                     }
-                    Err(e) => self.raise("Psych::SyntaxError", e.to_string(), sp),
+                    Err((class, msg)) => self.raise(&class, msg, sp),
                 }
             }
             ("JSON", "parse" | "load") => {
@@ -466,6 +468,29 @@ impl Interp {
             }
             (_, "new") if self.class(m).is_some() => self.instantiate(m, args, blk, sp),
             ("Struct", "new") => self.new_struct(&args, blk, sp),
+            ("SecureRandom", "hex" | "uuid" | "alphanumeric" | "base64" | "urlsafe_base64" | "random_number") => {
+                // Random on every run; the conversion must be repeatable.
+                let n = args
+                    .first()
+                    .and_then(|a| if let Value::Int(i) = a { Some(*i as usize) } else { None });
+                let v = match name {
+                    "hex" => Value::str("0".repeat(2 * n.unwrap_or(16).min(1024))),
+                    "uuid" => Value::str("00000000-0000-4000-8000-000000000000"),
+                    "random_number" => Value::Int(0),
+                    _ => Value::str("A".repeat(n.unwrap_or(16).min(1024))),
+                };
+                self.note(
+                    Severity::Info,
+                    "vagrant-random-value",
+                    sp,
+                    format!(
+                        "`SecureRandom.{name}` is random; puppetlift used {} so its output is the same on every run",
+                        v.inspect()
+                    ),
+                    Some("set the value explicitly if it names something that must match elsewhere"),
+                );
+                Ok(v)
+            }
             ("OpenStruct", "new") => {
                 self.open_struct_class();
                 self.instantiate("OpenStruct", args, blk, sp)

@@ -96,7 +96,7 @@ impl Interp {
             "respond_to?" => return Ok(Value::Bool(true)),
             "freeze" | "itself" | "to_proc" if !matches!(v, Value::Sym(_)) => return Ok(v),
             "frozen?" => return Ok(Value::Bool(false)),
-            "dup" | "clone" => return Ok(v.deep_copy()),
+            "dup" | "clone" => return Ok(v.dup()),
             "tap" => {
                 if let Some(b) = &blk {
                     self.call_block(b, vec![v.clone()], sp)?;

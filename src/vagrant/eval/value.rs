@@ -219,12 +219,12 @@ impl Value {
         }
     }
 
-    /// Deep copy of strings, arrays and hashes (what `dup` of nested data means in practice).
-    pub fn deep_copy(&self) -> Value {
+    /// Ruby's `dup`: a new string, array or hash holding the same elements.
+    pub fn dup(&self) -> Value {
         match self {
             Value::Str(s) => Value::str(s.borrow().clone()),
-            Value::Array(a) => Value::array(a.borrow().iter().map(|v| v.deep_copy()).collect()),
-            Value::Hash(h) => Value::hash(h.borrow().iter().map(|(k, v)| (k.deep_copy(), v.deep_copy())).collect()),
+            Value::Array(a) => Value::array(a.borrow().clone()),
+            Value::Hash(h) => Value::hash(h.borrow().clone()),
             v => v.clone(),
         }
     }
