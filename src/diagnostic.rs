@@ -68,7 +68,57 @@ pub struct SourceFile {
     pub text: String,
     /// Where each line starts, built when a position is first asked for (most
     /// files parse without one).
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    index: std::sync::OnceLock<Index>,
+}
+
+/// Line starts, and characters counted at every `CHUNK` bytes: a column is
+/// found in at most two chunks, however long its line (a one-line file with
+/// thousands of findings stays linear).
+#[derive(Debug)]
+struct Index {
+    line_starts: Vec<usize>,
+    chars_before_chunk: Vec<usize>,
+}
+
+const CHUNK: usize = 1024;
+
+impl Index {
+    fn new(text: &str) -> Index {
+        let bytes = text.as_bytes();
+        let line_starts = std::iter::once(0)
+            .chain(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        let mut chars_before_chunk = vec![0];
+        for chunk in bytes.chunks(CHUNK) {
+            let last = *chars_before_chunk.last().unwrap_or(&0);
+            chars_before_chunk.push(last + chunk.iter().filter(|&&b| !is_continuation(b)).count());
+        }
+        Index {
+            line_starts,
+            chars_before_chunk,
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let chunk = offset / CHUNK;
+        let from = chunk * CHUNK;
+        self.chars_before_chunk[chunk]
+            + text.as_bytes()[from..offset]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 impl SourceFile {
@@ -77,32 +127,21 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: path.into(),
             text: text.into(),
-            line_starts: std::sync::OnceLock::new(),
+            index: std::sync::OnceLock::new(),
         })
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line_starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(
-                    self.text
-                        .bytes()
-                        .enumerate()
-                        .filter(|&(_, b)| b == b'\n')
-                        .map(|(i, _)| i + 1),
-                )
-                .collect()
-        });
-        let line = match line_starts.binary_search(&offset) {
+        let index = self.index.get_or_init(|| Index::new(&self.text));
+        let line = match index.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = line_starts[line];
-        let col = self.text[start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count();
+        let start = index.line_starts[line];
+        let offset = floor_char_boundary(&self.text, offset);
+        let col = index.chars_before(&self.text, offset) - index.chars_before(&self.text, start);
         (line + 1, col + 1)
     }
 }
@@ -281,5 +320,31 @@ impl miette::Diagnostic for Rendered {
             .iter()
             .map(|l| miette::LabeledSpan::new_with_span(Some(l.message.clone()), l.span.range()));
         Some(Box::new(primary.into_iter().chain(rest)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_across_chunks() {
+        // Multi-byte characters on both sides of chunk boundaries, long lines, short ones.
+        let text: String = (0..5000)
+            .map(|i| match i % 7 {
+                0 => "é".to_string(),
+                1 => "\n".to_string(),
+                2 => "日本".to_string(),
+                _ => "ab".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("x");
+        let file = SourceFile::new("t", text.clone());
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            assert_eq!(file.line_col(offset), (line, col), "at {offset}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! names, kinds and messages), each in its own file under `rules/`; its token
 //! stream, `--fix`, command line and `.puppet-lint.rc`, and control comments.
 
+mod bodies;
 pub mod control;
 pub mod descriptions;
 pub mod fix;
@@ -365,41 +366,6 @@ pub fn lint_variable_len(b: &[u8]) -> usize {
     }
 }
 
-/// puppet-lint's way to find the `}` that ends a class or define: braces
-/// counted, except inside the parameter list's parentheses. Fed the
-/// punctuation after the keyword, one token at a time.
-#[derive(Debug, Default)]
-struct BodyEnd {
-    braces: i32,
-    parens: i32,
-    in_params: bool,
-}
-
-impl BodyEnd {
-    /// Whether `punct` is the `}` that closes the body.
-    fn closes(&mut self, punct: &str) -> bool {
-        match punct {
-            "(" => {
-                self.in_params |= self.parens == 0;
-                self.parens += 1;
-            }
-            ")" => {
-                if self.parens == 1 {
-                    self.in_params = false;
-                }
-                self.parens -= 1;
-            }
-            "{" => self.braces += 1,
-            "}" => {
-                self.braces -= 1;
-                return self.braces == 0 && !self.in_params;
-            }
-            _ => {}
-        }
-        false
-    }
-}
-
 /// A class or define definition as puppet-lint finds it in the tokens.
 #[derive(Debug, Clone, Copy)]
 pub struct Definition {
@@ -420,49 +386,48 @@ pub struct Definition {
 /// `define` keyword that is not a `class { 'x': }` resource and is closed by a
 /// `}` at depth zero outside its parameter list.
 pub fn definitions(ctx: &Context) -> Vec<Definition> {
-    let mut out = Vec::new();
-    for (keyword, what) in [("class", "class"), ("define", "defined type")] {
-        for (i, t) in ctx.tokens.iter().enumerate() {
-            if t.kind != TokenKind::Name || ctx.text(t) != keyword {
-                continue;
-            }
-            let mut code = ctx
-                .tokens
-                .iter()
-                .enumerate()
-                .skip(i + 1)
-                .filter(|(_, t)| !t.kind.is_trivia());
-            let Some((name, first)) = code.clone().next() else {
-                continue;
-            };
-            if ctx.text(first) == "{" {
-                continue;
-            }
-            let mut body = BodyEnd::default();
-            let mut inherited = None;
-            let mut after_inherits = false;
-            let end = code.find_map(|(j, t)| {
-                if after_inherits {
-                    inherited = Some(j);
-                    after_inherits = false;
-                }
-                if t.kind == TokenKind::Name && ctx.text(t) == "inherits" {
-                    after_inherits = true;
-                }
-                (t.kind == TokenKind::Punct && body.closes(ctx.text(t))).then_some(j)
-            });
-            if let Some(end) = end {
-                out.push(Definition {
-                    keyword: i,
-                    name,
-                    end,
-                    inherited,
-                    what,
-                });
-            }
+    let code = |i: usize| !ctx.tokens[i].kind.is_trivia();
+    let next_code = |i: usize| (i + 1..ctx.tokens.len()).find(|&j| code(j));
+    let keyword = |i: usize, word: &str| ctx.tokens[i].kind == TokenKind::Name && ctx.text(&ctx.tokens[i]) == word;
+    let mut starts = Vec::new();
+    for word in ["class", "define"] {
+        starts.extend((0..ctx.tokens.len()).filter(|&i| keyword(i, word)).filter_map(|i| {
+            next_code(i)
+                .filter(|&n| ctx.text(&ctx.tokens[n]) != "{")
+                .map(|n| (i, n, word))
+        }));
+    }
+    let mut sorted: Vec<usize> = starts.iter().map(|s| s.0).collect();
+    sorted.sort_unstable();
+    let found = bodies::bodies(
+        ctx.tokens.len(),
+        |j| (ctx.tokens[j].kind == TokenKind::Punct).then(|| ctx.text(&ctx.tokens[j])),
+        &sorted,
+    );
+    // The last `inherits` before each token, for the token after it.
+    let mut last_inherits = Vec::with_capacity(ctx.tokens.len());
+    let mut last = None;
+    for i in 0..ctx.tokens.len() {
+        last_inherits.push(last);
+        if keyword(i, "inherits") {
+            last = Some(i);
         }
     }
-    out
+    starts
+        .into_iter()
+        .filter_map(|(i, name, word)| {
+            let at = sorted.binary_search(&i).ok()?;
+            let end = found[at].as_ref()?.end;
+            let inherited = last_inherits[end].filter(|&k| k > i).and_then(next_code);
+            Some(Definition {
+                keyword: i,
+                name,
+                end,
+                inherited,
+                what: if word == "class" { "class" } else { "defined type" },
+            })
+        })
+        .collect()
 }
 
 /// A resource body as puppet-lint's `resource_indexes` finds it: from a `:` not
@@ -591,49 +556,31 @@ pub fn lint_definitions(ctx: &Context) -> Vec<LintDefinition> {
     let Some(lt) = ctx.lint() else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut starts = Vec::new();
     for keyword in ["class", "define"] {
-        for (i, t) in lt.tokens.iter().enumerate() {
-            if t.kind != LintKind::Keyword || t.value != keyword {
-                continue;
-            }
-            let Some(name) = lt.next_code(i).filter(|&n| !lt.get(n).is("{")) else {
-                continue;
-            };
-            let mut body = BodyEnd::default();
-            let end = (i + 1..lt.tokens.len()).find(|&j| {
-                let t = lt.get(j);
-                t.kind == LintKind::Punct && body.closes(t.value)
-            });
-            let Some(end) = end else { continue };
-            // The parameter list: the first `(...)` before any `{` at depth zero.
-            let mut depth = 0;
-            let mut lparen = None;
-            let mut params = None;
-            for j in i..=end {
-                let t = lt.get(j);
-                if t.is("(") {
-                    depth += 1;
-                    if depth == 1 {
-                        lparen = Some(j);
-                    }
-                } else if t.is(")") {
-                    depth -= 1;
-                    if depth == 0 {
-                        params = lparen.map(|l| l + 1..j);
-                        break;
-                    }
-                } else if t.is("{") && depth == 0 {
-                    break;
-                }
-            }
-            out.push(LintDefinition {
-                start: i,
-                end,
-                name,
-                params,
-            });
-        }
+        starts.extend(lt.tokens.iter().enumerate().filter_map(|(i, t)| {
+            (t.kind == LintKind::Keyword && t.value == keyword)
+                .then(|| lt.next_code(i).filter(|&n| !lt.get(n).is("{")).map(|n| (i, n)))
+                .flatten()
+        }));
     }
-    out
+    let mut sorted: Vec<usize> = starts.iter().map(|s| s.0).collect();
+    sorted.sort_unstable();
+    let found = bodies::bodies(
+        lt.tokens.len(),
+        |j| (lt.get(j).kind == LintKind::Punct).then(|| lt.get(j).value),
+        &sorted,
+    );
+    starts
+        .into_iter()
+        .filter_map(|(i, name)| {
+            let body = found[sorted.binary_search(&i).ok()?].clone()?;
+            Some(LintDefinition {
+                start: i,
+                end: body.end,
+                name,
+                params: body.params,
+            })
+        })
+        .collect()
 }

@@ -127,7 +127,8 @@ pub fn misaligned(ctx: &Context) -> Vec<Misaligned> {
                 let lv = &mut levels[level];
                 let param_column = *lv.param_column.get_or_insert(pos(first).1);
                 let line = pos(i).0;
-                let column = if lv.arrows.iter().any(|&a| pos(a).0 == line) {
+                // The level's arrows come in order: one on this line is the last one.
+                let column = if lv.arrows.last().is_some_and(|&a| pos(a).0 == line) {
                     param_column + chars(first, param) + 1
                 } else {
                     pos(param).1 + chars(param, param) + 1
@@ -146,17 +147,18 @@ pub fn misaligned(ctx: &Context) -> Vec<Misaligned> {
                 lines.sort_unstable();
                 lines.dedup();
                 if lines.len() > 1 {
+                    let mut previous_line = None;
                     for &a in &lv.arrows {
-                        let found = pos(a).1;
+                        let (line, found) = pos(a);
+                        let first_on_line = previous_line != Some(line);
+                        previous_line = Some(line);
                         if found == lv.column {
                             continue;
                         }
-                        let line = pos(a).0;
-                        let first_on_line = lv.arrows.iter().find(|&&b| pos(b).0 == line);
                         out.push(Misaligned {
                             arrow: a,
                             expected: lv.column,
-                            newline: first_on_line != Some(&a),
+                            newline: !first_on_line,
                             newline_indent: lv.param_column.unwrap_or(1).saturating_sub(1),
                         });
                     }

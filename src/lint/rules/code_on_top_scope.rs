@@ -33,10 +33,19 @@ fn check(ctx: &Context) -> Vec<Problem> {
     let Some(lt) = ctx.lint() else {
         return Vec::new();
     };
-    let mut inside = vec![false; lt.tokens.len()];
+    // How many bodies open at each token minus how many closed before it.
+    let mut opens = vec![0i32; lt.tokens.len() + 1];
     for d in lint_definitions(ctx) {
-        inside[d.start..=d.end].iter_mut().for_each(|x| *x = true);
+        opens[d.start] += 1;
+        opens[d.end + 1] -= 1;
     }
+    let inside: Vec<bool> = opens
+        .iter()
+        .scan(0, |depth, d| {
+            *depth += d;
+            Some(*depth > 0)
+        })
+        .collect();
     lt.tokens
         .iter()
         .zip(inside)

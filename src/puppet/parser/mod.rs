@@ -152,6 +152,18 @@ fn parse_checked(file: &str, src: &str) -> Result<Parsed> {
 }
 
 fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
+    if src.starts_with('\u{feff}') {
+        // Puppet refuses it too, with these words.
+        return Err(Box::new(
+            Diagnostic::error(
+                "syntax-error",
+                file,
+                Some(Span::new(0, 3)),
+                "Illegal UTF-8 Byte Order mark at beginning of input: [EF BB BF] - remove these from the puppet source",
+            )
+            .with_help("save the file as UTF-8 without a byte order mark"),
+        ));
+    }
     if let Some(diag) = check_nesting(file, src) {
         return Err(Box::new(diag));
     }
