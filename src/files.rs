@@ -327,7 +327,7 @@ fn unreadable(path: &Path, why: &str) -> Diagnostic {
         "unreadable-file",
         &path.display().to_string(),
         None,
-        format!("cannot read: {why}"),
+        format!("cannot read {}: {why}", path.display()),
     )
 }
 

@@ -291,7 +291,12 @@ fn lint(args: &[String]) -> ExitCode {
         .par_iter()
         .map(|f| {
             let name = f.display().to_string();
-            match files::read_text(f) {
+            let read =
+                files::read_text(f).and_then(|text| match puppetlift::puppet::parser::too_large(&name, text.len()) {
+                    Some(d) => Err(d),
+                    None => Ok(text),
+                });
+            match read {
                 Ok(text) => {
                     // The checks read tokens only; --fix compares programs.
                     let m = if opts.fix {

@@ -75,8 +75,21 @@ impl Project {
         allowed.push(top);
         let root = Root::new(dir, &allowed);
         let has_vagrantfile = vagrantfile_path.is_file();
-        // Without a Vagrantfile this is the evaluator's "cannot read" diagnostic.
-        let evaluation = vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant);
+        let evaluation = if has_vagrantfile || vagrantfile_path.exists() {
+            // A Vagrantfile that is not a plain file gets the reader's own words.
+            vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant)
+        } else {
+            vagrant::Evaluation {
+                diagnostics: vec![Diagnostic::error(
+                    "no-vagrantfile",
+                    &vagrantfile_path.display().to_string(),
+                    None,
+                    format!("no Vagrantfile in {}", dir.display()),
+                )
+                .with_help("Vagrant reads `Vagrantfile` (or `vagrantfile`) in the project directory, or the file VAGRANT_VAGRANTFILE names; give the directory that holds it")],
+                ..Default::default()
+            }
+        };
         let (settings, settings_file, settings_error) = Settings::read(&root);
         Project {
             dir: dir.to_path_buf(),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 /// What evaluating a project's Vagrantfile gave: the machines, the diagnostics
 /// and the sources they point into.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Evaluation {
     /// The machines Vagrant would see.
     pub model: Model,
@@ -97,6 +97,8 @@ fn evaluate_here(file: &Path, bounds: &Root, opts: Options) -> Evaluation {
             .with_help("Vagrant would see no machine settings; is this the right file?"),
         );
     }
+    // Reading the machines' settings walks their values too.
+    let _ = it.check_allowance(whole);
     Evaluation {
         model,
         diagnostics: it.diags,

@@ -103,22 +103,29 @@ const STACK_PER_BYTE: usize = if cfg!(debug_assertions) { 32 << 10 } else { 4 <<
 /// Largest manifest parsed: its worst-case stack must stay reservable.
 pub const MAX_MANIFEST_BYTES: usize = 2 << 20;
 
-/// Parses the manifest `src` (named `file` in diagnostics).
-pub fn parse(file: &str, src: &str) -> Result<Parsed> {
-    if src.len() > MAX_MANIFEST_BYTES {
-        return Err(Box::new(
+/// The diagnostic for a manifest larger than any command reads (`parse`,
+/// `lint` and the rest alike).
+pub fn too_large(file: &str, len: usize) -> Option<Box<Diagnostic>> {
+    (len > MAX_MANIFEST_BYTES).then(|| {
+        Box::new(
             Diagnostic::error(
                 "file-too-large",
                 file,
                 None,
                 format!(
-                    "{} bytes is more than the {} MiB a manifest may have",
-                    src.len(),
+                    "{len} bytes is more than the {} MiB a manifest may have",
                     MAX_MANIFEST_BYTES >> 20
                 ),
             )
             .with_help("split the manifest into classes in several files"),
-        ));
+        )
+    })
+}
+
+/// Parses the manifest `src` (named `file` in diagnostics).
+pub fn parse(file: &str, src: &str) -> Result<Parsed> {
+    if let Some(d) = too_large(file, src.len()) {
+        return Err(d);
     }
     let need = src.len() * STACK_PER_BYTE + (1 << 20);
     if stacker::remaining_stack().is_some_and(|left| left > need) {

@@ -26,6 +26,21 @@ impl Interp {
         blk: Option<Blk>,
         sp: Span,
     ) -> R {
+        let r = self.dispatch(recv, this, name, args, blk, sp);
+        // A builtin may have built or walked past the allowance in one step.
+        self.check_allowance(sp)?;
+        r
+    }
+
+    fn dispatch(
+        &mut self,
+        recv: Option<Value>,
+        this: &Value,
+        name: &str,
+        args: Vec<Value>,
+        blk: Option<Blk>,
+        sp: Span,
+    ) -> R {
         match recv {
             None => {
                 // Inside an instance's method: its own methods and accessors first.

@@ -389,12 +389,14 @@ impl Interp {
             "join" => {
                 let sep = a0.map(|s| s.to_s()).unwrap_or_default();
                 fn flat(items: &[Value], out: &mut Vec<String>) {
-                    for x in items {
-                        match x {
-                            Value::Array(a) => flat(&a.borrow(), out),
-                            other => out.push(other.to_s()),
+                    super::meter::walk(|| {
+                        for x in items {
+                            match x {
+                                Value::Array(a) => flat(&a.borrow(), out),
+                                other => out.push(other.to_s()),
+                            }
                         }
-                    }
+                    });
                 }
                 if let Some(Value::Unknown(w)) = items.iter().find(|x| matches!(x, Value::Unknown(_))) {
                     return Ok(Value::Unknown(w.clone()));
@@ -410,12 +412,15 @@ impl Interp {
             )),
             "flatten" => {
                 fn flat(items: Vec<Value>, depth: i64, out: &mut Vec<Value>) {
-                    for x in items {
-                        match x {
-                            Value::Array(a) if depth != 0 => flat(a.borrow().clone(), depth - 1, out),
-                            other => out.push(other),
+                    super::meter::walk(|| {
+                        for x in items {
+                            super::meter::charge(super::meter::SLOT);
+                            match x {
+                                Value::Array(a) if depth != 0 => flat(a.borrow().clone(), depth - 1, out),
+                                other => out.push(other),
+                            }
                         }
-                    }
+                    });
                 }
                 let mut out = Vec::new();
                 flat(items, int_arg(&args, 0).unwrap_or(-1), &mut out);

@@ -10,6 +10,7 @@ mod calls;
 pub mod classes;
 mod collections;
 mod kernel;
+pub(in crate::vagrant) mod meter;
 pub(super) mod modules;
 mod nodes;
 mod numbers;
@@ -43,6 +44,8 @@ pub struct Options {
     pub max_depth: usize,
     /// Largest string, array or hash built.
     pub max_size: usize,
+    /// What the whole evaluation may build and walk, in bytes (see `meter`).
+    pub max_built: u64,
     /// The host Vagrant is taken to run on (`--host`), for code that asks.
     pub host: Host,
 }
@@ -86,6 +89,7 @@ impl Default for Options {
             max_steps: 2_000_000,
             max_depth: 150,
             max_size: 1_000_000,
+            max_built: 64 << 20,
             host: Host::Linux,
         }
     }
@@ -167,11 +171,13 @@ pub struct Interp {
     pub(super) classes: Vec<classes::ClassDef>,
     /// Class bodies being run (innermost last): their `def`s are instance methods.
     pub(super) class_stack: Vec<String>,
+    allowance_reported: bool,
 }
 
 impl Interp {
     /// A fresh interpreter for the project in `root`.
     pub fn new(root: PathBuf, bounds: crate::files::Root, opts: Options) -> Self {
+        meter::start(opts.max_built, opts.max_size);
         Interp {
             display_root: root.clone(),
             bounds,
@@ -197,6 +203,7 @@ impl Interp {
             unique: 0,
             classes: Vec::new(),
             class_stack: Vec::new(),
+            allowance_reported: false,
             namespace: Vec::new(),
             regexes: std::collections::HashMap::new(),
             raise_file: None,
@@ -259,7 +266,39 @@ impl Interp {
         self.diags.push(d);
     }
 
+    /// Stop when the evaluation has built or walked more than it may (see `meter`).
+    pub(in crate::vagrant) fn check_allowance(&mut self, span: Span) -> Result<(), Flow> {
+        let Some(why) = meter::exceeded() else {
+            return Ok(());
+        };
+        if !self.allowance_reported {
+            self.allowance_reported = true;
+            let msg = match why {
+                meter::Exceeded::Allowance(limit) => format!(
+                    "evaluation stopped: the Vagrantfile built and walked more than {} MiB of strings, arrays and hashes (the limit)",
+                    limit >> 20
+                ),
+                meter::Exceeded::Value(n, largest) => format!(
+                    "evaluation stopped: a value of {n} elements or bytes is larger than the limit of {largest}"
+                ),
+                meter::Exceeded::Depth => format!(
+                    "evaluation stopped: a value nested more than {} levels deep (or holding itself) was walked",
+                    meter::MAX_WALK_DEPTH
+                ),
+            };
+            self.note(
+                Severity::Error,
+                "vagrant-size",
+                span,
+                msg,
+                Some("machines configured before this point are kept; the rest of the Vagrantfile is not evaluated"),
+            );
+        }
+        Err(Flow::Stop)
+    }
+
     fn tick(&mut self, span: Span) -> Result<(), Flow> {
+        self.check_allowance(span)?;
         self.steps += 1;
         if self.steps > self.opts.max_steps {
             {

@@ -40,6 +40,10 @@ fn json_value(j: &serde_json::Value) -> Value {
 
 /// A Ruby value as JSON (symbols become strings; unknowns become null).
 pub(in crate::vagrant) fn to_json(v: &Value) -> serde_json::Value {
+    super::meter::walk(|| to_json_here(v)).unwrap_or(serde_json::Value::Null)
+}
+
+fn to_json_here(v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match v {
         Value::Nil | Value::Unknown(_) | Value::Proc(_) | Value::Object(_) => J::Null,
@@ -53,6 +57,10 @@ pub(in crate::vagrant) fn to_json(v: &Value) -> serde_json::Value {
 }
 
 fn symbolize_keys(v: &Value) -> Value {
+    super::meter::walk(|| symbolize_here(v)).unwrap_or(Value::Nil)
+}
+
+fn symbolize_here(v: &Value) -> Value {
     match v {
         Value::Hash(h) => Value::hash(
             h.borrow()

@@ -87,6 +87,22 @@ impl Interp {
                     Some(b) => self.eval(b, scope, this)?,
                     None => Value::Nil,
                 };
+                // Ruby wants ends that compare with each other; a range of
+                // ranges (or of anything else here) is refused as Ruby refuses it.
+                let plain = |v: &Value| {
+                    matches!(
+                        v,
+                        Value::Nil
+                            | Value::Int(_)
+                            | Value::Float(_)
+                            | Value::Str(_)
+                            | Value::Sym(_)
+                            | Value::Unknown(_)
+                    )
+                };
+                if !plain(&a) || !plain(&b) {
+                    return Err(Flow::Raise("ArgumentError".into(), "bad value for range".into(), sp));
+                }
                 Value::Range(Rc::new((a, b, *excl)))
             }
             Expr::Ident(name) | Expr::VCall(name) => match Self::lookup(scope, name) {

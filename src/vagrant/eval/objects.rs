@@ -42,6 +42,10 @@ pub(super) fn int_arg(args: &[Value], i: usize) -> Option<i64> {
 }
 
 pub(super) fn cmp_values(a: &Value, b: &Value) -> Option<Ordering> {
+    super::meter::walk(|| cmp_here(a, b)).flatten()
+}
+
+fn cmp_here(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),

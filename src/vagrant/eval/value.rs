@@ -1,5 +1,6 @@
 //! Ruby values as the Vagrantfile interpreter sees them.
 
+use super::meter;
 use crate::vagrant::ast::Body;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,8 +17,49 @@ pub struct Frame {
     pub parent: Option<Scope>,
 }
 
+impl Drop for Frame {
+    fn drop(&mut self) {
+        meter::release(std::mem::take(&mut self.vars).into_iter().map(|(_, v)| v).collect());
+    }
+}
+
 /// A shared frame.
 pub type Scope = Rc<RefCell<Frame>>;
+
+/// An array's elements. Letting them go does not recurse (see `meter::release`).
+#[derive(Debug, Default)]
+pub struct List(RefCell<Vec<Value>>);
+
+impl std::ops::Deref for List {
+    type Target = RefCell<Vec<Value>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        meter::release(std::mem::take(self.0.get_mut()));
+    }
+}
+
+/// A hash's pairs, in insertion order. Letting them go does not recurse.
+#[derive(Debug, Default)]
+pub struct Pairs(RefCell<Vec<(Value, Value)>>);
+
+impl std::ops::Deref for Pairs {
+    type Target = RefCell<Vec<(Value, Value)>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for Pairs {
+    fn drop(&mut self) {
+        let pairs = std::mem::take(self.0.get_mut());
+        meter::release(pairs.into_iter().flat_map(|(k, v)| [k, v]).collect());
+    }
+}
 
 /// A block, proc or lambda with the scope it closes over.
 #[derive(Debug)]
@@ -55,9 +97,9 @@ pub enum Value {
     Float(f64),
     Str(Rc<RefCell<String>>),
     Sym(Rc<str>),
-    Array(Rc<RefCell<Vec<Value>>>),
+    Array(Rc<List>),
     /// Insertion-ordered pairs (Vagrantfile hashes are small).
-    Hash(Rc<RefCell<Vec<(Value, Value)>>>),
+    Hash(Rc<Pairs>),
     Range(Rc<(Value, Value, bool)>),
     Regex(Rc<Regex>),
     Proc(Rc<Closure>),
@@ -72,7 +114,9 @@ pub enum Value {
 impl Value {
     /// A new string value.
     pub fn str(s: impl Into<String>) -> Value {
-        Value::Str(Rc::new(RefCell::new(s.into())))
+        let s = s.into();
+        meter::built(s.len(), s.len());
+        Value::Str(Rc::new(RefCell::new(s)))
     }
 
     /// A new symbol.
@@ -82,12 +126,14 @@ impl Value {
 
     /// A new array.
     pub fn array(v: Vec<Value>) -> Value {
-        Value::Array(Rc::new(RefCell::new(v)))
+        meter::built(v.len(), v.len() * meter::SLOT);
+        Value::Array(Rc::new(List(RefCell::new(v))))
     }
 
     /// A new hash.
     pub fn hash(v: Vec<(Value, Value)>) -> Value {
-        Value::Hash(Rc::new(RefCell::new(v)))
+        meter::built(v.len(), v.len() * 2 * meter::SLOT);
+        Value::Hash(Rc::new(Pairs(RefCell::new(v))))
     }
 
     /// Ruby truthiness: everything but nil and false.
@@ -138,6 +184,10 @@ impl Value {
 
     /// `inspect` as Ruby prints it.
     pub fn inspect(&self) -> String {
+        meter::walk(|| self.inspect_here()).unwrap_or_else(|| "...".into())
+    }
+
+    fn inspect_here(&self) -> String {
         match self {
             Value::Nil => "nil".into(),
             Value::Bool(b) => b.to_string(),
@@ -168,6 +218,10 @@ impl Value {
 
     /// Ruby's `==` (`eql?` for hash keys is close enough for Vagrantfiles).
     pub fn equals(&self, other: &Value) -> bool {
+        meter::walk(|| self.equals_here(other)).unwrap_or(false)
+    }
+
+    fn equals_here(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Nil, Value::Nil) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,

@@ -30,6 +30,15 @@ type R<T> = Result<T, LexError>;
 /// Deepest nesting of brackets, blocks, keywords and interpolations.
 pub const MAX_NESTING: usize = 256;
 
+/// Deepest nesting of brackets, blocks and keywords together with what
+/// nests without them: prefix and right-associative operators (`!`, `-`,
+/// `not`, `defined?`, `=`, `+=`, `**`, `? :`, `rescue`, ranges, splats) and
+/// command calls whose arguments are commands (`a b c 1`), counted per
+/// statement or list item. The grammar, the builder, the evaluator and
+/// dropping the tree each recurse once per level, so this bounds them all
+/// (the stack this takes is measured at `PARSE_STACK` in the parser).
+pub const MAX_DEPTH: usize = 512;
+
 // Lexer states (parse.y's `enum lex_state_e`).
 const BEG: u16 = 1;
 const END: u16 = 2;
@@ -77,6 +86,9 @@ struct Frame {
     scope: bool,
     /// `(` of an argument after a space (`foo (1)`): after its `)` comes EXPR_ENDARG.
     paren_arg: bool,
+    /// Operators and command calls that nest in the statement or list item
+    /// at hand (see [`MAX_DEPTH`]).
+    chain: usize,
     /// Where the statement around a `(` began (restored at its `)`).
     outer_stmt: Option<usize>,
 }
@@ -146,6 +158,8 @@ struct Lexer<'a> {
     /// reported (parse.y's grammar actions between tokens).
     next_state: Option<u16>,
     undef_list: bool,
+    /// The frames' `chain`s, summed.
+    chained: usize,
 }
 
 /// Lex a whole Ruby file.
@@ -174,6 +188,7 @@ pub fn lex(src: &str) -> Result<Lexed, LexError> {
         for_vars: false,
         alias_items: 0,
         undef_list: false,
+        chained: 0,
         next_state: None,
     };
     // A byte order mark is not code.
@@ -200,6 +215,7 @@ impl Frame {
             cond: false,
             scope: false,
             paren_arg: false,
+            chain: 0,
             outer_stmt: None,
         }
     }
@@ -311,6 +327,13 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, kind: T, start: usize, end: usize) {
+        use T::*;
+        match kind {
+            tBANG | tUMINUS | tUMINUS_NUM | tUPLUS | tTILDE | kNOT | kDEFINED | tEQL | tOP_ASGN | tPOW | tQMARK
+            | kRESCUE_MOD | tDOT2 | tDOT3 | tBDOT2 | tBDOT3 | tSTAR | tDSTAR | tAMPER => self.chain(),
+            tCOMMA => self.unchain(),
+            _ => {}
+        }
         let mut flags = 0;
         if self.space_seen {
             flags |= flags::SPACE_BEFORE;
@@ -331,6 +354,18 @@ impl Lexer<'_> {
         }
     }
 
+    /// One more level that nests without a bracket.
+    fn chain(&mut self) {
+        self.top().chain += 1;
+        self.chained += 1;
+    }
+
+    /// A statement or list item ends: what nested in it ends with it.
+    fn unchain(&mut self) {
+        let f = self.top();
+        self.chained -= std::mem::take(&mut f.chain);
+    }
+
     fn open(&mut self, open: Open, at: usize) -> R<()> {
         if self.frames.len() >= MAX_NESTING {
             return self.err(
@@ -347,6 +382,7 @@ impl Lexer<'_> {
     fn close(&mut self, open: Open) -> Option<Frame> {
         while self.frames.len() > 1 {
             let f = self.frames.pop().unwrap_or_else(|| Frame::new(Open::Top));
+            self.chained -= f.chain;
             if f.scope {
                 self.scopes.pop();
             }
@@ -410,6 +446,7 @@ impl Lexer<'_> {
         if std::mem::take(&mut self.class_scope) {
             self.open_scope(true);
         }
+        self.unchain();
         let f = self.top();
         f.cmdarg = false;
         f.cond = false;
@@ -526,6 +563,16 @@ impl Lexer<'_> {
                 }
             }
             self.token()?;
+            if self.frames.len() + self.chained > MAX_DEPTH {
+                let at = self.tokens.last().map_or(self.pos, |t| t.span.start as usize);
+                return self.err(
+                    at,
+                    format!(
+                        "expressions nest more than {MAX_DEPTH} deep here (brackets, blocks and keywords, \
+                         with prefix and right-associative operators and command arguments)"
+                    ),
+                );
+            }
         }
     }
 
@@ -673,7 +720,8 @@ impl Lexer<'_> {
     fn command_arg_starts(&mut self) {
         // (Whether a space came before decides the token's kind, `foo [1]`
         // or `foo[1]`; callers call this only for tokens that start a value.)
-        if self.is_arg() && !self.top().cmdarg {
+        if self.is_arg() {
+            self.chain();
             self.top().cmdarg = true;
         }
     }
