@@ -239,7 +239,7 @@ impl Diagnostic {
     /// Excerpts of very long lines are left out (one line, location and help instead).
     pub fn render(&self, source: Option<&Arc<SourceFile>>) -> String {
         let long_line = |src: &SourceFile, at: u32| {
-            let at = (at as usize).min(src.text.len());
+            let at = floor_char_boundary(&src.text, (at as usize).min(src.text.len()));
             let start = src.text[..at].rfind('\n').map_or(0, |i| i + 1);
             let end = src.text[at..].find('\n').map_or(src.text.len(), |i| at + i);
             end - start > MAX_EXCERPT_LINE
@@ -255,8 +255,28 @@ impl Diagnostic {
                 return out;
             }
         }
+        let mut diag = self.clone();
+        if let Some(src) = source {
+            // Places from a lexer that stopped inside a character are shown
+            // from its first byte to its last.
+            let snap = |sp: &mut Span| {
+                let len = src.text.len();
+                let start = floor_char_boundary(&src.text, (sp.start as usize).min(len));
+                let mut end = (sp.end as usize).clamp(start, len);
+                while !src.text.is_char_boundary(end) {
+                    end += 1;
+                }
+                *sp = Span::new(start, end);
+            };
+            if let Some(sp) = diag.span.as_mut() {
+                snap(sp);
+            }
+            for l in &mut diag.labels {
+                snap(&mut l.span);
+            }
+        }
         let report = miette::Report::new(Rendered {
-            diag: self.clone(),
+            diag,
             source: source.map(|s| miette::NamedSource::new(s.path.clone(), s.text.clone())),
         });
         let mut out = String::new();

@@ -96,23 +96,26 @@ impl<'a> Context<'a> {
     pub fn new(manifest: &'a Manifest) -> Self {
         let tokens: &'a [Token] = &manifest.tokens().tokens;
         let text = &manifest.source.text;
-        let variable_indexes = tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Variable)
-            .filter_map(|t| {
-                let start = t.span.end as usize;
-                let mut end = start;
-                // `\[.+?\]` repeated: a `[`, at least one character, the nearest `]` on the line.
-                while text[end..].starts_with('[') {
-                    let line = &text[end + 1..text[end..].find('\n').map_or(text.len(), |n| end + n)];
-                    match line.get(1..).and_then(|l| l.find(']')) {
-                        Some(k) => end = end + 1 + 1 + k + 1,
-                        None => break,
-                    }
+        let b = text.as_bytes();
+        let mut variable_indexes: Vec<std::ops::Range<usize>> = Vec::new();
+        for t in tokens.iter().filter(|t| t.kind == TokenKind::Variable) {
+            let start = t.span.end as usize;
+            let mut end = start;
+            // `\[.+?\]` repeated: a `[`, at least one character, the nearest `]` on the line.
+            while b.get(end) == Some(&b'[') && b.get(end + 1).is_some_and(|&c| c != b'\n') {
+                match b[end + 2..].iter().position(|&c| c == b']' || c == b'\n') {
+                    Some(k) if b[end + 2 + k] == b']' => end = end + 2 + k + 1,
+                    _ => break,
                 }
-                (end > start).then_some(start..end)
-            })
-            .collect();
+            }
+            if end > start {
+                // Kept sorted and disjoint, for a binary search.
+                match variable_indexes.last_mut() {
+                    Some(last) if start <= last.end => last.end = last.end.max(end),
+                    _ => variable_indexes.push(start..end),
+                }
+            }
+        }
         Context {
             manifest,
             tokens,
@@ -141,7 +144,8 @@ impl<'a> Context<'a> {
 
     /// Whether puppet-lint's lexer hides this offset inside a variable token.
     pub fn in_variable_index(&self, offset: usize) -> bool {
-        self.variable_indexes.iter().any(|r| r.contains(&offset))
+        let after = self.variable_indexes.partition_point(|r| r.start <= offset);
+        after > 0 && self.variable_indexes[after - 1].contains(&offset)
     }
 
     /// The text of a token.
@@ -194,9 +198,9 @@ pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)>
     }
     let text = ctx.text(t);
     match t.kind {
-        TokenKind::SqString if text.len() >= 2 => Some((&text[1..text.len() - 1], true)),
-        TokenKind::DqString if text.len() >= 2 => {
-            let inner = &text[1..text.len() - 1];
+        TokenKind::SqString => Some((crate::puppet::lexer::unquote(text), true)),
+        TokenKind::DqString => {
+            let inner = crate::puppet::lexer::unquote(text);
             let b = inner.as_bytes();
             let mut i = 0;
             while i < b.len() {

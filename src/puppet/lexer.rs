@@ -112,6 +112,15 @@ const KEYWORDS: [&str; 20] = [
 ];
 
 /// Whether `word` is one of Puppet's keywords.
+/// A string token's text without its quotes (one left open at the end of the
+/// file has only its opening quote).
+pub fn unquote(text: &str) -> &str {
+    let mut chars = text.chars();
+    let Some(q) = chars.next() else { return text };
+    let rest = chars.as_str();
+    rest.strip_suffix(q).unwrap_or(rest)
+}
+
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }

@@ -78,7 +78,7 @@ fn names<'a>(ctx: &Context<'a>) -> Vec<(usize, &'a str)> {
                 out.push((start, &text[start + 1..start + 1 + n]));
             }
             TokenKind::DqString if !ctx.in_variable_index(start) => {
-                let body = &text[start + 1..(t.span.end as usize).saturating_sub(1).max(start + 1)];
+                let body = crate::puppet::lexer::unquote(ctx.text(t));
                 for (at, n) in unenclosed_variables(body) {
                     out.push((start + 1 + at, &body[at + 1..at + 1 + n]));
                 }

@@ -36,7 +36,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
         let (start, body) = match t.kind {
             TokenKind::DqString if !ctx.in_variable_index(t.span.start as usize) => {
                 let text = ctx.text(t);
-                (t.span.start as usize + 1, &text[1..text.len().saturating_sub(1).max(1)])
+                (t.span.start as usize + 1, crate::puppet::lexer::unquote(text))
             }
             TokenKind::HeredocBody => {
                 let Some(h) = heredocs.iter().find(|h| h.body == t.span) else {

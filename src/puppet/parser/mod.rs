@@ -362,7 +362,7 @@ fn furthest_attempt(src: &str, rule: Rule) -> Option<(usize, bool)> {
 fn token_value(text: &str, kind: lexer::TokenKind) -> &str {
     use lexer::TokenKind::*;
     match kind {
-        SqString | DqString if text.len() >= 2 => &text[1..text.len() - 1],
+        SqString | DqString => lexer::unquote(text),
         Variable => &text[1..],
         _ => text,
     }

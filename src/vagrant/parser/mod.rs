@@ -31,13 +31,13 @@ pub const MAX_SOURCE_BYTES: usize = 1 << 20;
 /// unoptimised one (examples of every shape at the limit, in threads of
 /// growing stack); a fresh segment of this size is only touched as deep as
 /// the file goes.
-const PARSE_STACK: usize = 64 << 20;
+pub const PARSE_STACK: usize = 64 << 20;
 
 type Built<T> = Result<T, Box<Diagnostic>>;
 
 /// Parse one Ruby file into statements.
 pub fn parse(file: &str, src: &str) -> Result<Vec<Node>, Box<Diagnostic>> {
-    stacker::maybe_grow(PARSE_STACK / 2, PARSE_STACK, || parse_here(file, src))
+    stacker::maybe_grow(PARSE_STACK / 4, PARSE_STACK, || parse_here(file, src))
 }
 
 fn parse_here(file: &str, src: &str) -> Result<Vec<Node>, Box<Diagnostic>> {
@@ -57,13 +57,18 @@ fn parse_here(file: &str, src: &str) -> Result<Vec<Node>, Box<Diagnostic>> {
         ));
     }
     let lexed = lexer::lex(src).map_err(|e| {
-        let end = (e.at + 1).min(src.len()).max(e.at);
+        // The character the lexer stopped at (its offset may fall inside one).
+        let mut at = e.at.min(src.len());
+        while !src.is_char_boundary(at) {
+            at -= 1;
+        }
+        let end = at + src[at..].chars().next().map_or(0, char::len_utf8);
         let code = if e.message.contains("nest more than") {
             "nesting-too-deep"
         } else {
             "syntax-error"
         };
-        let mut d = Diagnostic::error(code, file, Some(Span::new(e.at, end)), e.message.clone());
+        let mut d = Diagnostic::error(code, file, Some(Span::new(at, end)), e.message.clone());
         if e.message.contains("heredoc") {
             d = d.with_help("end the heredoc with its tag alone on a line (indented only with <<- or <<~)");
         }
