@@ -42,10 +42,14 @@ pub fn vagrantfile_path(dir: &Path) -> PathBuf {
 /// Evaluate the Vagrantfile `file` as Vagrant would, safely: it reads files
 /// only inside `root` (links followed), the project's boundary.
 ///
-/// Ruby calls nest up to `Options::max_depth` and each level is several
-/// interpreter frames, so evaluation grows its stack on demand (see `Interp::eval`).
+/// It runs on a stack of its own, as the parser does (see
+/// `parser::PARSE_STACK`): the tree is as deep as the lexer's limits let it
+/// be, and walking and dropping it recurse. Ruby calls nest up to
+/// `Options::max_depth` and each level is several interpreter frames, so
+/// evaluation also grows its stack on demand (see `Interp::eval`).
 pub fn evaluate(file: &Path, root: &Root, opts: Options) -> Evaluation {
-    stacker::maybe_grow(1 << 20, 16 << 20, || evaluate_here(file, root, opts))
+    let stack = parser::PARSE_STACK;
+    stacker::maybe_grow(stack / 2, stack, || evaluate_here(file, root, opts))
 }
 
 fn evaluate_here(file: &Path, bounds: &Root, opts: Options) -> Evaluation {

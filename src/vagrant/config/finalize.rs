@@ -271,6 +271,22 @@ impl Interp {
         }
     }
 
+    /// [`Self::vm_data`] without the machines defined in it (what a machine's
+    /// settings merge from; copying every definition for each machine made
+    /// reading N machines cost N squared).
+    fn vm_settings(&mut self, root: ObjId) -> VmConfig {
+        let id = self.vm_of(root);
+        match &mut self.objs[id] {
+            ObjData::Vm(v) => {
+                let defined = std::mem::take(&mut v.defined);
+                let settings = v.clone();
+                v.defined = defined;
+                settings
+            }
+            _ => VmConfig::default(),
+        }
+    }
+
     fn namespace_attr(&self, root: ObjId, ns: &str, key: &str) -> Option<Value> {
         let ObjData::Root { namespaces, .. } = &self.objs[root] else {
             return None;
@@ -284,19 +300,12 @@ impl Interp {
 
     /// The machines, as Vagrant builds them from the root config.
     pub(in crate::vagrant) fn machines(&mut self, root: ObjId, sp: Span) -> Vec<Machine> {
-        let root_vm = self.vm_data(root);
-        let mut names: Vec<String> = root_vm.defined.iter().map(|(n, ..)| n.clone()).collect();
-        if names.is_empty() {
-            names.push("default".into());
+        let mut defined = self.vm_data(root).defined;
+        if defined.is_empty() {
+            defined.push(("default".into(), vec![], vec![]));
         }
         let mut out = Vec::new();
-        for name in names {
-            let (opts, procs) = root_vm
-                .defined
-                .iter()
-                .find(|(n, ..)| *n == name)
-                .map(|(_, o, p)| (o.clone(), p.clone()))
-                .unwrap_or_default();
+        for (name, opts, procs) in defined {
             self.fresh_budget();
             let sub_root = match self.load_config(&procs, sp) {
                 Ok(r) => r,
@@ -306,7 +315,7 @@ impl Interp {
                 }
                 Err(_) => continue,
             };
-            let merged = merge_vm(&self.vm_data(root), &self.vm_data(sub_root));
+            let merged = merge_vm(&self.vm_settings(root), &self.vm_settings(sub_root));
             let providers = match self.run_providers(&merged, sp) {
                 Ok(p) => p,
                 Err(Flow::Raise(class, msg, at)) => {
@@ -316,7 +325,7 @@ impl Interp {
                 Err(_) => continue,
             };
             // What the blocks set on the machine's config counts.
-            let merged = merge_vm(&self.vm_data(root), &self.vm_data(sub_root));
+            let merged = merge_vm(&self.vm_settings(root), &self.vm_settings(sub_root));
             let ssh_user = self
                 .namespace_attr(sub_root, "ssh", "username")
                 .or_else(|| self.namespace_attr(root, "ssh", "username"));
