@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 /// Modules and classes a Vagrantfile may name.
 pub(super) fn known_module(name: &str) -> Option<&'static str> {
-    const KNOWN: [&str; 44] = [
+    const KNOWN: &[&str] = &[
         "Struct",
         "OpenStruct",
         "Set",
@@ -52,7 +52,17 @@ pub(super) fn known_module(name: &str) -> Option<&'static str> {
         "ArgumentError",
         "KeyError",
         "LoadError",
+        "Errno",
         "Errno::ENOENT",
+        "Errno::EACCES",
+        "Errno::EEXIST",
+        "Errno::EISDIR",
+        "Errno::ENOTDIR",
+        "SystemCallError",
+        "IOError",
+        "TypeError",
+        "NameError",
+        "NoMethodError",
         "RbConfig",
         "Exception",
     ];

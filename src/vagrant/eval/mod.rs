@@ -23,7 +23,7 @@ use super::ast::*;
 use super::config::ObjData;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -150,9 +150,11 @@ pub struct Interp {
     pub objs: Vec<ObjData>,
     /// `Vagrant.configure` blocks in order: version and block.
     pub configures: Vec<(String, Rc<Closure>)>,
-    /// The file being evaluated (display path) and its absolute path.
+    /// The file being evaluated (its display path).
     pub(super) file: Rc<str>,
-    pub(super) file_abs: String,
+    /// Where each file read so far is (by the name diagnostics give it):
+    /// `__FILE__` in a block that runs later is still the file it is in.
+    file_paths: HashMap<Rc<str>, String>,
     pub(super) last_match: Option<Vec<Value>>,
     pub(super) loaded: HashSet<PathBuf>,
     pub(super) env_overrides: Vec<(String, Value)>,
@@ -162,7 +164,7 @@ pub struct Interp {
     /// The file an exception in flight was raised in.
     pub(super) raise_file: Option<Rc<str>>,
     /// Compiled regexes by pattern and flags.
-    regexes: std::collections::HashMap<(String, String), Value>,
+    regexes: HashMap<(String, String), Value>,
     /// Modules being defined (innermost last).
     pub(super) namespace: Vec<String>,
     /// Counter for ids Vagrant would make with a UUID.
@@ -194,7 +196,7 @@ impl Interp {
             objs: Vec::new(),
             configures: Vec::new(),
             file: Rc::from(""),
-            file_abs: String::new(),
+            file_paths: HashMap::new(),
             last_match: None,
             loaded: HashSet::new(),
             env_overrides: Vec::new(),
@@ -222,14 +224,17 @@ impl Interp {
                 return Err(Flow::Stop);
             }
         };
-        let saved = (self.file.clone(), std::mem::take(&mut self.file_abs));
-        self.file = Rc::from(display);
-        self.file_abs = path.display().to_string();
+        let saved = std::mem::replace(&mut self.file, Rc::from(display));
+        self.file_paths.insert(self.file.clone(), path.display().to_string());
         let r = self.body(&stmts, scope, &Value::Nil);
         self.note_raise(&r);
-        self.file = saved.0;
-        self.file_abs = saved.1;
+        self.file = saved;
         r
+    }
+
+    /// The absolute path of the file being evaluated (`__FILE__`).
+    pub(super) fn file_abs(&self) -> &str {
+        self.file_paths.get(&self.file).map_or("", String::as_str)
     }
 
     /// A project file's path as diagnostics show it (relative to the project).

@@ -73,57 +73,116 @@ fn symbolize_here(v: &Value) -> Value {
     }
 }
 
-/// Files matching a glob relative to `base` (`*`, `?`, `**`, `{a,b}`), inside `base`.
-fn glob_in(base: &Path, pat: &str) -> Vec<String> {
-    // Expand braces first.
-    if let (Some(a), Some(b)) = (pat.find('{'), pat.find('}')) {
-        if a < b {
-            return pat[a + 1..b]
-                .split(',')
-                .flat_map(|alt| glob_in(base, &format!("{}{}{}", &pat[..a], alt, &pat[b + 1..])))
-                .collect();
-        }
-    }
+/// A glob pattern (`*`, `?`, `**/`, `[a-z]`, `{a,b}`, nested) as a regex over
+/// paths relative to where its wildcards begin; alternatives become regex
+/// alternation, so a pattern costs what its length does.
+fn glob_regex(pat: &str) -> Option<regex::Regex> {
     let mut re = String::from("^");
     let mut chars = pat.chars().peekable();
+    let mut braces = 0usize;
     while let Some(c) = chars.next() {
         match c {
             '*' if chars.peek() == Some(&'*') => {
                 chars.next();
                 if chars.peek() == Some(&'/') {
                     chars.next();
-                    re.push_str("(?:.*/)?");
+                    re.push_str("(?:[^/]*/)*");
                 } else {
-                    re.push_str(".*");
+                    re.push_str("[^/]*");
                 }
             }
             '*' => re.push_str("[^/]*"),
             '?' => re.push_str("[^/]"),
+            '[' => {
+                let mut class = String::new();
+                for d in chars.by_ref() {
+                    if d == ']' && !class.is_empty() {
+                        break;
+                    }
+                    class.push(d);
+                }
+                let class = class.strip_prefix('!').map_or(class.clone(), |c| format!("^{c}"));
+                re.push('[');
+                re.push_str(&class.replace('\\', "\\\\").replace('[', "\\["));
+                re.push(']');
+            }
+            '{' => {
+                braces += 1;
+                re.push_str("(?:");
+            }
+            ',' if braces > 0 => re.push('|'),
+            '}' if braces > 0 => {
+                braces -= 1;
+                re.push(')');
+            }
+            '\\' => {
+                if let Some(d) = chars.next() {
+                    re.push_str(&regex::escape(&d.to_string()));
+                }
+            }
             c => re.push_str(&regex::escape(&c.to_string())),
         }
     }
+    re.push_str(&")".repeat(braces));
     re.push('$');
-    let Ok(re) = regex::Regex::new(&re) else { return vec![] };
-    let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(base).max_depth(8).into_iter().flatten() {
-        if let Ok(rel) = e.path().strip_prefix(base) {
-            let rel = rel.display().to_string();
-            if !rel.is_empty() && re.is_match(&rel) {
-                out.push(rel);
-            }
-        }
-    }
-    out
+    regex::Regex::new(&re).ok()
 }
 
 impl Interp {
     /// A path inside the project, or a diagnostic.
-    pub(super) fn project_path(&mut self, p: &str, sp: Span) -> Option<PathBuf> {
-        let base = Path::new(&self.file_abs)
+    /// What `Dir[pat]` lists, as Ruby writes the paths (the pattern's own
+    /// leading directories, then what matched, sorted); `None` when the
+    /// directories the wildcards start in are outside the project.
+    fn glob(&self, pat: &str) -> Option<Vec<String>> {
+        let wild = |c: &str| c.contains(['*', '?', '[', '{']);
+        let parts: Vec<&str> = pat.split('/').collect();
+        let fixed = parts
+            .iter()
+            .take_while(|c| !wild(c))
+            .count()
+            .min(parts.len().saturating_sub(1));
+        let prefix = parts[..fixed].join("/");
+        let rest = parts[fixed..].join("/");
+        let dir = normalize(&self.file_dir().join(if fixed == 0 {
+            "."
+        } else if prefix.is_empty() {
+            "/"
+        } else {
+            &prefix
+        }));
+        if !self.bounds.contains(&dir) {
+            return None;
+        }
+        let re = glob_regex(&rest)?;
+        let mut out: Vec<String> = walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .max_depth(if rest.contains("**") {
+                32
+            } else {
+                rest.split('/').count()
+            })
+            .into_iter()
+            .flatten()
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&dir).ok()?.to_str()?.to_string();
+                re.is_match(&rel)
+                    .then(|| if fixed == 0 { rel } else { format!("{prefix}/{rel}") })
+            })
+            .collect();
+        out.sort();
+        Some(out)
+    }
+
+    /// The directory of the file being evaluated (relative paths start there).
+    pub(super) fn file_dir(&self) -> PathBuf {
+        Path::new(self.file_abs())
             .parent()
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.root.clone());
-        let abs = normalize(&base.join(p));
+            .unwrap_or_else(|| self.root.clone())
+    }
+
+    pub(super) fn project_path(&mut self, p: &str, sp: Span) -> Option<PathBuf> {
+        let abs = normalize(&self.file_dir().join(p));
         if self.bounds.contains(&abs) {
             Some(abs)
         } else {
@@ -338,9 +397,20 @@ impl Interp {
             }
             ("File", "exist?" | "exists?" | "file?" | "directory?" | "readable?") | ("Dir", "exist?" | "exists?") => {
                 let p = text(0).unwrap_or_default();
-                let Some(path) = self.project_path(&p, sp) else {
-                    return Ok(Value::Unknown(Rc::from("a path outside the project")));
-                };
+                let path = normalize(&self.file_dir().join(&p));
+                if !self.bounds.contains(&path) {
+                    // Not looked at; and nothing outside the project goes to EC2.
+                    self.note(
+                        Severity::Warning,
+                        "vagrant-not-evaluated",
+                        sp,
+                        format!("`{m}.{name}` of `{p}`, outside the project directory, was not evaluated"),
+                        Some(
+                            "puppetlift does not look outside the project, and nothing there is built: taken as false",
+                        ),
+                    );
+                    return Ok(Value::Bool(false));
+                }
                 Ok(Value::Bool(match name {
                     "file?" => path.is_file(),
                     "directory?" => path.is_dir(),
@@ -391,18 +461,14 @@ impl Interp {
             }
             ("Dir", "[]" | "glob") => {
                 let mut out = Vec::new();
-                let base = Path::new(&self.file_abs)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| self.root.clone());
                 for pat in args.iter().filter_map(Value::as_text) {
-                    if pat.starts_with('/') || pat.contains("..") {
-                        let what = format!("`Dir[{pat:?}]`, outside the project,");
-                        return Ok(self.not_evaluated(sp, &what, "the list is unknown"));
+                    match self.glob(&pat) {
+                        Some(found) => out.extend(found.into_iter().map(Value::str)),
+                        None => {
+                            let what = format!("`Dir[{pat:?}]`, outside the project,");
+                            return Ok(self.not_evaluated(sp, &what, "the list is unknown"));
+                        }
                     }
-                    let mut found = glob_in(&base, &pat);
-                    found.sort();
-                    out.extend(found.into_iter().map(Value::str));
                 }
                 Ok(Value::array(out))
             }

@@ -15,9 +15,9 @@ impl Interp {
             Expr::True => Value::Bool(true),
             Expr::False => Value::Bool(false),
             Expr::SelfRef => this.clone(),
-            Expr::File => Value::str(self.file_abs.clone()),
+            Expr::File => Value::str(self.file_abs().to_string()),
             Expr::DirKw => Value::str(
-                Path::new(&self.file_abs)
+                Path::new(self.file_abs())
                     .parent()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default(),
@@ -444,10 +444,8 @@ impl Interp {
                         for rc in rescues {
                             let mut matches = rc.classes.is_empty();
                             for c in &rc.classes {
-                                if let Expr::Const(_, cname) | Expr::TopConst(cname) = &c.expr {
-                                    if exception_matches(cname, &class) {
-                                        matches = true;
-                                    }
+                                if const_path(&c.expr).is_some_and(|cname| exception_matches(&cname, &class)) {
+                                    matches = true;
                                 }
                             }
                             if matches {
@@ -641,5 +639,14 @@ impl Interp {
             .unwrap_or("")
             .trim()
             .to_string()
+    }
+}
+
+/// The full name of a constant path (`Errno::ENOENT`, `::Foo`).
+fn const_path(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Const(None, name) | Expr::TopConst(name) => Some(name.clone()),
+        Expr::Const(Some(scope), name) => Some(format!("{}::{name}", const_path(&scope.expr)?)),
+        _ => None,
     }
 }
