@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz every target for SECONDS each (default 60), one after another, seeded
 # from the fixtures and the oracles' corpora (bash ../shared/oracles/install.sh).
-# A crash, a timeout (10 s for one input) or an out-of-memory (2 GiB, with the address sanitiser) fails
+# A crash, a timeout (30 s for one input) or an out-of-memory (2 GiB, with the address sanitiser) fails
 # the run and leaves the input in fuzz/artifacts/TARGET/; reproduce it with
 #   cargo +nightly fuzz run TARGET fuzz/artifacts/TARGET/crash-...
 # and make it a regression case in tests/fuzz_regressions/.
@@ -40,7 +40,7 @@ for t in "${targets[@]}"; do
     cargo +nightly fuzz build -O "$t"
     echo "fuzz $t: ${seconds}s"
     cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=65536 \
         ${JOBS:+-jobs=$JOBS -workers=$JOBS} -print_final_stats=1 2>&1 \
         | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+== ERROR|SUMMARY|Done)|panicked|deadly signal|Test unit written' \
         || { echo "fuzz $t failed"; exit 1; }

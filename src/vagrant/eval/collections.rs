@@ -696,9 +696,12 @@ impl Interp {
                 let pos = c.iter().position(|(k2, _)| k2.equals(&k));
                 Ok(pos.map(|i| c.remove(i).1).unwrap_or(Value::Nil))
             }
-            "select" | "filter" | "reject" | "filter_map" => {
+            "select" | "filter" | "reject" | "filter_map" | "select!" | "filter!" | "keep_if" | "reject!"
+            | "delete_if" => {
+                let before = pairs.len();
                 let mut out = Vec::new();
                 let mut mapped = Vec::new();
+                let rejects = matches!(name, "reject" | "reject!" | "delete_if");
                 for (k, x) in pairs {
                     let r = self.yield1(&blk, vec![k.clone(), x.clone()], sp)?;
                     if name == "filter_map" {
@@ -707,14 +710,24 @@ impl Interp {
                         }
                         continue;
                     }
-                    if self.condition(&r, sp) != (name == "reject") {
+                    if self.condition(&r, sp) != rejects {
                         out.push((k, x));
                     }
                 }
-                Ok(if name == "filter_map" {
-                    Value::array(mapped)
-                } else {
-                    Value::hash(out)
+                Ok(match name {
+                    "filter_map" => Value::array(mapped),
+                    "select" | "filter" | "reject" => Value::hash(out),
+                    // In place: `keep_if`/`delete_if` give the hash; the `!`
+                    // forms give nil when nothing was removed.
+                    _ => {
+                        let changed = out.len() != before;
+                        *cell.borrow_mut() = out;
+                        if changed || !name.ends_with('!') {
+                            v.clone()
+                        } else {
+                            Value::Nil
+                        }
+                    }
                 })
             }
             "transform_values" | "transform_keys" => {

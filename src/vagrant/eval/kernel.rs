@@ -53,6 +53,7 @@ pub(super) fn known_module(name: &str) -> Option<&'static str> {
         "KeyError",
         "LoadError",
         "Errno",
+        "Marshal",
         "Errno::ENOENT",
         "Errno::EACCES",
         "Errno::EEXIST",

@@ -512,6 +512,9 @@ impl Interp {
                     Err((class, msg)) => self.raise(&class, msg, sp),
                 }
             }
+            // The deep-copy idiom `Marshal.load(Marshal.dump(x))`: the dump
+            // is kept as a copy of the value, not as bytes.
+            ("Marshal", "dump" | "load") => Ok(args.first().map_or(Value::Nil, Value::deep_copy)),
             ("JSON", "parse" | "load") => {
                 let t = text(0).unwrap_or_default();
                 let symbolize = args
@@ -583,6 +586,37 @@ impl Interp {
                 Ok(Value::array(out))
             }
             (_, "new") if m == "Hash" => Ok(Value::hash(vec![])),
+            // `Hash[[[k, v], ...]]`, `Hash[{...}]`, `Hash[k, v, ...]`.
+            ("Hash", "[]") => {
+                let mut pairs = Vec::new();
+                match args.as_slice() {
+                    [Value::Hash(h)] => pairs = h.borrow().clone(),
+                    [Value::Array(a)] => {
+                        for item in a.borrow().iter() {
+                            match item {
+                                Value::Array(kv) if (1..=2).contains(&kv.borrow().len()) => {
+                                    let kv = kv.borrow();
+                                    hash_set(&mut pairs, kv[0].clone(), kv.get(1).cloned().unwrap_or(Value::Nil));
+                                }
+                                _ => {
+                                    let msg = format!("wrong element type {} (expected array)", item.class_name());
+                                    return Err(Flow::Raise("ArgumentError".into(), msg, sp));
+                                }
+                            }
+                        }
+                    }
+                    flat if flat.len() % 2 == 0 => {
+                        for kv in flat.chunks(2) {
+                            hash_set(&mut pairs, kv[0].clone(), kv[1].clone());
+                        }
+                    }
+                    _ => {
+                        let msg = "odd number of arguments for Hash".to_string();
+                        return Err(Flow::Raise("ArgumentError".into(), msg, sp));
+                    }
+                }
+                Ok(Value::hash(pairs))
+            }
             (_, "new") if m == "Array" => {
                 let n = int_arg(&args, 0).unwrap_or(0).max(0) as usize;
                 self.check_size(n, sp)?;

@@ -101,6 +101,10 @@ impl Interp {
             "freeze" | "itself" | "to_proc" if !matches!(v, Value::Sym(_)) => return Ok(v),
             "frozen?" => return Ok(Value::Bool(false)),
             "dup" | "clone" => return Ok(v.dup()),
+            // `require 'json'` adds `to_json` to every value (as JSON.generate writes it).
+            "to_json" if !matches!(v, Value::Object(_) | Value::Unknown(_) | Value::Proc(_)) => {
+                return Ok(Value::str(super::modules::to_json(&v).to_string()));
+            }
             "tap" => {
                 if let Some(b) = &blk {
                     self.call_block(b, vec![v.clone()], sp)?;

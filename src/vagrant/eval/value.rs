@@ -274,6 +274,18 @@ impl Value {
     }
 
     /// Ruby's `dup`: a new string, array or hash holding the same elements.
+    /// A copy that shares nothing mutable with the original, at any depth
+    /// (each level a walk, so a value that holds itself stops at the limit).
+    pub fn deep_copy(&self) -> Value {
+        meter::walk(|| match self {
+            Value::Str(s) => Value::str(s.borrow().clone()),
+            Value::Array(a) => Value::array(a.borrow().iter().map(Value::deep_copy).collect()),
+            Value::Hash(h) => Value::hash(h.borrow().iter().map(|(k, v)| (k.deep_copy(), v.deep_copy())).collect()),
+            v => v.clone(),
+        })
+        .unwrap_or(Value::Nil)
+    }
+
     pub fn dup(&self) -> Value {
         match self {
             Value::Str(s) => Value::str(s.borrow().clone()),
