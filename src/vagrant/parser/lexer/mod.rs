@@ -585,27 +585,27 @@ impl Lexer<'_> {
                 }
             }
             self.token()?;
-            if self.frames.len() + self.chained > MAX_DEPTH {
+            if let Some(why) = self.too_deep() {
                 let at = self.tokens.last().map_or(self.pos, |t| t.span.start as usize);
-                return self.err(
-                    at,
-                    format!(
-                        "expressions nest more than {MAX_DEPTH} deep here (brackets, blocks and keywords, \
-                         with prefix and right-associative operators and command arguments)"
-                    ),
-                );
-            }
-            if self.linked > MAX_CHAIN {
-                let at = self.tokens.last().map_or(self.pos, |t| t.span.start as usize);
-                return self.err(
-                    at,
-                    format!(
-                        "expressions nest more than {MAX_CHAIN} deep here (operators and calls chained \
-                         in one expression; Ruby itself stops near 15000)"
-                    ),
-                );
+                return self.err(at, why);
             }
         }
+    }
+
+    /// Why what is open here nests too deep for the stages after the lexer.
+    fn too_deep(&self) -> Option<String> {
+        if self.frames.len() + self.chained > MAX_DEPTH {
+            return Some(format!(
+                "expressions nest more than {MAX_DEPTH} deep here (brackets, blocks and keywords, \
+                 with prefix and right-associative operators and command arguments)"
+            ));
+        }
+        (self.linked > MAX_CHAIN).then(|| {
+            format!(
+                "expressions nest more than {MAX_CHAIN} deep here (operators and calls chained \
+                 in one expression; Ruby itself stops near 15000)"
+            )
+        })
     }
 
     /// A newline: a token where it ends a statement; else nothing.
