@@ -157,6 +157,19 @@ fn hostile_input_is_refused_within_bounds() {
             );
         }
     }
+    // Commands nested in a command's arguments, each line's `do` block
+    // failing (never closed, or an error inside): the block was tried once
+    // per nested command, three times a line (found by fuzzing).
+    for (name, text) in [
+        ("command-blocks-unclosed", "a b c d.e do |i|\n".repeat(40)),
+        (
+            "command-blocks-error-inside",
+            format!("{}1 +\n{}", "a b c d.e do |i|\n".repeat(40), "end\n".repeat(40)),
+        ),
+    ] {
+        let codes = vagrantfile(&dir, name, &text, &[]);
+        assert!(codes.contains(&"syntax-error".to_string()), "{name}: {codes:?}");
+    }
     // Long chains the grammar reads without recursing past its limit.
     for (name, text) in [
         (

@@ -120,7 +120,7 @@ fn ripper_event(t: T, heredoc: bool) -> Option<&'static str> {
         tSTRING_DBEG => "on_embexpr_beg",
         tSTRING_DEND => "on_embexpr_end",
         tSTRING_DVAR => "on_embvar",
-        tSTRING_CONTENT | tWORDS_SEP | tMLHS | tSEMI | tNL => return None,
+        tSTRING_CONTENT | tWORDS_SEP | tMLHS | tCMDARG | tSEMI | tNL => return None,
         tCOMMA => "on_comma",
         tDOT => "on_period",
         tLPAREN | tLPAREN_ARG | tLPAREN2 => "on_lparen",

@@ -147,6 +147,12 @@ tokens! {
     tMLHS = 171,
     /// `"` of a string that turns out to be a label (`"key": 1`).
     tDLABEL_BEG = 172,
+    /// Zero-width: the first argument of the outermost command at this
+    /// level starts here (`a` in `a b c do ... end`). Only that command may
+    /// take a `do` block, so the grammar tries a block once, not once per
+    /// command nested in the arguments (which was exponential when the
+    /// block did not parse).
+    tCMDARG = 173,
 }
 
 /// The first code point of the token alphabet.

@@ -754,6 +754,20 @@ impl Lexer<'_> {
         // or `foo[1]`; callers call this only for tokens that start a value.)
         if self.is_arg() {
             self.chain();
+            let after_name = !self.is(LABELED)
+                && matches!(
+                    self.tokens.last().map(|t| t.kind),
+                    Some(T::tIDENTIFIER | T::tFID | T::tCONSTANT | T::kSUPER | T::kYIELD)
+                );
+            if !self.top().cmdarg && after_name {
+                let at = self.pos;
+                let space = self.space_seen;
+                self.push(T::tCMDARG, at, at);
+                if let Some(t) = self.tokens.last_mut() {
+                    t.flags = 0;
+                }
+                self.space_seen = space;
+            }
             self.top().cmdarg = true;
         }
     }
