@@ -300,7 +300,12 @@ impl Interp {
 
     /// The machines, as Vagrant builds them from the root config.
     pub(in crate::vagrant) fn machines(&mut self, root: ObjId, sp: Span) -> Vec<Machine> {
-        let mut defined = self.vm_data(root).defined;
+        // The definitions only: copying the whole root config for them is
+        // what vm_settings avoids per machine.
+        let mut defined = match &self.objs[self.vm_of(root)] {
+            ObjData::Vm(v) => v.defined.clone(),
+            _ => Vec::new(),
+        };
         if defined.is_empty() {
             defined.push(("default".into(), vec![], vec![]));
         }
