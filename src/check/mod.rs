@@ -29,6 +29,7 @@ mod service_provider_mismatch;
 mod synced_folder_not_delivered;
 mod template_too_large;
 mod unknown_box;
+mod unsupported_os;
 mod user_data_too_large;
 mod vagrant_path;
 mod vagrant_user;
@@ -76,6 +77,7 @@ pub static ALL: &[Check] = &[
     requiretty::CHECK,
     // What the plan and the emitters find.
     unknown_box::CHECK,
+    unsupported_os::CHECK,
     end_of_life_image::CHECK,
     user_data_too_large::CHECK,
     template_too_large::CHECK,

@@ -1,7 +1,14 @@
 //! ## What it does
 //! Reports machines whose Vagrant box puppetlift cannot map to an operating
-//! system (`targets/images.toml`), and points at the box in the Vagrantfile.
-//! The plan leaves such machines out: nothing is built for them.
+//! system, and points at the box in the Vagrantfile. puppetlift reads what the
+//! box's name says (a distribution or codename and its release: `precise64`,
+//! `centos-6.5-x86_64`, `ubuntu-server-12042`, `bento/debian-10`), then its
+//! `box_url`, then the provider blocks (vagrant-aws's `dummy` box: the `:aws`
+//! block's AMI and login user); the words are in `targets/images.toml`.
+//! When nothing says the operating system, this is an error: the plan leaves the
+//! machine out and its code is not checked. When the box names its distribution
+//! but not the release (`centos`, `debian`), this is a warning: the machine is
+//! planned and checked on the distribution's current row, as the message says.
 //!
 //! ## Why is this bad on EC2?
 //! An EC2 instance needs an AMI, and the manifests were written for the box's

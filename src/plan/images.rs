@@ -37,29 +37,74 @@ pub struct OsRow {
     pub eol: Option<String>,
     /// What replaces it.
     pub successor: Option<String>,
+    /// The row this OS is planned as, without a diagnostic (`el-8` is `rocky-8`).
+    pub alias: Option<String>,
+    /// The account that publishes the AMIs, when AWS has no public SSM parameter.
+    pub ami_owner: Option<String>,
+    /// The AMI name pattern (`*` wildcards) of that owner's images.
+    pub ami_name: Option<String>,
+}
+
+/// How a box's release number is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum VersionStyle {
+    /// Ubuntu's `YY.MM`: 12.04, 1204, 12042, 14-04.
+    #[serde(rename = "year.month")]
+    YearMonth,
+    /// One major number: 7, 7.3, 73.
+    #[serde(rename = "major")]
+    Major,
+}
+
+/// A distribution as box names spell it.
+#[derive(Debug, Deserialize)]
+pub struct Distro {
+    /// Its name for messages (`Ubuntu`).
+    pub name: String,
+    /// The `[os]` rows of its releases are `PREFIX-RELEASE`.
+    pub prefix: String,
+    /// Words naming it (a space: consecutive words, as in `centos stream`).
+    pub words: Vec<String>,
+    /// How its release numbers are spelled.
+    pub version: VersionStyle,
+    /// The row a box naming it without a (supported) release is planned on.
+    pub current: String,
+    /// Codename -> release.
+    #[serde(default)]
+    pub codenames: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
-struct BoxRule {
-    pattern: String,
-    os: String,
+pub(super) struct Table {
+    #[serde(rename = "distro")]
+    pub(super) distros: Vec<Distro>,
+    /// Login user -> distro name.
+    pub(super) login: BTreeMap<String, String>,
+    /// Family name -> words naming it.
+    pub(super) unsupported: BTreeMap<String, Vec<String>>,
+    pub(super) os: BTreeMap<String, OsRow>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Table {
-    #[serde(rename = "box")]
-    boxes: Vec<BoxRule>,
-    os: BTreeMap<String, OsRow>,
-}
-
-fn table() -> &'static Table {
+pub(super) fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
         toml::from_str(include_str!("../../targets/images.toml")).unwrap_or(Table {
-            boxes: vec![],
+            distros: vec![],
+            login: BTreeMap::new(),
+            unsupported: BTreeMap::new(),
             os: BTreeMap::new(),
         })
     })
+}
+
+/// The newest AMI of an owner whose name matches, resolved at deploy time
+/// (`aws ec2 describe-images`), for images without a public SSM parameter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AmiLookup {
+    /// The publisher's AWS account id.
+    pub owner: String,
+    /// The AMI name pattern.
+    pub name: String,
 }
 
 /// The image a machine runs on EC2.
@@ -74,6 +119,9 @@ pub struct Image {
     pub ssm_parameter: Option<String>,
     /// An explicit AMI id (from puppetlift.toml or the vagrant-aws block).
     pub ami: Option<String>,
+    /// The publisher's newest AMI, when there is no SSM parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ami_lookup: Option<AmiLookup>,
     /// The default login user of the AMI.
     pub login_user: String,
     /// Puppet major version in the distribution's own packages (0: none).
@@ -85,41 +133,6 @@ pub struct Image {
     /// Its sudoers has `Defaults requiretty`: sudo in a boot script (no tty) fails.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sudo_requiretty: bool,
-}
-
-/// `*` glob match.
-fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut rest = text;
-    for (i, p) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(p) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(p);
-        } else {
-            match rest.find(p) {
-                Some(at) => rest = &rest[at + p.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
-}
-
-/// The table's OS name for a Vagrant box.
-pub fn os_for_box(box_name: &str) -> Option<&'static str> {
-    let lower = box_name.to_ascii_lowercase();
-    table()
-        .boxes
-        .iter()
-        .find(|r| glob(&r.pattern, &lower))
-        .map(|r| r.os.as_str())
 }
 
 /// What resolving an OS name gave: the image and, when the OS is past its end
@@ -136,6 +149,10 @@ pub fn resolve(os: &str) -> Option<Resolved> {
     let mut replaced = None;
     for _ in 0..4 {
         let row = t.os.get(&name)?;
+        if let Some(same) = &row.alias {
+            name = same.clone();
+            continue;
+        }
         if let (Some(why), Some(next)) = (&row.eol, &row.successor) {
             if replaced.is_none() {
                 replaced = Some((why.clone(), next.clone()));
@@ -151,6 +168,13 @@ pub fn resolve(os: &str) -> Option<Resolved> {
                 release: row.release.clone()?,
                 ssm_parameter: row.ssm.clone(),
                 ami: None,
+                ami_lookup: match (&row.ami_owner, &row.ami_name) {
+                    (Some(owner), Some(name)) => Some(AmiLookup {
+                        owner: owner.clone(),
+                        name: name.clone(),
+                    }),
+                    _ => None,
+                },
                 login_user: row.login_user.clone().unwrap_or_else(|| "root".into()),
                 puppet_os: row.puppet_os,
                 puppetserver_os: row.puppetserver_os,
@@ -168,7 +192,7 @@ pub fn known_images() -> Vec<&'static str> {
     table()
         .os
         .iter()
-        .filter(|(_, r)| r.eol.is_none())
+        .filter(|(_, r)| r.eol.is_none() && r.alias.is_none())
         .map(|(k, _)| k.as_str())
         .collect()
 }

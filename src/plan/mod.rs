@@ -2,6 +2,8 @@
 //! the Vagrant model, the project's files and `puppetlift.toml`. Every target
 //! (user-data, cloud-init, CloudFormation) renders this one plan.
 
+mod box_os;
+pub mod boxes;
 mod delivery;
 pub mod images;
 pub mod puppetmaster;

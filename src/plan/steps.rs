@@ -124,30 +124,14 @@ impl Builder<'_> {
             .or_else(|| ms.image.clone())
             .or_else(|| jstr(aws.get("ami")));
         let (os, ami, ssm) = match explicit.as_deref() {
-            Some(e) if e.starts_with("ami-") => (
-                images::os_for_box(&box_name).map(str::to_string),
-                Some(e.to_string()),
-                None,
-            ),
-            Some(e) if e.starts_with('/') => (
-                images::os_for_box(&box_name).map(str::to_string),
-                None,
-                Some(e.to_string()),
-            ),
+            Some(e) if e.starts_with("ami-") => (None, Some(e.to_string()), None),
+            Some(e) if e.starts_with('/') => (None, None, Some(e.to_string())),
             Some(e) => (Some(e.to_string()), None, None),
-            None => (images::os_for_box(&box_name).map(str::to_string), None, None),
+            None => (None, None, None),
         };
-        let Some(os) = os else {
-            self.error(
-                "unknown-box",
-                format!("machine `{}`: puppetlift does not know which operating system the box `{box_name}` is", m.name),
-                &format!(
-                    "set [machines.{}] image = one of {} in puppetlift.toml (with an AMI id or SSM parameter if needed)",
-                    m.name,
-                    images::known_images().join(", ")
-                ),
-            );
-            return None;
+        let os = match os {
+            Some(os) => os,
+            None => self.os_of_box(m, &box_name, ami.as_deref())?,
         };
         let Some(resolved) = images::resolve(&os) else {
             self.error(
@@ -171,11 +155,15 @@ impl Builder<'_> {
                 ),
             );
         }
+        // An explicit AMI or parameter wins over the publisher's newest AMI.
+        if ami.is_some() || ssm.is_some() {
+            image.ami_lookup = None;
+        }
         if let Some(s) = ssm {
             image.ssm_parameter = Some(s);
         }
         image.ami = ami;
-        if image.ami.is_none() && image.ssm_parameter.is_none() {
+        if image.ami.is_none() && image.ssm_parameter.is_none() && image.ami_lookup.is_none() {
             self.error(
                 "image-needs-ami",
                 format!(
