@@ -242,3 +242,46 @@ fn a_box_naming_only_its_distribution_lands_on_its_current_release() {
         "centos-7"
     );
 }
+
+/// vagrant-aws's `dummy` box: the `:aws` block's AMI is the image, and its
+/// login user says the distribution when it names one.
+#[test]
+fn a_dummy_box_takes_its_image_from_the_aws_block() {
+    use puppetlift::project::Project;
+    let plan_of = |tag: &str, user: &str| {
+        let dir = std::env::temp_dir().join(format!("puppetlift-dummy-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("manifests")).expect("project");
+        std::fs::write(dir.join("manifests/default.pp"), "notice('on EC2')\n").expect("manifest");
+        std::fs::write(
+            dir.join("Vagrantfile"),
+            format!(
+                "Vagrant.configure(\"2\") do |config|\n  config.vm.box = \"dummy\"\n  config.vm.provider :aws do |aws, override|\n    aws.ami = \"ami-0123456789abcdef0\"\n    override.ssh.username = \"{user}\"\n  end\n  config.vm.provision :puppet\nend\n"
+            ),
+        )
+        .expect("Vagrantfile");
+        let planned = puppetlift::plan::build(&Project::load(&dir, Default::default()));
+        let _ = std::fs::remove_dir_all(&dir);
+        planned
+    };
+    let ubuntu = plan_of("ubuntu", "ubuntu");
+    let node = &ubuntu.plan.nodes[0];
+    assert_eq!(node.image.os, "ubuntu-22.04");
+    assert_eq!(node.image.ami.as_deref(), Some("ami-0123456789abcdef0"));
+    let said = ubuntu
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-box")
+        .expect("a warning");
+    assert!(said.message.contains("login user `ubuntu`"), "{}", said.message);
+
+    // `ec2-user` is Amazon Linux's, RHEL's and its rebuilds': no guess.
+    let ec2_user = plan_of("ec2-user", "ec2-user");
+    assert!(ec2_user.plan.nodes.is_empty());
+    let said = ec2_user
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-box")
+        .expect("an error");
+    assert!(said.message.contains("ami-0123456789abcdef0"), "{}", said.message);
+}

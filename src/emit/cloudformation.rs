@@ -118,7 +118,15 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                 json!({"Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", "Default": ssm,
                        "Description": format!("AMI for {} ({}), from AWS's public SSM parameter", node.name, node.image.os)}),
             ),
-            (None, None) => None,
+            // No public parameter: deploy-stack.sh looks up the publisher's newest AMI.
+            (None, None) => node.image.ami_lookup.as_ref().and_then(|l| {
+                params.insert(
+                    image_param.clone(),
+                    json!({"Type": "AWS::EC2::Image::Id",
+                           "Description": format!("AMI for {} ({}): the newest of owner {} named {}, looked up by deploy-stack.sh",
+                                                  node.name, node.image.os, l.owner, l.name)}),
+                )
+            }),
         };
         let type_param = format!("{id}InstanceType");
         params.insert(

@@ -20,7 +20,16 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
                 .ami
                 .clone()
                 .or_else(|| n.image.ssm_parameter.clone())
+                .or_else(|| n.image.ami_lookup.as_ref().map(|l| format!("{}:{}", l.owner, l.name)))
                 .unwrap_or_default();
+            // The stack parameter deploy-stack.sh fills with the looked-up AMI.
+            let lookup = match (&n.image.ami, &n.image.ssm_parameter, &n.image.ami_lookup) {
+                (None, None, Some(l)) => json!({
+                    "param": format!("{}Image", super::cloudformation::logical_id(&n.name)),
+                    "owner": l.owner, "name": l.name,
+                }),
+                _ => serde_json::Value::Null,
+            };
             let ports: Vec<String> = n.ingress.iter().map(|i| format!("{}/{}", i.protocol, i.port)).collect();
             let box_name = machines
                 .iter()
@@ -34,6 +43,7 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
                 "image": n.image.os,
                 "ami": image_ref,
                 "image_ref": image_ref,
+                "lookup": lookup,
                 "instance_type": n.instance.instance_type,
                 "ports": if ports.is_empty() { "22 only".to_string() } else { format!("22, {}", ports.join(", ")) },
                 "ingress": ports,
@@ -99,6 +109,8 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
         .unwrap_or_default();
     let mut ctx = tera::Context::new();
     ctx.insert("plan", plan);
+    let lookups: Vec<&serde_json::Value> = nodes.iter().map(|n| &n["lookup"]).filter(|l| !l.is_null()).collect();
+    ctx.insert("lookups", &lookups);
     ctx.insert("nodes", &nodes);
     ctx.insert("delivery", &delivery);
     ctx.insert("secrets", &secrets);

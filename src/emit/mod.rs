@@ -73,6 +73,7 @@ fn tera() -> &'static Result<tera::Tera, String> {
                 "handoff-README.md",
                 include_str!("../../targets/handoff-README.md.tera"),
             ),
+            ("newest-ami.sh", include_str!("../../targets/newest-ami.sh.tera")),
             ("deploy-stack.sh", include_str!("../../targets/deploy-stack.sh.tera")),
             ("run-instances.sh", include_str!("../../targets/run-instances.sh.tera")),
         ])
