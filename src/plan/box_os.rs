@@ -16,7 +16,11 @@ struct Evidence {
 
 /// What the machine's box, box URL and provider blocks say, best first.
 fn evidence(m: &Machine, box_name: &str) -> Evidence {
-    let the_box = format!("the box `{box_name}`");
+    let the_box = if box_name.is_empty() {
+        "the machine, which names no box,".to_string()
+    } else {
+        format!("the box `{box_name}`")
+    };
     let (said, by_url) = boxes::recognise_box(box_name, m.box_url.as_deref());
     let by = if by_url {
         format!("{the_box} (by its box_url)")
@@ -120,7 +124,8 @@ impl Builder<'_> {
                 self.error(
                     "unknown-box",
                     format!(
-                        "machine `{name}`: puppetlift does not know which operating system the box `{box_name}` is{known}; its code is not checked"
+                        "machine `{name}`: puppetlift does not know which operating system {} is{known}; its code is not checked",
+                        if box_name.is_empty() { "it runs: it names no box".to_string() } else { format!("the box `{box_name}`") }
                     ),
                     &format!("{set_image} (with an AMI id or SSM parameter if needed)"),
                 );
