@@ -658,7 +658,8 @@ fn init(args: &InitArgs) -> ExitCode {
     }
     let planned = puppetlift::plan::build(&project);
     report_planned(&project, &planned, &[]);
-    let text = puppetlift::emit::settings_file::commented(&planned.plan);
+    let remote = project.git_remote();
+    let text = puppetlift::emit::settings_file::commented_with_remote(&planned.plan, remote.as_ref());
     match puppetlift::files::write_atomically(&path, text.as_bytes(), None) {
         Ok(()) => {
             println!("wrote {}", path.display());

@@ -127,6 +127,70 @@ impl Project {
     }
 }
 
+/// A remote of the project's own git checkout, for `init` to propose `git` delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitRemote {
+    /// The remote's name (`origin` when there is one).
+    pub name: String,
+    /// Its URL, without credentials.
+    pub url: String,
+    /// The checked-out branch, when `HEAD` names one.
+    pub branch: Option<String>,
+}
+
+impl Project {
+    /// The remote of the git checkout the project directory itself is (its
+    /// `.git/config`, read as a file through the project's boundary: git is
+    /// never run, nothing above the project is read): `origin`, else the first.
+    pub fn git_remote(&self) -> Option<GitRemote> {
+        let git = self.dir.join(".git");
+        let config = self.root.read_text(&git.join("config")).ok()?;
+        let (name, url) = remotes(&config).into_iter().min_by_key(|(name, _)| name != "origin")?;
+        let branch = self
+            .root
+            .read_text(&git.join("HEAD"))
+            .ok()
+            .and_then(|h| h.trim().strip_prefix("ref: refs/heads/").map(str::to_string));
+        Some(GitRemote {
+            name,
+            url: without_credentials(&url),
+            branch,
+        })
+    }
+}
+
+/// `[remote "NAME"] url = URL` pairs of a git config file, in order.
+fn remotes(config: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in config.lines().map(str::trim) {
+        if line.starts_with('[') {
+            current = line
+                .strip_prefix("[remote \"")
+                .and_then(|r| r.strip_suffix("\"]"))
+                .map(str::to_string);
+        } else if let (Some(name), Some((key, value))) = (&current, line.split_once('=')) {
+            if key.trim() == "url" && !value.trim().is_empty() {
+                out.push((name.clone(), value.trim().trim_matches('"').to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// An http(s) URL without `user:password@`, which must not reach a settings file.
+fn without_credentials(url: &str) -> String {
+    for scheme in ["https://", "http://"] {
+        if let Some(rest) = url.strip_prefix(scheme) {
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            if let Some(at) = rest[..host_end].rfind('@') {
+                return format!("{scheme}{}", &rest[at + 1..]);
+            }
+        }
+    }
+    url.to_string()
+}
+
 /// The Vagrantfile of `dir` as Vagrant finds it: `name` (`--vagrantfile`),
 /// else `VAGRANT_VAGRANTFILE`, else `Vagrantfile`, then `vagrantfile`.
 fn find_vagrantfile(dir: &Path, name: Option<&str>) -> PathBuf {

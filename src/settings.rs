@@ -86,7 +86,8 @@ pub struct PuppetSettings {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeliverySettings {
-    /// `embed` (default), `git` or `s3`.
+    /// `auto` (default: `embed` while the code fits in EC2's user data, else
+    /// `s3`), `embed`, `git` or `s3`.
     pub mode: Option<String>,
     /// Where the project lands on the instance (default `/opt/puppetlift/code`).
     pub path: Option<String>,
@@ -97,9 +98,11 @@ pub struct DeliverySettings {
     pub git_ref: Option<String>,
     /// git: SSM SecureString parameter holding the deploy key.
     pub deploy_key_parameter: Option<String>,
-    /// s3: bucket.
+    /// s3: bucket (needed by `s3`; under `auto` the default is
+    /// `<name>-<account id>-<region>`, named and created at deploy time).
     pub bucket: Option<String>,
-    /// s3: object key (default `<name>/code.tar.gz`).
+    /// s3: object key (default `<name>/code.tar.gz`; under `auto`
+    /// `<name>/code-<digest>.tar.gz`, so new code is a new boot).
     pub key: Option<String>,
 }
 

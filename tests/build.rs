@@ -250,15 +250,75 @@ fn oversized_user_data_is_an_error_that_names_the_fix() {
         })
         .collect();
     std::fs::write(tmp.join("manifests/default.pp"), format!("# {noise}\nnotice('hi')\n")).expect("manifest");
+    // Asked for explicitly, embedding stays what it was: too large is an error.
+    std::fs::write(tmp.join("puppetlift.toml"), "[delivery]\nmode = \"embed\"\n").expect("settings");
     let project = Project::load(&tmp, Default::default());
     let planned = plan::build(&project);
+    assert!(matches!(planned.plan.delivery, plan::Delivery::Embed { .. }));
     let (_, diags) = emit::render_all(&planned.plan, &project.root, Target::All);
-    let d = diags
-        .iter()
-        .find(|d| d.code == "user-data-too-large")
-        .expect("size error");
-    assert!(d.help.as_deref().unwrap_or("").contains("git"), "{d:?}");
+    let sizes: Vec<_> = diags.iter().filter(|d| d.code == "user-data-too-large").collect();
+    let files: Vec<&str> = sizes.iter().map(|d| d.file.as_str()).collect();
+    // Each artifact as it travels: the stack's text, the gzip'd script and cloud-config.
+    assert_eq!(
+        files,
+        ["stack.json", "default/user-data.sh", "default/cloud-config.yaml"],
+        "{sizes:?}"
+    );
+    assert!(sizes[1].message.contains("gzip'd"), "{:?}", sizes[1]);
+    assert!(sizes[0].help.as_deref().unwrap_or("").contains("git"), "{:?}", sizes[0]);
+    // By default (auto) the same project goes through S3, and nothing is too large.
+    std::fs::remove_file(tmp.join("puppetlift.toml")).expect("settings removed");
+    let project = Project::load(&tmp, Default::default());
+    let planned = plan::build(&project);
+    let plan::Delivery::S3 { bucket, key, .. } = &planned.plan.delivery else {
+        panic!("auto did not choose S3: {:?}", planned.plan.delivery);
+    };
+    assert_eq!(bucket, &None, "the stack's own bucket, named at deploy time");
+    assert!(key.ends_with(".tar.gz"), "{key}");
+    let why = planned.plan.delivery_choice.as_deref().unwrap_or("");
+    assert!(why.contains("stack.json") || why.contains("in the stack"), "{why}");
+    let (artifacts, diags) = emit::render_all(&planned.plan, &project.root, Target::All);
+    assert!(diags.iter().all(|d| d.code != "user-data-too-large"), "{diags:?}");
+    assert!(artifacts.contains_key("code.tar.gz"));
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// `init` in a git checkout proposes `git` delivery with the checkout's
+/// remote (credentials left out), read from the project's own `.git/config`;
+/// a checkout above the project is not read.
+#[test]
+fn init_proposes_git_delivery_from_the_projects_own_remote() {
+    let dir = tmp_project(
+        "init-git",
+        "Vagrant.configure(\"2\") do |c|\n  c.vm.box = \"debian/bookworm64\"\n  c.vm.provision \"puppet\"\nend\n",
+    );
+    std::fs::create_dir_all(dir.join(".git")).expect(".git");
+    std::fs::write(
+        dir.join(".git/config"),
+        "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = git@example.org:up/ops.git\n[remote \"origin\"]\n\turl = https://deploy:s3cret@example.org/acme/ops.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+    )
+    .expect("config");
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/production\n").expect("HEAD");
+    let project = Project::load(&dir, Default::default());
+    let remote = project.git_remote().expect("a remote");
+    assert_eq!(remote.name, "origin");
+    assert_eq!(remote.url, "https://example.org/acme/ops.git");
+    let planned = plan::build(&project);
+    let text = settings_file::commented_with_remote(&planned.plan, Some(&remote));
+    assert!(text.contains("mode = \"auto\""), "{text}");
+    assert!(
+        text.contains("# mode = \"git\"\n# repository = \"https://example.org/acme/ops.git\"\n# ref = \"production\""),
+        "{text}"
+    );
+    assert!(!text.contains("s3cret"), "{text}");
+    std::fs::write(dir.join("puppetlift.toml"), &text).expect("toml");
+    settings::Settings::load(&dir).expect("init output is valid puppetlift.toml");
+    // The project inside a checkout it is not the top of: nothing above is read.
+    let inner = dir.join("inner");
+    std::fs::create_dir_all(inner.join("manifests")).expect("inner");
+    std::fs::copy(dir.join("Vagrantfile"), inner.join("Vagrantfile")).expect("Vagrantfile");
+    assert_eq!(Project::load(&inner, Default::default()).git_remote(), None);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

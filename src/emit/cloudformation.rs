@@ -47,10 +47,23 @@ pub fn role_statements(plan: &Plan) -> Vec<Json> {
             key_parameter: Some(key_parameter),
             ..
         } => statement.push(ssm_read(key_parameter)),
-        Delivery::S3 { bucket, key, .. } => statement.push(json!({
-            "Effect": "Allow", "Action": ["s3:GetObject"],
-            "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
-        })),
+        // Exactly the code object: the stack's own bucket is named
+        // `<prefix>-<account id>-<region>`, as deploy-stack.sh created it.
+        Delivery::S3 {
+            bucket,
+            bucket_prefix,
+            key,
+            ..
+        } => {
+            let bucket = match bucket {
+                Some(b) => b.clone(),
+                None => format!("{bucket_prefix}-${{AWS::AccountId}}-${{AWS::Region}}"),
+            };
+            statement.push(json!({
+                "Effect": "Allow", "Action": ["s3:GetObject"],
+                "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")}
+            }))
+        }
         _ => {}
     }
     if let Some(pm) = &plan.puppetmaster {

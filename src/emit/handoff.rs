@@ -61,8 +61,13 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
             git_ref,
             ..
         } => format!("each machine clones `{repository}` (`{git_ref}`) to `{path}`."),
-        Delivery::S3 { path, bucket, key } => format!(
-            "each machine downloads `s3://{bucket}/{key}` (upload `code.tar.gz` there) and unpacks it to `{path}`."
+        Delivery::S3 { path, .. } => format!(
+            "each machine downloads `{}` with its instance role and unpacks it to `{path}`; `deploy-stack.sh` and `run-instances.sh` upload `code.tar.gz` there first{}.",
+            plan.delivery.s3_url().unwrap_or_default(),
+            match &plan.delivery_choice {
+                Some(why) => format!(" (`delivery.mode = \"auto\"`: {why})"),
+                None => String::new(),
+            }
         ),
     };
     let mut secrets = Vec::new();
@@ -83,11 +88,18 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
         ));
     }
     let s3 = match &plan.delivery {
-        Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
-        _ => String::new(),
+        Delivery::S3 {
+            bucket,
+            bucket_prefix,
+            key,
+            ..
+        } => json!({"bucket": bucket, "bucket_prefix": bucket_prefix, "key": key,
+                    "url": plan.delivery.s3_url()}),
+        _ => serde_json::Value::Null,
     };
-    // The stack's instance role, which plain launches need as INSTANCE_PROFILE.
-    let iam = !super::cloudformation::role_statements(plan).is_empty();
+    // The stack's instance role; plain launches create its twin (or take INSTANCE_PROFILE).
+    let statements = super::cloudformation::role_statements(plan);
+    let iam = !statements.is_empty();
     // The master launches first; agents learn its name from EC2.
     let master = plan
         .puppetmaster
@@ -116,6 +128,11 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
     ctx.insert("secrets", &secrets);
     ctx.insert("s3", &s3);
     ctx.insert("iam", &iam);
+    let role_policy = shell_policy(&statements);
+    // Whether the policy names the account (looked up only then).
+    ctx.insert("role_vars", &json!({"account": role_policy.contains("${account}")}));
+    ctx.insert("role_policy", &role_policy);
+    ctx.insert("role_name", &role_name(&plan.name));
     ctx.insert("key_pair", &key_pair);
     ctx.insert("master", &master);
     ctx.insert("agents", &agents);
@@ -128,4 +145,45 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
         render("run-instances.sh", &ctx)?.into_bytes(),
     );
     Ok(())
+}
+
+/// The instance role run-instances.sh creates when no INSTANCE_PROFILE is
+/// given: the stack's name and `-boot`, within IAM's 64 characters.
+fn role_name(stack: &str) -> String {
+    format!("{}-boot", stack.chars().take(59).collect::<String>())
+}
+
+/// The stack's role policy (its `Fn::Sub` resources) as a bash double-quoted
+/// string, with the partition, region and account as the variables
+/// run-instances.sh looks up: the same statements, so a plain launch may read
+/// exactly what a stack's instance may.
+fn shell_policy(statements: &[serde_json::Value]) -> String {
+    const VARS: [(&str, &str, &str); 3] = [
+        ("${AWS::Partition}", "@@PUPPETLIFT_PARTITION@@", "${partition}"),
+        ("${AWS::Region}", "@@PUPPETLIFT_REGION@@", "${region}"),
+        ("${AWS::AccountId}", "@@PUPPETLIFT_ACCOUNT@@", "${account}"),
+    ];
+    let plain: Vec<serde_json::Value> = statements
+        .iter()
+        .map(|st| {
+            let mut st = st.clone();
+            if let Some(sub) = st["Resource"]["Fn::Sub"].as_str() {
+                let marked = VARS
+                    .iter()
+                    .fold(sub.to_string(), |s, (cfn, mark, _)| s.replace(cfn, mark));
+                st["Resource"] = serde_json::Value::String(marked);
+            }
+            st
+        })
+        .collect();
+    let doc = json!({"Version": "2012-10-17", "Statement": plain}).to_string();
+    let mut quoted = String::from("\"");
+    for c in doc.chars() {
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted.push('"');
+    VARS.iter().fold(quoted, |s, (_, mark, var)| s.replace(mark, var))
 }

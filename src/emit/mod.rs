@@ -74,6 +74,7 @@ fn tera() -> &'static Result<tera::Tera, String> {
                 include_str!("../../targets/handoff-README.md.tera"),
             ),
             ("newest-ami.sh", include_str!("../../targets/newest-ami.sh.tera")),
+            ("code-bucket.sh", include_str!("../../targets/code-bucket.sh.tera")),
             ("deploy-stack.sh", include_str!("../../targets/deploy-stack.sh.tera")),
             ("run-instances.sh", include_str!("../../targets/run-instances.sh.tera")),
         ])
@@ -251,21 +252,99 @@ fn cloud_config(plan: &Plan, node: &Node, parts: &NodeParts, archive_b64: &str) 
 
 /// Render the artifacts of `plan` (project files read from `dir`).
 pub fn render_all(plan: &Plan, root: &Root, target: Target) -> (Artifacts, Vec<Diagnostic>) {
+    match bundle::archive(root, &plan.bundle) {
+        Ok(archive) => render_with(plan, &archive, target),
+        Err(d) => (Artifacts::new(), vec![*d]),
+    }
+}
+
+/// The embedded code of a plan, measured: the archive, and why the artifacts
+/// do not fit in EC2's user data as they travel (none when they all fit).
+pub struct Measured {
+    pub archive: Vec<u8>,
+    pub overflow: Option<String>,
+}
+
+/// Render `plan` with its code embedded, as `delivery.mode = "auto"` first
+/// tries, and measure every artifact as it travels ([`size_finding`]).
+pub fn measure_embedded(plan: &Plan, root: &Root) -> Result<Measured, Box<Diagnostic>> {
+    let archive = bundle::archive(root, &plan.bundle)?;
+    let embedded = Plan {
+        delivery: Delivery::Embed {
+            path: plan.delivery.path().to_string(),
+        },
+        ..plan.clone()
+    };
+    let (_, diags) = render_with(&embedded, &archive, Target::All);
+    let overflow = diags
+        .into_iter()
+        .find(|d| d.code == "user-data-too-large")
+        .map(|d| d.message);
+    Ok(Measured { archive, overflow })
+}
+
+/// gzip as the launch scripts do it (`gzip -9 -n`: best compression, no name or time).
+fn gzip_len(data: &[u8]) -> usize {
+    use std::io::Write;
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    match gz.write_all(data).and_then(|()| gz.finish()) {
+        Ok(v) => v.len(),
+        Err(_) => data.len(),
+    }
+}
+
+/// EC2's limit, applied to each artifact as it reaches EC2:
+/// - the stack's `UserData` is text inside the JSON template (`Fn::Base64` of
+///   a string, with `Fn::Sub` references in it), so CloudFormation cannot
+///   carry it gzip'd: it is measured as the plain script;
+/// - `user-data.sh` is handed over gzip'd by `run-instances.sh`
+///   (`--user-data fileb://…gz`), and `cloud-config.yaml` is meant to be;
+///   cloud-init, which every image puppetlift targets boots with, unpacks
+///   gzip'd user data first (cloud-init docs, "User-Data Formats": gzip
+///   compressed content), so both are measured gzip'd.
+fn size_finding(plan: &Plan, node: &Node, dir: &str, artifact: &str, text: &str) -> Option<Diagnostic> {
+    let (file, size) = match artifact {
+        "stack.json" => ("stack.json".to_string(), text.len()),
+        "user-data.sh" => (format!("{dir}/user-data.sh"), gzip_len(text.as_bytes())),
+        _ => (format!("{dir}/cloud-config.yaml"), gzip_len(text.as_bytes())),
+    };
+    if size <= USER_DATA_LIMIT {
+        return None;
+    }
+    let what = match artifact {
+        "stack.json" => {
+            format!("its user data in the stack is {size} bytes (CloudFormation carries it as text, never gzip'd)")
+        }
+        "user-data.sh" => format!("user-data.sh is {size} bytes gzip'd (as run-instances.sh hands it over)"),
+        _ => format!("cloud-config.yaml is {size} bytes gzip'd (cloud-init unpacks gzip'd user data)"),
+    };
+    let help = match plan.delivery {
+        Delivery::Embed { .. } => "the embedded code makes it large: set `delivery.mode = \"auto\"` in puppetlift.toml (the code goes through S3 when it does not fit), or `\"git\"` or `\"s3\"`",
+        _ => "the boot script is large without the code: move long inline shell provisioners into script files in the project (`path:`), which travel with the code",
+    };
+    Some(
+        Diagnostic::error(
+            "user-data-too-large",
+            &file,
+            None,
+            format!("machine `{}`: {what}; EC2 accepts at most {USER_DATA_LIMIT}", node.name),
+        )
+        .with_help(help),
+    )
+}
+
+/// Render the artifacts of `plan` around the code archive `archive`.
+fn render_with(plan: &Plan, archive: &[u8], target: Target) -> (Artifacts, Vec<Diagnostic>) {
     let mut out = Artifacts::new();
     let mut diags = Vec::new();
-    let archive = match bundle::archive(root, &plan.bundle) {
-        Ok(a) => a,
-        Err(d) => {
-            diags.push(*d);
-            return (out, diags);
-        }
-    };
     let b64 = match plan.delivery {
-        Delivery::Embed { .. } => base64::engine::general_purpose::STANDARD.encode(&archive),
+        Delivery::Embed { .. } => base64::engine::general_purpose::STANDARD.encode(archive),
         _ => String::new(),
     };
     if matches!(plan.delivery, Delivery::S3 { .. }) {
-        out.insert("code.tar.gz".into(), archive.clone());
+        out.insert("code.tar.gz".into(), archive.to_vec());
     }
     let mut scripts = Vec::new();
     let mut dirs: Vec<(String, &str)> = Vec::new();
@@ -296,34 +375,17 @@ pub fn render_all(plan: &Plan, root: &Root, target: Target) -> (Artifacts, Vec<D
                 continue;
             }
         };
-        if ud.len() > USER_DATA_LIMIT {
-            diags.push(
-                Diagnostic::error(
-                    "user-data-too-large",
-                    &format!("{dir}/user-data.sh"),
-                    None,
-                    format!("machine `{}`: user data is {} bytes; EC2 accepts at most {USER_DATA_LIMIT}", node.name, ud.len()),
-                )
-                .with_help("the embedded code makes it large: set `delivery.mode = \"git\"` or `\"s3\"` in puppetlift.toml, or gzip the cloud-config (cloud-init unpacks gzip user data)"),
-            );
+        if matches!(target, Target::CloudFormation | Target::All) {
+            diags.extend(size_finding(plan, node, &dir, "stack.json", &ud));
         }
         if matches!(target, Target::UserData | Target::All) {
+            diags.extend(size_finding(plan, node, &dir, "user-data.sh", &ud));
             out.insert(format!("{dir}/user-data.sh"), ud.clone().into_bytes());
         }
         if matches!(target, Target::CloudInit | Target::All) {
             match cloud_config(plan, node, &parts, &b64) {
                 Ok(cc) => {
-                    if cc.len() > USER_DATA_LIMIT {
-                        diags.push(
-                            Diagnostic::error(
-                                "user-data-too-large",
-                                &format!("{dir}/cloud-config.yaml"),
-                                None,
-                                format!("machine `{}`: the cloud-config is {} bytes; EC2 accepts at most {USER_DATA_LIMIT}", node.name, cc.len()),
-                            )
-                            .with_help("gzip it (`gzip -9 cloud-config.yaml`; cloud-init unpacks gzip user data) or set `delivery.mode = \"git\"` or `\"s3\"`"),
-                        );
-                    }
+                    diags.extend(size_finding(plan, node, &dir, "cloud-config.yaml", &cc));
                     out.insert(format!("{dir}/cloud-config.yaml"), cc.into_bytes());
                 }
                 Err(d) => diags.push(*d),

@@ -2,10 +2,17 @@
 //! the first edit a team makes is a small one.
 
 use crate::plan::{Delivery, Plan};
+use crate::project::GitRemote;
 
 /// A commented `puppetlift.toml` with what puppetlift derived, every key shown
 /// (commented out where the default applies), so the first edit is a small one.
 pub fn commented(plan: &Plan) -> String {
+    commented_with_remote(plan, None)
+}
+
+/// [`commented`], proposing `git` delivery from `remote` (the project's own
+/// git checkout: see [`crate::project::Project::git_remote`]).
+pub fn commented_with_remote(plan: &Plan, remote: Option<&GitRemote>) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(
@@ -53,33 +60,7 @@ pub fn commented(plan: &Plan) -> String {
         "install = \"auto\"     # distribution packages where they are Puppet >= 7, else OpenVox (\"os\", \"openvox\")"
     );
     let _ = writeln!(s, "# openvox_version = 8\n");
-    let _ = writeln!(s, "[delivery]");
-    match &plan.delivery {
-        Delivery::Embed { path } => {
-            let _ = writeln!(
-                s,
-                "mode = \"embed\"       # or \"git\" (repository, ref, deploy_key_parameter) or \"s3\" (bucket, key)"
-            );
-            let _ = writeln!(s, "path = {path:?}");
-        }
-        Delivery::Git {
-            path,
-            repository,
-            git_ref,
-            key_parameter,
-        } => {
-            let _ = writeln!(
-                s,
-                "mode = \"git\"\npath = {path:?}\nrepository = {repository:?}\nref = {git_ref:?}"
-            );
-            if let Some(k) = key_parameter {
-                let _ = writeln!(s, "deploy_key_parameter = {k:?}");
-            }
-        }
-        Delivery::S3 { path, bucket, key } => {
-            let _ = writeln!(s, "mode = \"s3\"\npath = {path:?}\nbucket = {bucket:?}\nkey = {key:?}");
-        }
-    }
+    delivery_section(&mut s, plan, remote);
     match &plan.puppetmaster {
         Some(pm) => {
             let _ = writeln!(s, "\n[puppetmaster]");
@@ -174,5 +155,81 @@ fn toml_key(k: &str) -> String {
         k.to_string()
     } else {
         format!("{k:?}")
+    }
+}
+
+/// `[delivery]`: the mode the plan uses, and `git` proposed (commented) when
+/// the project is a git checkout with a remote.
+fn delivery_section(s: &mut String, plan: &Plan, remote: Option<&GitRemote>) {
+    use std::fmt::Write;
+    let _ = writeln!(s, "[delivery]");
+    let path = plan.delivery.path();
+    let auto = "mode = \"auto\"        # embed the code while it fits in EC2's user data, else S3 (the launch scripts create the bucket); or \"embed\", \"git\", \"s3\"";
+    match &plan.delivery {
+        Delivery::Embed { .. } if plan.delivery_auto => {
+            let _ = writeln!(s, "{auto}\npath = {path:?}");
+        }
+        Delivery::Embed { .. } => {
+            let _ = writeln!(
+                s,
+                "mode = \"embed\"       # or \"auto\", \"git\" (repository, ref, deploy_key_parameter) or \"s3\" (bucket, key)\npath = {path:?}"
+            );
+        }
+        Delivery::Git {
+            repository,
+            git_ref,
+            key_parameter,
+            ..
+        } => {
+            let _ = writeln!(
+                s,
+                "mode = \"git\"\npath = {path:?}\nrepository = {repository:?}\nref = {git_ref:?}"
+            );
+            if let Some(k) = key_parameter {
+                let _ = writeln!(s, "deploy_key_parameter = {k:?}");
+            }
+        }
+        Delivery::S3 {
+            bucket,
+            bucket_prefix,
+            key,
+            ..
+        } => {
+            if plan.delivery_auto {
+                let _ = writeln!(s, "{auto}\npath = {path:?}");
+            } else {
+                let _ = writeln!(s, "mode = \"s3\"\npath = {path:?}");
+            }
+            match bucket {
+                Some(b) => {
+                    let _ = writeln!(s, "bucket = {b:?}");
+                }
+                None => {
+                    let _ = writeln!(
+                        s,
+                        "# bucket = \"my-bucket\"        # default: {bucket_prefix}-ACCOUNT-REGION, created by the launch scripts"
+                    );
+                }
+            }
+            if !plan.delivery_auto {
+                let _ = writeln!(s, "key = {key:?}");
+            }
+        }
+    }
+    if let (Some(r), false) = (remote, matches!(plan.delivery, Delivery::Git { .. })) {
+        let _ = writeln!(
+            s,
+            "# The project is a git checkout: the instances can clone it instead (remote `{}`).",
+            r.name
+        );
+        let _ = writeln!(s, "# mode = \"git\"\n# repository = {:?}", r.url);
+        let _ = writeln!(s, "# ref = {:?}", r.branch.as_deref().unwrap_or("main"));
+        if !r.url.starts_with("https://") && !r.url.starts_with("http://") {
+            let _ = writeln!(
+                s,
+                "# deploy_key_parameter = \"/puppetlift/{}/deploy-key\"  # SSM SecureString with a read-only deploy key",
+                plan.name
+            );
+        }
     }
 }

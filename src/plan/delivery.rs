@@ -1,16 +1,24 @@
 //! How the code reaches the instances (`[delivery]`), and which of the
 //! project's files they need: what the provisioners name, and the Hiera data
 //! a `hiera.yaml` points at.
+//!
+//! `auto` (the default) embeds the code while every artifact still fits in
+//! EC2's user data as it travels, and otherwise puts it in S3: the one place
+//! the plan asks the targets something (how large the embedded boot renders),
+//! since only the templates know.
 
 use super::steps::Builder;
 use super::*;
 
-pub(super) fn delivery(s: &Settings, name: &str, diags: &mut Vec<Diagnostic>) -> Delivery {
+/// The delivery `[delivery]` asks for, and whether it is `auto` (then embed,
+/// until [`settle_auto`] measures it).
+pub(super) fn delivery(s: &Settings, name: &str, diags: &mut Vec<Diagnostic>) -> (Delivery, bool) {
     let d = &s.delivery;
     let path = d.path.clone().unwrap_or_else(|| DEFAULT_CODE_PATH.into());
     let file = settings::FILE_NAME;
-    match d.mode.as_deref().unwrap_or("embed") {
-        "embed" => Delivery::Embed { path },
+    let mode = d.mode.as_deref().unwrap_or("auto");
+    let chosen = match mode {
+        "embed" | "auto" => Delivery::Embed { path },
         "git" => match &d.repository {
             Some(repo) => {
                 if repo.contains('@') && repo.starts_with("https://") {
@@ -51,7 +59,8 @@ pub(super) fn delivery(s: &Settings, name: &str, diags: &mut Vec<Diagnostic>) ->
         "s3" => match &d.bucket {
             Some(bucket) => Delivery::S3 {
                 path,
-                bucket: bucket.clone(),
+                bucket: Some(bucket.clone()),
+                bucket_prefix: bucket_prefix(name),
                 key: d.key.clone().unwrap_or_else(|| format!("{name}/code.tar.gz")),
             },
             None => {
@@ -75,11 +84,64 @@ pub(super) fn delivery(s: &Settings, name: &str, diags: &mut Vec<Diagnostic>) ->
                     None,
                     format!("unknown delivery mode `{other}`"),
                 )
-                .with_help("use \"embed\", \"git\" or \"s3\""),
+                .with_help("use \"auto\", \"embed\", \"git\" or \"s3\""),
             );
             Delivery::Embed { path }
         }
+    };
+    (chosen, mode == "auto")
+}
+
+/// `auto`: keep the embedded code when every machine's artifacts fit as they
+/// travel (see `emit::measure_embedded`), else deliver through S3 under a key
+/// named by the code's digest, so new code is new user data (a new boot),
+/// as it is when embedded.
+pub(super) fn settle_auto(plan: &mut Plan, s: &Settings, root: &crate::files::Root) {
+    let Ok(measured) = crate::emit::measure_embedded(plan, root) else {
+        // An unreadable file: rendering reports it; nothing to choose between.
+        return;
+    };
+    let Some(why) = measured.overflow else {
+        return;
+    };
+    let d = &s.delivery;
+    plan.delivery = Delivery::S3 {
+        path: plan.delivery.path().to_string(),
+        bucket: d.bucket.clone(),
+        bucket_prefix: bucket_prefix(&plan.name),
+        key: d
+            .key
+            .clone()
+            .unwrap_or_else(|| format!("{}/code-{:016x}.tar.gz", plan.name, fnv1a(&measured.archive))),
+    };
+    plan.delivery_choice = Some(format!("{why}; the code goes through S3"));
+}
+
+/// The stack's part of its derived bucket name `<prefix>-<account id>-<region>`:
+/// the stack name in lower case (bucket names have no upper case), cut so the
+/// whole name stays within S3's 63 characters (12 digits of account id, a
+/// region name of up to 16 characters), never starting with a prefix S3 keeps
+/// for itself. Stack names are letters, digits and hyphens starting with a
+/// letter, so the result is a valid bucket name's start.
+pub fn bucket_prefix(stack: &str) -> String {
+    const ROOM: usize = 63 - 1 - 12 - 1 - 16;
+    let lower = stack.to_ascii_lowercase();
+    let mut prefix: String = lower.chars().take(ROOM).collect();
+    if ["xn--", "sthree-", "amzn-s3-demo-"]
+        .iter()
+        .any(|p| prefix.starts_with(p))
+    {
+        prefix = format!("pl-{}", prefix.chars().take(ROOM - 3).collect::<String>());
     }
+    prefix.trim_end_matches('-').to_string()
+}
+
+/// FNV-1a, 64 bits: names the code archive's version in its key (a change
+/// detector, not a security boundary: the object is private either way).
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 impl Builder<'_> {
@@ -146,5 +208,26 @@ impl Builder<'_> {
                 self.add_to_bundle(&rel, machine);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket_prefix;
+
+    /// The longest account id and region still give a valid bucket name.
+    #[test]
+    fn derived_bucket_names_are_valid_s3_names() {
+        for stack in ["demo", "Web-Stack-2", &"A".repeat(128), "xn--stack", "pl-a-"] {
+            let name = format!("{}-123456789012-ap-southeast-5", bucket_prefix(stack));
+            assert!((3..=63).contains(&name.len()), "{name}");
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name}"
+            );
+            assert!(!name.starts_with("xn--") && !name.contains("--1234"), "{name}");
+        }
+        assert_eq!(bucket_prefix("Web-Stack-2"), "web-stack-2");
     }
 }

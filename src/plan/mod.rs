@@ -47,6 +47,12 @@ pub struct Plan {
     pub bundle: Vec<String>,
     /// The puppetmaster the agents enroll with, when the setup has one.
     pub puppetmaster: Option<Puppetmaster>,
+    /// Whether `delivery` is what `delivery.mode = "auto"` chose.
+    #[serde(skip)]
+    pub delivery_auto: bool,
+    /// Why `auto` chose S3 (the embedded code did not fit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_choice: Option<String>,
 }
 
 /// How the code reaches the instance.
@@ -64,7 +70,16 @@ pub enum Delivery {
         key_parameter: Option<String>,
     },
     /// A tar.gz in S3, read with the instance role.
-    S3 { path: String, bucket: String, key: String },
+    S3 {
+        path: String,
+        /// The bucket `delivery.bucket` names; none: the stack's own,
+        /// `<bucket_prefix>-<account id>-<region>`, named where it is used
+        /// (deploy scripts, boot script, stack policy) and created at deploy time.
+        bucket: Option<String>,
+        /// The stack's part of a derived bucket name (see [`delivery::bucket_prefix`]).
+        bucket_prefix: String,
+        key: String,
+    },
 }
 
 impl Delivery {
@@ -72,6 +87,20 @@ impl Delivery {
     pub fn path(&self) -> &str {
         match self {
             Delivery::Embed { path } | Delivery::Git { path, .. } | Delivery::S3 { path, .. } => path,
+        }
+    }
+
+    /// The S3 object the instances fetch, for people: `s3://bucket/key`, a
+    /// derived bucket spelled with `ACCOUNT` and `REGION`; none unless S3.
+    pub fn s3_url(&self) -> Option<String> {
+        match self {
+            Delivery::S3 {
+                bucket: Some(bucket),
+                key,
+                ..
+            } => Some(format!("s3://{bucket}/{key}")),
+            Delivery::S3 { bucket_prefix, key, .. } => Some(format!("s3://{bucket_prefix}-ACCOUNT-REGION/{key}")),
+            _ => None,
         }
     }
 }
@@ -205,7 +234,7 @@ impl Step {
             Step::FetchCode => match delivery {
                 Delivery::Embed { .. } => "embedded archive".into(),
                 Delivery::Git { repository, .. } => repository.clone(),
-                Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
+                Delivery::S3 { .. } => delivery.s3_url().unwrap_or_default(),
             },
             Step::WriteFile { destination, .. } => destination.clone(),
             Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
@@ -270,7 +299,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
             .unwrap_or_else(|| "puppetlift".into())
     });
     let name = stack_name(&name);
-    let delivery = delivery(settings, &name, &mut diags);
+    let (delivery, auto) = delivery(settings, &name, &mut diags);
     let mut errors = Vec::new();
     let master = puppetmaster::choose(settings, &name, machines, &mut errors);
     for (msg, help) in errors {
@@ -306,17 +335,23 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
                 .map(str::to_string)
         })
     });
+    let mut plan = Plan {
+        name,
+        region,
+        ssh_cidr: settings.ssh_cidr.clone().unwrap_or_else(|| "127.0.0.1/32".into()),
+        ingress_cidr: settings.ingress_cidr.clone().unwrap_or_else(|| "0.0.0.0/0".into()),
+        delivery,
+        nodes,
+        bundle,
+        puppetmaster,
+        delivery_auto: auto,
+        delivery_choice: None,
+    };
+    if auto {
+        delivery::settle_auto(&mut plan, settings, &project.root);
+    }
     Planned {
-        plan: Plan {
-            name,
-            region,
-            ssh_cidr: settings.ssh_cidr.clone().unwrap_or_else(|| "127.0.0.1/32".into()),
-            ingress_cidr: settings.ingress_cidr.clone().unwrap_or_else(|| "0.0.0.0/0".into()),
-            delivery,
-            nodes,
-            bundle,
-            puppetmaster,
-        },
+        plan,
         diagnostics: diags,
     }
 }
@@ -350,13 +385,16 @@ pub fn describe(plan: &Plan) -> String {
             Some(k) => format!("git clone {repository} ({git_ref}) to {path}; deploy key from SSM {k}"),
             None => format!("git clone {repository} ({git_ref}) to {path}"),
         },
-        Delivery::S3 { path, bucket, key } => format!("s3://{bucket}/{key} unpacked to {path}"),
+        Delivery::S3 { path, .. } => format!("{} unpacked to {path}", plan.delivery.s3_url().unwrap_or_default()),
     };
     let _ = writeln!(s, "stack {} ({} machines)", plan.name, plan.nodes.len());
     if let Some(r) = &plan.region {
         let _ = writeln!(s, "  region   {r}");
     }
     let _ = writeln!(s, "  code     {delivery}");
+    if let Some(why) = &plan.delivery_choice {
+        let _ = writeln!(s, "           (auto: {why})");
+    }
     let _ = writeln!(s, "  ssh from {}", plan.ssh_cidr);
     if let Some(pm) = &plan.puppetmaster {
         let master = match &pm.node {
