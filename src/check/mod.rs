@@ -21,6 +21,7 @@ mod package_manager_mismatch;
 mod previous_generation_instance;
 mod private_network_address;
 pub mod public_admin_port;
+mod puppet8_strict;
 mod puppetmaster_unreachable;
 mod requiretty;
 mod rubylib_missing;
@@ -73,6 +74,7 @@ pub static ALL: &[Check] = &[
     previous_generation_instance::CHECK,
     service_provider_mismatch::CHECK,
     legacy_puppet_syntax::CHECK,
+    puppet8_strict::CHECK,
     // What boot scripts meet on EC2 that a Vagrant box spared them.
     requiretty::CHECK,
     // What the plan and the emitters find.

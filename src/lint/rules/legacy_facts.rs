@@ -67,7 +67,7 @@ fn facts() -> &'static Facts {
 }
 
 /// Whether `name` is a legacy fact.
-fn is_legacy(name: &str) -> bool {
+pub fn is_legacy(name: &str) -> bool {
     let f = facts();
     f.table.easy.contains_key(name)
         || f.table.unconvertible.iter().any(|u| u == name)
