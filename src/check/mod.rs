@@ -17,6 +17,7 @@ mod amazon_linux_only;
 mod cfn_helpers_need_amazon_linux;
 mod end_of_life_image;
 mod legacy_puppet_syntax;
+mod nothing_to_provision;
 mod package_manager_mismatch;
 mod previous_generation_instance;
 mod private_network_address;
@@ -75,6 +76,7 @@ pub static ALL: &[Check] = &[
     // What boot scripts meet on EC2 that a Vagrant box spared them.
     requiretty::CHECK,
     // What the plan and the emitters find.
+    nothing_to_provision::CHECK,
     unknown_box::CHECK,
     end_of_life_image::CHECK,
     user_data_too_large::CHECK,
