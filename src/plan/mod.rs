@@ -141,6 +141,10 @@ pub enum Step {
         env: Vec<(String, String)>,
         /// Run as root (`privileged`, Vagrant's default) or as the login user.
         privileged: bool,
+        /// Where Vagrant uploads the script before running it (`upload_path`).
+        upload_path: String,
+        /// `binary`: keep Windows line endings (Vagrant makes them Unix by default).
+        binary: bool,
     },
     /// The Vagrant puppet provisioner: `puppet apply`.
     PuppetApply {

@@ -330,6 +330,8 @@ impl Builder<'_> {
             _ => vec![],
         };
         let privileged = p.options.get("privileged").and_then(Json::as_bool).unwrap_or(true);
+        let upload_path = jstr(p.options.get("upload_path")).unwrap_or_else(|| "/tmp/vagrant-shell".into());
+        let binary = p.options.get("binary").and_then(Json::as_bool).unwrap_or(false);
         Some(Step::RunShell {
             name: label.to_string(),
             inline,
@@ -337,6 +339,8 @@ impl Builder<'_> {
             args,
             env,
             privileged,
+            upload_path,
+            binary,
         })
     }
 
@@ -373,6 +377,16 @@ impl Builder<'_> {
             self.add_to_bundle(&h, &m.name);
             self.bundle_hiera_data(&h, &m.name);
             parts.push(format!("--hiera_config={}", self.code_path(&h)));
+        }
+        // Puppet names the node by its certname, which on Vagrant was the
+        // machine's hostname (`hostname -f`); Puppet 8 matches `node` statements
+        // against the certname only, so it is given as the Vagrantfile says it.
+        if let Some(h) = m
+            .hostname
+            .as_deref()
+            .filter(|_| !parts.iter().any(|p| p.contains("--certname")))
+        {
+            parts.push(format!("--certname={}", sh_quote(h)));
         }
         parts.push("--color=false".into());
         parts.push("--detailed-exitcodes".into());
