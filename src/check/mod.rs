@@ -27,6 +27,7 @@ mod requiretty;
 mod rubylib_missing;
 mod secret_in_user_data;
 mod service_provider_mismatch;
+mod submodule_not_checked_out;
 mod synced_folder_not_delivered;
 mod template_too_large;
 mod unknown_box;
@@ -77,6 +78,7 @@ pub static ALL: &[Check] = &[
     requiretty::CHECK,
     // What the plan and the emitters find.
     nothing_to_provision::CHECK,
+    submodule_not_checked_out::CHECK,
     unknown_box::CHECK,
     end_of_life_image::CHECK,
     user_data_too_large::CHECK,
