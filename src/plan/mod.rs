@@ -4,6 +4,7 @@
 
 mod delivery;
 pub mod images;
+mod puppetfile;
 pub mod puppetmaster;
 pub mod sizing;
 mod steps;
@@ -146,6 +147,15 @@ pub enum Step {
         /// `binary`: keep Windows line endings (Vagrant makes them Unix by default).
         binary: bool,
     },
+    /// The modules a `Puppetfile` names, put into its module directory before
+    /// Puppet runs: from the Forge (`puppet module install`) or git, at boot.
+    InstallModules {
+        /// The Puppetfile, relative to the project.
+        puppetfile: String,
+        /// Where the modules go on the instance.
+        moduledir: String,
+        modules: Vec<crate::puppetfile::Module>,
+    },
     /// The Vagrant puppet provisioner: `puppet apply`.
     PuppetApply {
         /// The whole command line, as Vagrant builds it.
@@ -211,6 +221,9 @@ impl Step {
             },
             Step::WriteFile { destination, .. } => destination.clone(),
             Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
+            Step::InstallModules {
+                puppetfile, modules, ..
+            } => format!("{} modules of {puppetfile}", modules.len()),
             Step::PuppetApply { .. } => "puppet apply".into(),
             Step::PuppetAgent { .. } => "puppet agent".into(),
             Step::InstallPuppetServer { source, .. } => match source {
@@ -234,6 +247,7 @@ impl Step {
             Step::FetchCode => "FetchCode",
             Step::WriteFile { .. } => "WriteFile",
             Step::RunShell { .. } => "RunShell",
+            Step::InstallModules { .. } => "InstallModules",
             Step::PuppetApply { .. } => "PuppetApply",
             Step::PuppetAgent { .. } => "PuppetAgent",
             Step::InstallPuppetServer { .. } => "InstallPuppetServer",
@@ -249,6 +263,8 @@ impl Step {
 pub struct Planned {
     pub plan: Plan,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files the plan read that its diagnostics point into (Puppetfiles).
+    pub sources: Vec<std::sync::Arc<crate::diagnostic::SourceFile>>,
 }
 
 /// Build the plan for `project`.
@@ -288,6 +304,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
         bundle: Vec::new(),
         image_override: image,
         master: master.clone(),
+        puppetfiles: BTreeMap::new(),
     };
     let mut nodes = Vec::new();
     for m in machines {
@@ -296,6 +313,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
         }
     }
     let puppetmaster = master.map(|c| b.finish_master(c, machines, &mut nodes));
+    let sources = b.puppetfiles.values().flatten().map(|pf| pf.source.clone()).collect();
     let mut bundle = std::mem::take(&mut b.bundle);
     bundle.sort();
     bundle.dedup();
@@ -320,6 +338,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
             puppetmaster,
         },
         diagnostics: diags,
+        sources,
     }
 }
 

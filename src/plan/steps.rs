@@ -17,6 +17,8 @@ pub(super) struct Builder<'a> {
     pub(super) bundle: Vec<String>,
     pub(super) image_override: Option<&'a str>,
     pub(super) master: Option<puppetmaster::Choice>,
+    /// Each Puppetfile read so far (by its path in the project), once.
+    pub(super) puppetfiles: BTreeMap<String, Option<crate::puppetfile::Puppetfile>>,
 }
 
 /// A JSON value from the Vagrant model as a string (`nil` is none).
@@ -244,7 +246,14 @@ impl Builder<'_> {
                     };
                     steps.push(Step::WriteFile { source, destination });
                 }
-                "puppet" => steps.push(self.puppet_apply(m, p)),
+                "puppet" => {
+                    if let Some(install) = self.install_modules(m, p) {
+                        if !steps.iter().any(|s| super::puppetfile::same(s, &install)) {
+                            steps.push(install);
+                        }
+                    }
+                    steps.push(self.puppet_apply(m, p))
+                }
                 "puppet_server" => steps.extend(self.puppet_agent(m, p)),
                 other => self.warn(
                     "unsupported-provisioner",
@@ -367,7 +376,9 @@ impl Builder<'_> {
         if !module_paths.is_empty() {
             let mut guest: Vec<String> = Vec::new();
             for mp in &module_paths {
-                self.add_to_bundle(mp, &m.name);
+                if !self.made_by_puppetfile(mp) {
+                    self.add_to_bundle(mp, &m.name);
+                }
                 guest.push(self.code_path(mp));
             }
             guest.push("/etc/puppet/modules".into());
