@@ -35,6 +35,7 @@ impl Builder<'_> {
             .map(|d| d.display().to_string())
             .unwrap_or_default();
         let within = |p: &str| match base.as_str() {
+            _ if p.starts_with('/') => p.to_string(),
             "" => p.to_string(),
             b => format!("{b}/{p}"),
         };
@@ -46,7 +47,11 @@ impl Builder<'_> {
         for module in pf.modules {
             let from = match module.from {
                 Source::Path { path } => {
-                    let in_project = within(&path);
+                    // `/vagrant` is the project on a Vagrant machine.
+                    let in_project = match path.strip_prefix("/vagrant/") {
+                        Some(rest) => rest.to_string(),
+                        None => within(&path),
+                    };
                     self.add_to_bundle(&in_project, &m.name);
                     Source::Path {
                         path: self.code_path(&in_project),
