@@ -84,7 +84,8 @@ pub fn read(path: &Path, display: &str, root: &Root) -> Result<Puppetfile, Box<D
         let file = file.to_string();
         match method.as_str() {
             "mod" => match module(&args) {
-                Ok(m) => pf.modules.push(m),
+                Ok(Some(m)) => pf.modules.push(m),
+                Ok(None) => {}
                 Err(why) => pf.diagnostics.push(not_understood(&file, span, why)),
             },
             "moduledir" => match args.first().and_then(Value::as_text) {
@@ -112,8 +113,9 @@ fn not_understood(file: &str, span: Span, why: String) -> Diagnostic {
     )
 }
 
-/// One `mod NAME, [VERSION], [OPTIONS]` call.
-fn module(args: &[Value]) -> Result<Module, String> {
+/// One `mod NAME, [VERSION], [OPTIONS]` call; none for r10k's `:local =>
+/// true` (a module already in the module directory, which r10k leaves alone).
+fn module(args: &[Value]) -> Result<Option<Module>, String> {
     let Some(full) = args.first().and_then(Value::as_text) else {
         return Err("a `mod` entry whose name puppetlift could not evaluate".into());
     };
@@ -135,14 +137,21 @@ fn module(args: &[Value]) -> Result<Module, String> {
             return Err(format!("`mod '{full}'` names no owner; the Forge needs `owner/{full}`"));
         }
         let slug = full.replacen('/', "-", 1);
-        return Ok(Module {
+        return Ok(Some(Module {
             name: short,
             from: Source::Forge { slug, version },
-        });
+        }));
     };
     let mut url = None;
     let mut path = None;
     let mut reference = None;
+    if pairs
+        .borrow()
+        .iter()
+        .any(|(k, v)| k.as_text().as_deref() == Some("local") && v.truthy())
+    {
+        return Ok(None);
+    }
     for (k, v) in pairs.borrow().iter() {
         let key = k.as_text().unwrap_or_default();
         let text = v.as_text();
@@ -157,14 +166,14 @@ fn module(args: &[Value]) -> Result<Module, String> {
         }
     }
     match (url, path) {
-        (Some(url), _) => Ok(Module {
+        (Some(url), _) => Ok(Some(Module {
             name: short,
             from: Source::Git { url, reference },
-        }),
-        (None, Some(path)) => Ok(Module {
+        })),
+        (None, Some(path)) => Ok(Some(Module {
             name: short,
             from: Source::Path { path },
-        }),
+        })),
         (None, None) => Err(format!("`mod '{full}'`: options without `git` or `path`")),
     }
 }
