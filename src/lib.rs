@@ -16,6 +16,7 @@ pub mod lint;
 pub mod plan;
 pub mod project;
 pub mod puppet;
+pub mod puppetfile;
 pub mod report;
 pub mod settings;
 pub mod vagrant;

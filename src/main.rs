@@ -523,7 +523,9 @@ fn report_planned(project: &Project, planned: &Planned, extra: &[Diagnostic]) ->
             .chain(extra.iter())
     };
     for d in all() {
-        let src = project.evaluation.sources.iter().find(|s| s.path == d.file);
+        let src = (project.evaluation.sources.iter())
+            .chain(planned.sources.iter())
+            .find(|s| s.path == d.file);
         let _ = write!(stderr, "{}", d.render(src));
     }
     all().any(|d| d.severity == puppetlift::Severity::Error)

@@ -17,6 +17,7 @@ mod amazon_linux_only;
 mod cfn_helpers_need_amazon_linux;
 mod end_of_life_image;
 mod legacy_puppet_syntax;
+mod nothing_to_provision;
 mod package_manager_mismatch;
 mod previous_generation_instance;
 mod private_network_address;
@@ -27,6 +28,7 @@ mod requiretty;
 mod rubylib_missing;
 mod secret_in_user_data;
 mod service_provider_mismatch;
+mod submodule_not_checked_out;
 mod synced_folder_not_delivered;
 mod template_too_large;
 mod unknown_box;
@@ -78,6 +80,8 @@ pub static ALL: &[Check] = &[
     // What boot scripts meet on EC2 that a Vagrant box spared them.
     requiretty::CHECK,
     // What the plan and the emitters find.
+    nothing_to_provision::CHECK,
+    submodule_not_checked_out::CHECK,
     unknown_box::CHECK,
     unsupported_os::CHECK,
     end_of_life_image::CHECK,

@@ -6,6 +6,7 @@ mod box_os;
 pub mod boxes;
 mod delivery;
 pub mod images;
+mod puppetfile;
 pub mod puppetmaster;
 pub mod sizing;
 mod steps;
@@ -172,6 +173,19 @@ pub enum Step {
         env: Vec<(String, String)>,
         /// Run as root (`privileged`, Vagrant's default) or as the login user.
         privileged: bool,
+        /// Where Vagrant uploads the script before running it (`upload_path`).
+        upload_path: String,
+        /// `binary`: keep Windows line endings (Vagrant makes them Unix by default).
+        binary: bool,
+    },
+    /// The modules a `Puppetfile` names, put into its module directory before
+    /// Puppet runs: from the Forge (`puppet module install`) or git, at boot.
+    InstallModules {
+        /// The Puppetfile, relative to the project.
+        puppetfile: String,
+        /// Where the modules go on the instance.
+        moduledir: String,
+        modules: Vec<crate::puppetfile::Module>,
     },
     /// The Vagrant puppet provisioner: `puppet apply`.
     PuppetApply {
@@ -238,6 +252,9 @@ impl Step {
             },
             Step::WriteFile { destination, .. } => destination.clone(),
             Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
+            Step::InstallModules {
+                puppetfile, modules, ..
+            } => format!("{} modules of {puppetfile}", modules.len()),
             Step::PuppetApply { .. } => "puppet apply".into(),
             Step::PuppetAgent { .. } => "puppet agent".into(),
             Step::InstallPuppetServer { source, .. } => match source {
@@ -261,6 +278,7 @@ impl Step {
             Step::FetchCode => "FetchCode",
             Step::WriteFile { .. } => "WriteFile",
             Step::RunShell { .. } => "RunShell",
+            Step::InstallModules { .. } => "InstallModules",
             Step::PuppetApply { .. } => "PuppetApply",
             Step::PuppetAgent { .. } => "PuppetAgent",
             Step::InstallPuppetServer { .. } => "InstallPuppetServer",
@@ -276,6 +294,8 @@ impl Step {
 pub struct Planned {
     pub plan: Plan,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files the plan read that its diagnostics point into (Puppetfiles).
+    pub sources: Vec<std::sync::Arc<crate::diagnostic::SourceFile>>,
 }
 
 /// Build the plan for `project`.
@@ -315,6 +335,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
         bundle: Vec::new(),
         image_override: image,
         master: master.clone(),
+        puppetfiles: BTreeMap::new(),
     };
     let mut nodes = Vec::new();
     for m in machines {
@@ -323,6 +344,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
         }
     }
     let puppetmaster = master.map(|c| b.finish_master(c, machines, &mut nodes));
+    let sources = b.puppetfiles.values().flatten().map(|pf| pf.source.clone()).collect();
     let mut bundle = std::mem::take(&mut b.bundle);
     bundle.sort();
     bundle.dedup();
@@ -353,6 +375,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
     Planned {
         plan,
         diagnostics: diags,
+        sources,
     }
 }
 

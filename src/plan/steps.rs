@@ -17,6 +17,8 @@ pub(super) struct Builder<'a> {
     pub(super) bundle: Vec<String>,
     pub(super) image_override: Option<&'a str>,
     pub(super) master: Option<puppetmaster::Choice>,
+    /// Each Puppetfile read so far (by its path in the project), once.
+    pub(super) puppetfiles: BTreeMap<String, Option<crate::puppetfile::Puppetfile>>,
 }
 
 /// A JSON value from the Vagrant model as a string (`nil` is none).
@@ -232,7 +234,14 @@ impl Builder<'_> {
                     };
                     steps.push(Step::WriteFile { source, destination });
                 }
-                "puppet" => steps.push(self.puppet_apply(m, p)),
+                "puppet" => {
+                    if let Some(install) = self.install_modules(m, p) {
+                        if !steps.iter().any(|s| super::puppetfile::same(s, &install)) {
+                            steps.push(install);
+                        }
+                    }
+                    steps.push(self.puppet_apply(m, p))
+                }
                 "puppet_server" => steps.extend(self.puppet_agent(m, p)),
                 other => self.warn(
                     "unsupported-provisioner",
@@ -318,6 +327,8 @@ impl Builder<'_> {
             _ => vec![],
         };
         let privileged = p.options.get("privileged").and_then(Json::as_bool).unwrap_or(true);
+        let upload_path = jstr(p.options.get("upload_path")).unwrap_or_else(|| "/tmp/vagrant-shell".into());
+        let binary = p.options.get("binary").and_then(Json::as_bool).unwrap_or(false);
         Some(Step::RunShell {
             name: label.to_string(),
             inline,
@@ -325,6 +336,8 @@ impl Builder<'_> {
             args,
             env,
             privileged,
+            upload_path,
+            binary,
         })
     }
 
@@ -351,7 +364,9 @@ impl Builder<'_> {
         if !module_paths.is_empty() {
             let mut guest: Vec<String> = Vec::new();
             for mp in &module_paths {
-                self.add_to_bundle(mp, &m.name);
+                if !self.made_by_puppetfile(mp) {
+                    self.add_to_bundle(mp, &m.name);
+                }
                 guest.push(self.code_path(mp));
             }
             guest.push("/etc/puppet/modules".into());
@@ -361,6 +376,16 @@ impl Builder<'_> {
             self.add_to_bundle(&h, &m.name);
             self.bundle_hiera_data(&h, &m.name);
             parts.push(format!("--hiera_config={}", self.code_path(&h)));
+        }
+        // Puppet names the node by its certname, which on Vagrant was the
+        // machine's hostname (`hostname -f`); Puppet 8 matches `node` statements
+        // against the certname only, so it is given as the Vagrantfile says it.
+        if let Some(h) = m
+            .hostname
+            .as_deref()
+            .filter(|_| !parts.iter().any(|p| p.contains("--certname")))
+        {
+            parts.push(format!("--certname={}", sh_quote(h)));
         }
         parts.push("--color=false".into());
         parts.push("--detailed-exitcodes".into());

@@ -347,7 +347,7 @@ impl Interp {
     }
 
     /// An exception the Vagrantfile raised and did not rescue.
-    pub(in crate::vagrant) fn raised(&mut self, class: &str, msg: &str, at: Span) {
+    pub fn raised(&mut self, class: &str, msg: &str, at: Span) {
         let text = format!("the Vagrantfile raises {class}: {msg}");
         if let Some(f) = self.raise_file.take() {
             self.file = f;

@@ -247,6 +247,13 @@ impl Interp {
                 self.call(None, this, &m, it.collect(), blk, sp)
             }
             "freeze" | "itself" => Ok(this.clone()),
+            _ if self.dsl.as_ref().is_some_and(|d| d.methods.contains(&name)) => {
+                let file = self.file.clone();
+                if let Some(d) = self.dsl.as_mut() {
+                    d.calls.push((name.to_string(), args, file, sp));
+                }
+                Ok(Value::Nil)
+            }
             _ => {
                 let msg = format!("undefined local variable or method `{name}`");
                 self.note(

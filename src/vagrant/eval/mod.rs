@@ -174,6 +174,18 @@ pub struct Interp {
     /// Class bodies being run (innermost last): their `def`s are instance methods.
     pub(super) class_stack: Vec<String>,
     allowance_reported: bool,
+    /// Methods of a file format written in Ruby (a Puppetfile's `mod`, `forge`)
+    /// whose calls are recorded instead of evaluated, when reading one.
+    pub dsl: Option<Dsl>,
+}
+
+/// The calls to a Ruby DSL's methods, recorded in order with their arguments.
+#[derive(Debug, Default)]
+pub struct Dsl {
+    /// The methods recorded (called without a receiver).
+    pub methods: &'static [&'static str],
+    /// Each call: the method, its arguments and its place.
+    pub calls: Vec<(String, Vec<Value>, Rc<str>, Span)>,
 }
 
 impl Interp {
@@ -209,6 +221,7 @@ impl Interp {
             namespace: Vec::new(),
             regexes: std::collections::HashMap::new(),
             raise_file: None,
+            dsl: None,
         }
     }
 
