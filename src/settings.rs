@@ -80,6 +80,18 @@ pub struct PuppetSettings {
     pub install: Option<String>,
     /// OpenVox major version (default 8).
     pub openvox_version: Option<u32>,
+    /// Run Puppet 8 with Puppet 7's leniency (default true): legacy facts as
+    /// top-scope variables, unknown variables undef, language warnings not
+    /// fatal, so code written for Puppet 3–7 applies unchanged. `false`: Puppet
+    /// 8's own defaults.
+    pub legacy_compat: Option<bool>,
+}
+
+impl PuppetSettings {
+    /// Whether a Puppet 8 `puppet apply` runs with Puppet 7's leniency.
+    pub fn legacy_compat(&self) -> bool {
+        self.legacy_compat.unwrap_or(true)
+    }
 }
 
 /// `[delivery]`

@@ -21,8 +21,12 @@
 //!
 //! Each message is Puppet's own; `help:` says what to write instead. Findings
 //! that only `strict` settings make fatal are errors when a machine gets
-//! Puppet 8 (OpenVox 8, or the distribution's Puppet 8), warnings when every
-//! machine gets Puppet 7. Module `spec/`, `tests/` and `examples/` are skipped.
+//! Puppet 8 (OpenVox 8, or the distribution's Puppet 8) with its own defaults,
+//! warnings when every machine gets Puppet 7 or when puppetlift runs Puppet 8
+//! with Puppet 7's leniency (`[puppet] legacy_compat`, on by default for
+//! `puppet apply`: `--include_legacy_facts --no-strict_variables
+//! --strict=warning`; a puppetmaster's compiles keep Puppet 8's defaults).
+//! Module `spec/`, `tests/` and `examples/` are skipped.
 //!
 //! ## Why is this bad on EC2?
 //! A Vagrant box came with Puppet 3 to 6, where these were warnings or
@@ -120,6 +124,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     if eight.is_empty() && seven.is_empty() {
         return vec![];
     }
+    let lenient = lenient(p);
     let manifests: Vec<&Manifest> = p.manifests.iter().filter(|m| applied(p, &m.source.path)).collect();
     let (facts, unlisted) = extra_facts(p);
     let ix = variables::Index::new(&manifests, facts, unlisted);
@@ -129,7 +134,11 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         language::check(body, &mut found);
         variables::check(&ix, m, &mut found);
-        out.extend(found.into_iter().map(|f| diagnostic(&m.source, f, &eight, &seven)));
+        out.extend(
+            found
+                .into_iter()
+                .map(|f| diagnostic(&m.source, f, &eight, &seven, lenient)),
+        );
     }
     for t in p.templates.iter().filter(|t| applied(p, &t.path)) {
         let found = if t.path.ends_with(".epp") {
@@ -137,13 +146,13 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         } else {
             erb_legacy_facts(&t.text)
         };
-        out.extend(found.into_iter().map(|f| diagnostic(t, f, &eight, &seven)));
+        out.extend(found.into_iter().map(|f| diagnostic(t, f, &eight, &seven, lenient)));
     }
     out
 }
 
 /// The diagnostic for a finding, its severity from the Puppet the machines get.
-fn diagnostic(src: &SourceFile, f: Finding, eight: &[String], seven: &[String]) -> Diagnostic {
+fn diagnostic(src: &SourceFile, f: Finding, eight: &[String], seven: &[String], lenient: bool) -> Diagnostic {
     let names = |v: &[String]| v.join(", ");
     let (severity, tail) = if f.when == When::Always {
         (Severity::Error, "Puppet stops here on every image".to_string())
@@ -155,6 +164,14 @@ fn diagnostic(src: &SourceFile, f: Finding, eight: &[String], seven: &[String]) 
         };
         return Diagnostic::warning(CHECK.name, &src.path, Some(f.span), format!("{} ({on})", f.message))
             .with_help(f.help);
+    } else if !eight.is_empty() && lenient {
+        (
+            Severity::Warning,
+            format!(
+                "Puppet 8 on {} stops here once `[puppet] legacy_compat` is off; puppetlift runs it with Puppet 7's leniency until then",
+                names(eight)
+            ),
+        )
     } else if !eight.is_empty() {
         (Severity::Error, format!("Puppet 8 on {} stops here", names(eight)))
     } else {
@@ -172,6 +189,20 @@ fn diagnostic(src: &SourceFile, f: Finding, eight: &[String], seven: &[String]) 
     .with_help(f.help);
     d.severity = severity;
     d
+}
+
+/// Whether the plan runs Puppet 8 with Puppet 7's leniency (`[puppet]
+/// legacy_compat`, on by default): so it does for `puppet apply`; a master's
+/// compiles keep Puppet 8's defaults.
+fn lenient(p: &Context) -> bool {
+    p.project.settings.puppet.legacy_compat()
+        && p.planned.is_none_or(|pl| {
+            !pl.plan
+                .nodes
+                .iter()
+                .flat_map(|n| n.steps.iter())
+                .any(|s| matches!(s, Step::PuppetAgent { .. }))
+        })
 }
 
 /// The images whose machines get Puppet 8 or newer, and those that get Puppet 7.

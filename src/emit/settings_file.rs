@@ -59,7 +59,11 @@ pub fn commented_with_remote(plan: &Plan, remote: Option<&GitRemote>) -> String 
         s,
         "install = \"auto\"     # distribution packages where they are Puppet >= 7, else OpenVox (\"os\", \"openvox\")"
     );
-    let _ = writeln!(s, "# openvox_version = 8\n");
+    let _ = writeln!(s, "# openvox_version = 8");
+    let _ = writeln!(
+        s,
+        "# legacy_compat = true  # Puppet 8 runs with Puppet 7's leniency (legacy facts, strict_variables off); false: Puppet 8's defaults\n"
+    );
     delivery_section(&mut s, plan, remote);
     match &plan.puppetmaster {
         Some(pm) => {

@@ -199,9 +199,14 @@ impl Builder<'_> {
             "file" => true,
             _ => false,
         });
+        let mut puppet8 = false;
         if uses_puppet {
             let source = self.puppet_source(image);
             let aio = matches!(source, PuppetSource::OpenVox { .. });
+            puppet8 = match &source {
+                PuppetSource::Os => image.puppet_os >= 8,
+                PuppetSource::OpenVox { version, .. } => *version >= 8,
+            };
             steps.push(Step::InstallPuppet {
                 family: image.family,
                 source,
@@ -240,7 +245,7 @@ impl Builder<'_> {
                             steps.push(install);
                         }
                     }
-                    steps.push(self.puppet_apply(m, p))
+                    steps.push(self.puppet_apply(m, p, puppet8))
                 }
                 "puppet_server" => steps.extend(self.puppet_agent(m, p)),
                 other => self.warn(
@@ -342,7 +347,7 @@ impl Builder<'_> {
     }
 
     /// Vagrant's `puppet apply` command line (plugins/provisioners/puppet/provisioner/puppet.rb).
-    fn puppet_apply(&mut self, m: &Machine, p: &vagrant::model::Provisioner) -> Step {
+    fn puppet_apply(&mut self, m: &Machine, p: &vagrant::model::Provisioner, puppet8: bool) -> Step {
         let o = &p.options;
         let host_or_vm = |v: Option<&Json>| -> Option<(bool, String)> {
             match v? {
@@ -386,6 +391,26 @@ impl Builder<'_> {
             .filter(|_| !parts.iter().any(|p| p.contains("--certname")))
         {
             parts.push(format!("--certname={}", sh_quote(h)));
+        }
+        // Code written for Puppet 3–7 reads legacy facts and unset variables,
+        // which Puppet 8 rejects by default; `[puppet] legacy_compat` (on unless
+        // switched off) keeps Puppet 7's leniency, and `puppet8-strict` says
+        // what to change before switching it off. The Vagrantfile's own
+        // options win.
+        if puppet8 && self.settings.puppet.legacy_compat() {
+            let given = |name: &str| {
+                parts.iter().flat_map(|p| p.split_whitespace()).any(|w| {
+                    let w = w.trim_start_matches('-');
+                    w.trim_start_matches("no-").split('=').next() == Some(name)
+                })
+            };
+            let flags = [
+                ("include_legacy_facts", "--include_legacy_facts"),
+                ("strict_variables", "--no-strict_variables"),
+                ("strict", "--strict=warning"),
+            ];
+            let missing: Vec<&str> = flags.iter().filter(|(n, _)| !given(n)).map(|(_, f)| *f).collect();
+            parts.extend(missing.into_iter().map(String::from));
         }
         parts.push("--color=false".into());
         parts.push("--detailed-exitcodes".into());
