@@ -87,8 +87,8 @@ pub struct Image {
     pub sudo_requiretty: bool,
 }
 
-/// `*` glob match.
-fn glob(pattern: &str, text: &str) -> bool {
+/// `*` glob match (also the package table's names).
+pub fn glob(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {
         return pattern == text;
