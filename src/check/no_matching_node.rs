@@ -29,12 +29,13 @@
 //! Vagrant, "config.vm.hostname".
 
 use super::context::Context;
-use super::reach::Run;
+use super::reach::{self, Run};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::puppet::ast::{Expr, ExprKind};
 use crate::puppet::Manifest;
+use std::path::Path;
 
 /// The check.
 pub const CHECK: Check = Check {
@@ -85,21 +86,26 @@ fn nodes(m: &Manifest) -> Vec<(&Expr, &[Expr])> {
 
 fn run(p: &Context) -> Vec<Diagnostic> {
     let images = scan::image_names(&p.targets.iter().collect::<Vec<_>>());
-    // Node statements of the manifests that are not a module's classes.
-    let statements: Vec<(&Manifest, &Expr, &[Expr])> = p
-        .manifests
-        .iter()
-        .flat_map(|m| nodes(m).into_iter().map(move |(e, ms)| (m, e, ms)))
-        .collect();
-    let Some((first_m, first, _)) = statements.first() else {
-        return vec![];
-    };
     let mut out = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for run in &p.reach.runs {
         if run.main.is_empty() || seen.contains(&run.machine.as_str()) {
             continue;
         }
+        // The node statements of what this run loads (its main manifests when
+        // the classes could not be followed).
+        let statements: Vec<(&Manifest, &Expr, &[Expr])> = p
+            .manifests
+            .iter()
+            .filter(|m| {
+                let k = reach::key(Path::new(&m.source.path));
+                run.files.contains(&k) || run.main.contains(&k)
+            })
+            .flat_map(|m| nodes(m).into_iter().map(move |(e, ms)| (m, e, ms)))
+            .collect();
+        let Some(&(first_m, first, _)) = statements.first() else {
+            continue;
+        };
         let names = names(run);
         if statements
             .iter()

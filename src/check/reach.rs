@@ -35,6 +35,8 @@ pub struct Run {
     pub from_script: bool,
     /// Classes are named where they cannot be followed: all of its modulepath applies.
     pub dynamic: bool,
+    /// The manifests (keys) it applies, once followed.
+    pub files: BTreeSet<String>,
 }
 
 /// The reachability index: built once per project, read by the checks whose
@@ -340,6 +342,7 @@ impl Reach {
                 }
             }
         }
+        run.files = seen.clone();
         self.applied.extend(seen);
     }
 
@@ -347,7 +350,8 @@ impl Reach {
     /// or, when none is on the modulepath, the file that defines it.
     fn autoload(&self, name: &str, modulepath: &[String], by_key: &BTreeMap<String, &Manifest>) -> Vec<String> {
         let name = name.trim_start_matches("::");
-        if !is_class_name(name) {
+        // Puppet 3 accepted hyphens (`app::wp-install`): follow them too.
+        if !is_class_name(&name.replace('-', "_")) {
             return vec![];
         }
         let mut out = Vec::new();
@@ -374,10 +378,18 @@ impl Reach {
         if k.ends_with(".pp") {
             return self.applied.contains(&k);
         }
+        // A module's Ruby code (functions, facts, types) serves every module.
         match self.module_dirs.iter().find(|d| under(&k, d)) {
-            Some(md) => self.modules_used.contains(md),
+            Some(md) => self.modules_used.contains(md) || k[md.len()..].starts_with("/lib/"),
             None => true,
         }
+    }
+
+    /// Whether Puppet surely loads this manifest: a main manifest, an import or
+    /// the autoloader's file for a class named as a literal. When the index is
+    /// undecided, every manifest counts.
+    pub fn loads(&self, path: &str) -> bool {
+        self.undecided.is_some() || self.loaded.contains(&key(Path::new(path)))
     }
 
     /// Under a module's `spec/`, `tests/` or `examples/`, or a manifest of a
@@ -566,6 +578,7 @@ fn provisioner_run(
         modulepath: jlist(o.get("module_path")).iter().map(|p| at(p)).collect(),
         from_script: false,
         dynamic: false,
+        files: BTreeSet::new(),
     };
     if let Some(env_path) = jstr(o.get("environment_path")) {
         let env = jstr(o.get("environment"))
@@ -671,6 +684,7 @@ fn script_runs(
             modulepath: vec![],
             from_script: true,
             dynamic: false,
+            files: BTreeSet::new(),
         };
         let mut args = words[i + 2..].iter();
         while let Some(w) = args.next() {

@@ -9,6 +9,10 @@
 //! count as present; a `Puppetfile` that reads its modules from elsewhere
 //! (`metadata`, `modulefile`) covers every module.
 //!
+//! A warning, not an error, where the reference may never be evaluated: under
+//! an `if`/`case`, a `Class['x']` reference, or a file in scope only because
+//! the classes could not be followed.
+//!
 //! ## Why is this bad on EC2?
 //! `puppet apply` stops at the first class it cannot find ("Could not find
 //! class ::redis") and applies nothing. On the Vagrant box the module was
@@ -56,7 +60,9 @@ fn provided(p: &Context) -> Option<BTreeSet<String>> {
     let root = &p.project.root;
     // A modulepath outside the project (`module_path = "../.."` in a module's own tests).
     let inside = reach::key(root.dir());
-    let outside = |d: &String| d.starts_with("..") || !(inside.is_empty() || inside == "." || d.starts_with(&inside));
+    let outside = |d: &String| {
+        d.starts_with("..") || d.contains('~') || !(inside.is_empty() || inside == "." || d.starts_with(&inside))
+    };
     if p.reach.runs.iter().any(|r| r.modulepath.iter().any(outside)) {
         return None;
     }
@@ -237,8 +243,12 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 _ => continue,
             };
             let e = c.expr;
-            // Under a condition the class may never be declared (`if $clamav { include clamav }`).
-            let maybe = conditional.iter().any(|&(a, b)| a <= e.span.start && e.span.end <= b);
+            // Under a condition the class may never be declared (`if $clamav { include clamav }`);
+            // `Class['x']` only refers to it; a file kept in scope only because
+            // the classes could not be followed may never be loaded.
+            let maybe = conditional.iter().any(|&(a, b)| a <= e.span.start && e.span.end <= b)
+                || c.how == "Class[]"
+                || !p.reach.loads(&m.source.path);
             let (severity, msg) = if maybe {
                 (Severity::Warning, format!("{msg} (when this branch runs)"))
             } else {
