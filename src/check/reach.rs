@@ -387,25 +387,29 @@ impl Reach {
 
     /// Whether Puppet surely loads this manifest: a main manifest, an import or
     /// the autoloader's file for a class named as a literal. When the index is
-    /// undecided, every manifest counts.
+    /// undecided, every manifest but those a module serves as a file (a
+    /// puppetmaster's `site.pp` under `files/`, applied elsewhere).
     pub fn loads(&self, path: &str) -> bool {
-        self.undecided.is_some() || self.loaded.contains(&key(Path::new(path)))
+        let k = key(Path::new(path));
+        let served = self.module_roots.iter().chain(self.module_dirs.iter()).any(|root| {
+            k.strip_prefix(&prefix(root))
+                .is_some_and(|rest| rest.starts_with("files/") || rest.starts_with("templates/"))
+        });
+        self.loaded.contains(&k) || (self.undecided.is_some() && !served)
     }
 
-    /// Under a module's `spec/`, `tests/` or `examples/`, or a manifest of a
-    /// module outside `manifests/`, `functions/` and `types/` (a file it serves).
+    /// Under a module's `spec/`, `tests/` or `examples/`.
     fn in_module_tests(&self, k: &str) -> bool {
         let top = |root: &String| {
             let rest = k.strip_prefix(&prefix(root))?;
             rest.contains('/').then(|| rest.split('/').next().unwrap_or_default())
         };
         let tests = |t: &str| ["spec", "tests", "examples"].contains(&t);
-        self.module_roots.iter().filter_map(top).any(tests)
-            || self
-                .module_dirs
-                .iter()
-                .filter_map(top)
-                .any(|t| tests(t) || (k.ends_with(".pp") && !["manifests", "functions", "types", "plans"].contains(&t)))
+        self.module_roots
+            .iter()
+            .chain(self.module_dirs.iter())
+            .filter_map(top)
+            .any(tests)
     }
 
     /// Where Puppet finds a class or defined type of this name.
