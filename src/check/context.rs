@@ -58,6 +58,10 @@ pub struct Context<'a> {
     pub ignored_checks: &'a [String],
     /// Files that could not be read, the Vagrantfile's and the plan's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// Which code some machine applies: `manifests`, `templates` and
+    /// `other_files` hold only that; the index also knows the runs, the
+    /// classes defined and the modules present.
+    pub reach: super::reach::Reach,
     /// Per manifest, what cannot run on each target (built on first use).
     guards: std::sync::OnceLock<Vec<super::os_facts::Guards>>,
     /// What the emitters found rendering the artifacts in memory (EC2's size limits).
@@ -130,6 +134,7 @@ impl<'a> Context<'a> {
     ) -> Context<'a> {
         let dir = project.dir.as_path();
         let has_vagrantfile = planned.is_some();
+        let all_files = files.clone();
         let mut manifests = Vec::new();
         let mut templates = Vec::new();
         let mut hiera_data = Vec::new();
@@ -170,6 +175,7 @@ impl<'a> Context<'a> {
             vagrantfile: None,
             ignored_checks: &project.settings.check.ignore,
             diagnostics,
+            reach: Default::default(),
             planned: None,
             emitted: std::sync::OnceLock::new(),
             guards: std::sync::OnceLock::new(),
@@ -181,7 +187,26 @@ impl<'a> Context<'a> {
             cx.diagnostics.extend(planned.diagnostics.iter().cloned());
             cx.planned = Some(planned);
         }
+        cx.scope(&all_files);
         cx
+    }
+
+    /// Keep only the code some machine applies (and the templates and files of
+    /// the modules it uses); see [`super::reach`].
+    fn scope(&mut self, files: &[PathBuf]) {
+        let texts: Vec<&str> = (self.scripts.iter().map(|s| s.text.as_str()))
+            .chain(
+                self.other_files
+                    .iter()
+                    .filter(|f| f.path.ends_with(".sh"))
+                    .map(|f| f.text.as_str()),
+            )
+            .collect();
+        let reach = super::reach::Reach::build(self.project, self.planned.is_some(), &self.manifests, files, &texts);
+        self.manifests.retain(|m| reach.applies(&m.source.path));
+        self.templates.retain(|t| reach.applies(&t.path));
+        self.other_files.retain(|f| reach.applies(&f.path));
+        self.reach = reach;
     }
 
     /// What of manifest `m` (one of `self.manifests`) cannot run on each target.

@@ -10,18 +10,24 @@
 
 pub mod context;
 mod os_facts;
+pub mod reach;
 mod ruby_code;
 mod scan;
 
 mod amazon_linux_only;
 mod cfn_helpers_need_amazon_linux;
+mod conflicting_puppet_install;
 mod end_of_life_image;
 mod legacy_puppet_syntax;
+mod manifest_syntax_error;
+mod no_matching_node;
 mod nothing_to_provision;
 mod package_manager_mismatch;
+mod package_not_in_image;
 mod previous_generation_instance;
 mod private_network_address;
 pub mod public_admin_port;
+mod puppet3_paths;
 mod puppet8_strict;
 mod puppetmaster_unreachable;
 mod requiretty;
@@ -32,8 +38,10 @@ mod submodule_not_checked_out;
 mod synced_folder_not_delivered;
 mod template_too_large;
 mod unknown_box;
+mod unresolved_class;
 mod unsupported_os;
 mod user_data_too_large;
+mod vagrant_nic_name;
 mod vagrant_path;
 mod vagrant_user;
 
@@ -77,6 +85,15 @@ pub static ALL: &[Check] = &[
     service_provider_mismatch::CHECK,
     legacy_puppet_syntax::CHECK,
     puppet8_strict::CHECK,
+    // What stops Puppet before it applies anything.
+    manifest_syntax_error::CHECK,
+    unresolved_class::CHECK,
+    no_matching_node::CHECK,
+    // What the EC2 image has that the box did not, and what it lacks.
+    conflicting_puppet_install::CHECK,
+    puppet3_paths::CHECK,
+    package_not_in_image::CHECK,
+    vagrant_nic_name::CHECK,
     // What boot scripts meet on EC2 that a Vagrant box spared them.
     requiretty::CHECK,
     // What the plan and the emitters find.

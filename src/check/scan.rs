@@ -118,3 +118,104 @@ pub fn image_names(targets: &[&super::TargetImage]) -> String {
         None => String::new(),
     }
 }
+
+/// A package a shell command line installs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Install<'a> {
+    /// `apt-get`, `apt`, `yum`, `dnf`, `zypper` or `gem`.
+    pub tool: &'a str,
+    /// The package name as written (a version suffix `=1.2` or `-v` left out).
+    pub name: &'a str,
+    /// Its byte range in the line.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The packages `apt-get install`, `apt install`, `yum install`, `dnf install`,
+/// `zypper install` and `gem install` name in one line of shell (each command
+/// of the line up to `;`, `&&`, `||` or `|`).
+pub fn installs(line: &str) -> Vec<Install<'_>> {
+    let mut out = Vec::new();
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for w in line.split_inclusive(char::is_whitespace) {
+        let t = w.trim_end();
+        if !t.is_empty() {
+            words.push((at, t));
+        }
+        at += w.len();
+    }
+    let mut i = 0;
+    while i < words.len() {
+        let tool = words[i].1.rsplit('/').next().unwrap_or_default();
+        let is_tool = ["apt-get", "apt", "yum", "dnf", "zypper", "gem"].contains(&tool);
+        let sub = words
+            .get(i + 1..)
+            .unwrap_or_default()
+            .iter()
+            .find(|(_, w)| !w.starts_with('-'));
+        if !(is_tool && sub.is_some_and(|(_, w)| *w == "install")) {
+            i += 1;
+            continue;
+        }
+        let Some(from) = words.iter().position(|(a, w)| *a > words[i].0 && *w == "install") else {
+            break;
+        };
+        let mut j = from + 1;
+        while let Some(&(a, w)) = words.get(j) {
+            if [";", "&&", "||", "|", "\\"].iter().any(|s| w.starts_with(s))
+                || w.starts_with('>')
+                || w.starts_with("2>")
+            {
+                break;
+            }
+            let ends_command = w.ends_with(';');
+            let w = w.trim_end_matches(';').trim_matches(['"', '\'']);
+            // Options, and the value of `gem install -v`/`--version`.
+            if w.starts_with('-') {
+                if tool == "gem" && (w == "-v" || w == "--version") {
+                    j += 1;
+                }
+            } else if !w.is_empty() && !w.contains(['$', '`', '(', ')', '{', '}']) {
+                let name = w.split('=').next().unwrap_or(w);
+                let s = a + line[a..].find(name).unwrap_or(0);
+                out.push(Install {
+                    tool,
+                    name,
+                    start: s,
+                    end: s + name.len(),
+                });
+            }
+            j += 1;
+            if ends_command {
+                break;
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::installs;
+
+    #[test]
+    fn packages_of_install_commands() {
+        fn names(l: &str) -> Vec<(&str, &str)> {
+            installs(l).into_iter().map(|i| (i.tool, i.name)).collect()
+        }
+        assert_eq!(
+            names("sudo apt-get -y install puppet=3.8.7-1 git && yum install -q php5"),
+            [("apt-get", "puppet"), ("apt-get", "git"), ("yum", "php5")]
+        );
+        assert_eq!(
+            names("gem install puppet -v 3.8.7 --no-ri; echo hi"),
+            [("gem", "puppet")]
+        );
+        assert!(names("apt-get update; echo apt install foo")
+            .iter()
+            .all(|(t, _)| *t == "apt"));
+        assert!(names("apt-get install $PKGS").is_empty());
+    }
+}
