@@ -193,24 +193,6 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::table;
-    use crate::plan::images;
-
-    #[test]
-    fn every_row_names_known_images_and_a_source() {
-        let rows = &table().package;
-        assert!(!rows.is_empty(), "targets/packages.toml parses");
-        for r in rows {
-            assert!(!r.source.trim().is_empty() && !r.names.is_empty());
-            for os in &r.missing {
-                assert!(images::resolve(os).is_some(), "{os} is no image");
-            }
-        }
-    }
-}
-
 /// `*` glob match over a package name.
 fn glob(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
@@ -234,4 +216,22 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table;
+    use crate::plan::images;
+
+    #[test]
+    fn every_row_names_known_images_and_a_source() {
+        let rows = &table().package;
+        assert!(!rows.is_empty(), "targets/packages.toml parses");
+        for r in rows {
+            assert!(!r.source.trim().is_empty() && !r.names.is_empty());
+            for os in &r.missing {
+                assert!(images::resolve(os).is_some(), "{os} is no image");
+            }
+        }
+    }
 }
