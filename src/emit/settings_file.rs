@@ -1,7 +1,7 @@
 //! `puppetlift init`: a commented `puppetlift.toml` rendered from the plan, so
 //! the first edit a team makes is a small one.
 
-use crate::plan::{Delivery, Plan};
+use crate::plan::{Delivery, Plan, Step};
 
 /// A commented `puppetlift.toml` with what puppetlift derived, every key shown
 /// (commented out where the default applies), so the first edit is a small one.
@@ -80,6 +80,16 @@ pub fn commented(plan: &Plan) -> String {
             let _ = writeln!(s, "mode = \"s3\"\npath = {path:?}\nbucket = {bucket:?}\nkey = {key:?}");
         }
     }
+    let vagrant_user = plan
+        .nodes
+        .iter()
+        .any(|n| n.steps.iter().any(|st| matches!(st, Step::AddVagrantUser)));
+    let compat = if vagrant_user { "" } else { "# " };
+    let _ = writeln!(s, "\n{compat}[compat]");
+    let _ = writeln!(
+        s,
+        "{compat}vagrant_user = true            # the `vagrant` user and group, as Vagrant boxes have them, for code that needs them"
+    );
     match &plan.puppetmaster {
         Some(pm) => {
             let _ = writeln!(s, "\n[puppetmaster]");

@@ -2,6 +2,7 @@
 //! the Vagrant model, the project's files and `puppetlift.toml`. Every target
 //! (user-data, cloud-init, CloudFormation) renders this one plan.
 
+pub mod compat;
 mod delivery;
 pub mod images;
 pub mod puppetmaster;
@@ -129,6 +130,15 @@ pub enum Step {
     SetEnv { vars: Vec<(String, String)> },
     /// Bring the project's code to `Delivery::path`.
     FetchCode,
+    /// `[compat] vagrant_user`: the `vagrant` user and group a Vagrant box has.
+    AddVagrantUser,
+    /// Vagrant's synced folders: each guest path (`/vagrant`) links to the
+    /// delivered copy of its project directory.
+    LinkSyncedFolders {
+        links: Vec<compat::FolderLink>,
+        /// Who owns the delivered copies, as Vagrant mounts them (`vagrant` with `[compat] vagrant_user`).
+        owner: Option<String>,
+    },
     /// A Vagrant file provisioner: copy a project file to the machine.
     WriteFile { source: String, destination: String },
     /// A Vagrant shell provisioner.
@@ -205,6 +215,10 @@ impl Step {
                 Delivery::Git { repository, .. } => repository.clone(),
                 Delivery::S3 { bucket, key, .. } => format!("s3://{bucket}/{key}"),
             },
+            Step::AddVagrantUser => "vagrant".into(),
+            Step::LinkSyncedFolders { links, .. } => {
+                links.iter().map(|l| l.guest.as_str()).collect::<Vec<_>>().join(" ")
+            }
             Step::WriteFile { destination, .. } => destination.clone(),
             Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
             Step::PuppetApply { .. } => "puppet apply".into(),
@@ -228,6 +242,8 @@ impl Step {
             Step::InstallPuppet { .. } => "InstallPuppet",
             Step::SetEnv { .. } => "SetEnv",
             Step::FetchCode => "FetchCode",
+            Step::AddVagrantUser => "AddVagrantUser",
+            Step::LinkSyncedFolders { .. } => "LinkSyncedFolders",
             Step::WriteFile { .. } => "WriteFile",
             Step::RunShell { .. } => "RunShell",
             Step::PuppetApply { .. } => "PuppetApply",
@@ -295,6 +311,12 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
     let mut bundle = std::mem::take(&mut b.bundle);
     bundle.sort();
     bundle.dedup();
+    compat::add_steps(
+        &mut nodes,
+        machines,
+        settings,
+        &compat::Delivered::new(&delivery, &bundle, dir),
+    );
     let region = settings.region.clone().or_else(|| {
         machines.iter().find_map(|m| {
             m.providers
