@@ -10,6 +10,7 @@
 
 pub mod context;
 mod os_facts;
+mod paths;
 mod ruby_code;
 mod scan;
 
