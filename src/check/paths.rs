@@ -165,6 +165,11 @@ fn destinations(line: &str) -> Vec<String> {
             "cp" | "mv" | "ln" | "rsync" | "install" | "scp" if plain.len() >= 2 => {
                 out.push(plain[plain.len() - 1].to_string());
             }
+            // Modules installed into a directory: `puppet module install --target-dir`,
+            // `r10k puppetfile install --moduledir`, `librarian-puppet install --path`.
+            "puppet" if plain.first() == Some(&"module") => out.extend(after(&["--target-dir", "-i"])),
+            "r10k" => out.extend(after(&["--moduledir"])),
+            "librarian-puppet" => out.extend(after(&["--path"])),
             "tar" => out.extend(after(&["-C", "--directory"])),
             "unzip" => out.extend(after(&["-d"])),
             "curl" => out.extend(after(&["-o", "--output"])),
@@ -196,6 +201,10 @@ mod tests {
         assert_eq!(
             destinations("curl -fsSL -o /vagrant/get.sh https://example.com"),
             ["/vagrant/get.sh"]
+        );
+        assert_eq!(
+            destinations("sudo puppet module install -f puppetlabs-ntp --target-dir /vagrant/modules"),
+            ["/vagrant/modules"]
         );
         assert!(destinations("cat /vagrant/files/a.conf").is_empty());
         assert!(destinations("git clone https://example.com/app.git").is_empty());

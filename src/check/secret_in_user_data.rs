@@ -6,8 +6,8 @@
 //! (`https://user:pass@host/...`) in shell provisioners, and — when the code
 //! is embedded (`delivery.mode = "embed"`, the default) — in any delivered file
 //! but a vendored module's `spec/`, `tests/` and `examples/`, which never run
-//! on the instance. Documentation placeholders (`https://user:password@...`,
-//! the words themselves) are not secrets.
+//! on the instance. Documentation placeholders, words that say what goes
+//! there (`https://user:password@...`, `someuser:hispassword@`), are not secrets.
 //!
 //! ## Why is this bad on EC2?
 //! On Vagrant these stayed on the laptop. User data is not secret: anyone
@@ -63,23 +63,17 @@ fn secret_text() -> &'static Regex {
     })
 }
 
-/// Whether URL credentials are a documentation placeholder: the words
-/// themselves (`user:password@`, `username:pass1@`, `<user>:<password>@`).
+/// Whether URL credentials are a documentation placeholder: words that say
+/// what goes there (`user:password@`, `someuser:hispassword@`, `my_user:my_pass@`,
+/// `<login>:<secret>@`), not a value.
 fn placeholder(c: &regex::Captures) -> bool {
     let Some(creds) = c.get(2) else {
         return false;
     };
     let words = creds.as_str().trim_end_matches('@').to_ascii_lowercase();
     let (user, pass) = words.split_once(':').unwrap_or_default();
-    let word = |w: &str, names: &[&str]| {
-        let w = w.trim_matches(|c| c == '<' || c == '>' || c == '_');
-        names
-            .iter()
-            .any(|n| w.strip_prefix(n).is_some_and(|d| d.chars().all(|c| c.is_ascii_digit())))
-    };
-    let users = ["user", "username", "login", "name", "foo"];
-    let passwords = ["pass", "password", "passwd", "secret", "bar", "pw", "pwd", "changeme"];
-    word(user, &users) && word(pass, &passwords)
+    let says = |w: &str, names: &[&str]| names.iter().any(|n| w.contains(n));
+    says(user, &["user", "login", "name"]) && says(pass, &["pass", "pw", "secret"])
 }
 
 fn run(p: &Context) -> Vec<Diagnostic> {

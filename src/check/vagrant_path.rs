@@ -9,11 +9,16 @@
 //!   the provisioners name (manifests, modules, hiera data, scripts; with
 //!   `[delivery] mode = "git"`, the whole repository). Paths the provisioning
 //!   creates itself (a `file` or `vcsrepo` it manages, an exec's `creates`, a
-//!   `git clone`, `mkdir` or `cp` destination) are fine.
+//!   `git clone`, `mkdir`, `cp` or `puppet module install` destination) are
+//!   fine, and so are files the project does not have at all (the box did not
+//!   get them from the synced folder either).
 //! - `/tmp/vagrant-puppet` (where Vagrant uploads manifests and modules).
 //! - `/home/vagrant` and `~vagrant`, unless `[compat] vagrant_user = true`
 //!   or the project creates the user (but `~vagrant/.ssh`, Vagrant's key,
 //!   which the compat user does not get).
+//!
+//! A module's `spec/`, `tests/` and `examples/` never run on the instance and
+//! are not read.
 //!
 //! ## Why is this bad on EC2?
 //! No EC2 image has these paths. A `file` whose `source` is a file under
@@ -99,7 +104,13 @@ impl Instance<'_> {
     fn breaks(&self, which: Which, path: &str) -> Option<Broken> {
         let home = path.strip_prefix("~vagrant").map(|rest| format!("/home/vagrant{rest}"));
         let fixed = static_part(home.as_deref().unwrap_or(path));
-        if paths::under_any(fixed, &self.created) {
+        // What the provisioning creates is there; under the box's home only
+        // once the home itself is made (`>> /home/vagrant/.profile` is not).
+        let created = match which {
+            Which::Home => paths::under_any(fixed, &self.created) && self.created.iter().any(|c| c == "/home/vagrant"),
+            _ => paths::under_any(fixed, &self.created),
+        };
+        if created {
             return None;
         }
         match which {
@@ -115,6 +126,9 @@ impl Instance<'_> {
                 let rel = compat::through_link(&self.links, fixed).filter(|_| linked);
                 match (rel, &self.delivered) {
                     (Some(rel), Some(d)) if d.has(&rel) => None,
+                    // Not in the project: the box did not have it from the synced
+                    // folder either (something made it there, as it can on EC2).
+                    (Some(rel), Some(d)) if !d.in_project(&rel) => None,
                     (Some(rel), _) => Some(Broken::NotDelivered {
                         path: path.to_string(),
                         rel,
@@ -176,7 +190,9 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         let (msg, help) = explain(broken);
         p.at(CHECK.name, Severity::Error, src, start, end, msg).with_help(help)
     };
-    for m in &p.manifests {
+    // A module's tests and examples never run on the instance.
+    let applied = |path: &str| !paths::in_module_tests(p.dir, std::path::Path::new(path));
+    for m in p.manifests.iter().filter(|m| applied(&m.source.path)) {
         for (at, s) in scan::strings(m) {
             for (a, b, broken) in found(s) {
                 out.push(diag(&m.source, at + a, at + b, broken));

@@ -93,7 +93,9 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             .with_help(help.clone())
     };
     let mut out = Vec::new();
-    for m in &p.manifests {
+    // A module's tests and examples never run on the instance.
+    let applied = |path: &str| !super::paths::in_module_tests(p.dir, std::path::Path::new(path));
+    for m in p.manifests.iter().filter(|m| applied(&m.source.path)) {
         for r in scan::resources(m) {
             for attr in ["user", "owner", "group", "groups"] {
                 for (value, e) in r.attr(attr).map(scan::literals).unwrap_or_default() {

@@ -57,6 +57,11 @@ impl<'a> Delivered<'a> {
         let under = format!("{rel}/");
         self.bundle.iter().any(|b| *b == rel || b.starts_with(&under))
     }
+
+    /// Whether the project has the path `rel` at all (what a Vagrant box saw in its synced folder).
+    pub fn in_project(&self, rel: &str) -> bool {
+        relative(rel).is_some_and(|r| self.dir.join(r).exists())
+    }
 }
 
 /// A project-relative path without `./` or a trailing `/`; `None` when it
@@ -77,16 +82,18 @@ fn relative(p: &str) -> Option<String> {
 /// every other folder whose project directory is delivered.
 pub fn folder_links(m: &Machine, delivered: &Delivered) -> Vec<FolderLink> {
     let mut links: Vec<FolderLink> = Vec::new();
-    let mut default = true;
+    // Vagrant adds `.` -> `/vagrant` unless some folder (even a disabled one)
+    // shares `.` itself or takes `/vagrant` (kernel_v2 config `finalize!`).
+    let default = !m
+        .synced_folders
+        .iter()
+        .any(|f| f.host.as_str() == Some(".") || f.guest.as_deref() == Some(VAGRANT_FOLDER));
     for f in &m.synced_folders {
         let Some(guest) = f.guest.as_deref().map(|g| g.trim_end_matches('/')) else {
             continue;
         };
         if !guest.starts_with('/') || guest.len() < 2 {
             continue;
-        }
-        if guest == VAGRANT_FOLDER {
-            default = false;
         }
         let source = match &f.host {
             Json::String(h) => relative(h),
@@ -191,6 +198,48 @@ mod tests {
         assert_eq!(through_link(&links, "/vagrant/shared/x").as_deref(), Some("data/x"));
         assert_eq!(through_link(&links, "/vagrant/shared").as_deref(), Some("data"));
         assert_eq!(through_link(&links, "/vagrantx/a"), None);
+    }
+
+    fn machine(folders: &[(&str, &str, bool)]) -> Machine {
+        let synced_folders = folders
+            .iter()
+            .map(|(host, guest, disabled)| crate::vagrant::model::SyncedFolder {
+                host: Json::from(*host),
+                guest: Some(guest.to_string()),
+                disabled: *disabled,
+                options: Default::default(),
+            })
+            .collect();
+        Machine {
+            synced_folders,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn vagrant_mounts_the_project_at_vagrant_unless_a_folder_shares_it() {
+        let bundle = [
+            "manifests/default.pp".to_string(),
+            "site/a/manifests/init.pp".to_string(),
+        ];
+        let embed = Delivery::Embed { path: "/x".into() };
+        let d = Delivered::new(&embed, &bundle, Path::new("."));
+        let guests = |folders: &[(&str, &str, bool)]| -> Vec<String> {
+            folder_links(&machine(folders), &d)
+                .into_iter()
+                .map(|l| l.guest)
+                .collect()
+        };
+        assert_eq!(guests(&[]), ["/vagrant"]);
+        assert_eq!(
+            guests(&[("site", "/srv/site", false), ("data", "/srv/data", false)]),
+            ["/vagrant", "/srv/site"]
+        );
+        // `./` is not `.`: Vagrant still adds /vagrant.
+        assert_eq!(guests(&[("./", "/var/www", false)]), ["/vagrant", "/var/www"]);
+        assert_eq!(guests(&[(".", "/srv/app", false)]), ["/srv/app"]);
+        assert!(guests(&[(".", "/vagrant", true)]).is_empty());
+        assert!(guests(&[("../app", "/vagrant", false)]).is_empty());
     }
 
     #[test]
