@@ -6,7 +6,8 @@
 //! puppet provisioner's options) when nothing delivers them to the instance:
 //! no file provisioner copies the folder there, and it is not a project
 //! directory the plan delivers (the boot script links those, as Vagrant mounts
-//! them; then only a read of a file that is not delivered is reported).
+//! them; then only a read of a file the project has but the plan does not
+//! deliver is reported).
 //!
 //! A folder synced where the planned Puppet looks by itself is read too: its
 //! configuration (`puppet.conf`, `hiera.yaml`, ... in `/etc/puppetlabs/puppet`
@@ -17,7 +18,8 @@
 //! `/etc/puppet/modules` without a `module_path`, are read by no Puppet the
 //! plan installs: a folder there is a warning (its modules are lost), not an
 //! error. Disabled folders (`disabled: true`), folders nobody reads and paths
-//! the provisioning only writes (a `file` there, an exec's `creates`) are fine.
+//! the provisioning writes (a `file` there, an exec's `creates`, a `git clone`
+//! or `mkdir` destination) are fine.
 //!
 //! ## Why is this bad on EC2?
 //! A synced folder is VirtualBox (or NFS, rsync) sharing a directory of the
@@ -45,7 +47,7 @@
 //! puppetlift README, `[delivery]`.
 
 use super::context::Context;
-use super::paths::{path_at, static_part};
+use super::paths::{self, path_at, static_part};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
@@ -67,6 +69,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     let shipped = Delivered::new(&planned.plan.delivery, &planned.plan.bundle, p.dir);
+    let created = paths::created(p);
     for m in p.project.machines() {
         let Some(node) = planned.plan.nodes.iter().find(|n| n.name == m.name) else {
             continue;
@@ -104,9 +107,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             // A linked folder (its project directory is delivered): only reads
             // of what was not delivered break.
             let linked = links.iter().any(|l| l.guest == guest);
-            if linked {
-                readers.retain(|(file, span)| !reads_delivered(p, &links, &shipped, file, *span));
-            }
+            readers.retain(|(file, span)| !read_works(p, &links, &shipped, &created, (file, *span)));
             // Puppet reads its own directories (configuration, code, modulepath)
             // unasked, unless the folder is one the plan delivers and points Puppet at.
             let read_by_puppet = puppet_reads.iter().any(|d| under(guest, d) || under(d, guest));
@@ -160,19 +161,22 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     out
 }
 
-/// Whether the read at `span` of `file` names a path that a folder link reaches and the plan delivers.
-fn reads_delivered(
+/// Whether the read at `span` of `file` works on EC2 all the same: a path the
+/// provisioning creates itself, or, through a folder link, one the plan
+/// delivers or the project does not have (the box did not get it either).
+fn read_works(
     p: &Context,
     links: &[compat::FolderLink],
     delivered: &Delivered,
-    file: &str,
-    span: Option<Span>,
+    created: &[String],
+    (file, span): (&str, Option<Span>),
 ) -> bool {
     let (Some(src), Some(span)) = (p.source(file), span) else {
         return false;
     };
     let path = static_part(path_at(&src.text, span.start as usize));
-    compat::through_link(links, path).is_some_and(|rel| delivered.has(&rel))
+    paths::under_any(path, created)
+        || compat::through_link(links, path).is_some_and(|rel| delivered.has(&rel) || !delivered.in_project(&rel))
 }
 
 /// Where the planned Puppet of `node` looks without being told: its

@@ -58,6 +58,18 @@ impl<'a> Delivered<'a> {
         self.bundle.iter().any(|b| *b == rel || b.starts_with(&under))
     }
 
+    /// A host path as the project path it names: relative, or absolute
+    /// inside the project (`File.join(Dir.pwd, "www")`).
+    pub fn project_path(&self, host: &str) -> Option<String> {
+        let inside = std::path::absolute(self.dir).ok().and_then(|d| {
+            Path::new(host)
+                .strip_prefix(d)
+                .ok()
+                .map(|r| r.to_string_lossy().into_owned())
+        });
+        relative(inside.as_deref().unwrap_or(host))
+    }
+
     /// Whether the project has the path `rel` at all (what a Vagrant box saw in its synced folder).
     pub fn in_project(&self, rel: &str) -> bool {
         relative(rel).is_some_and(|r| self.dir.join(r).exists())
@@ -96,7 +108,7 @@ pub fn folder_links(m: &Machine, delivered: &Delivered) -> Vec<FolderLink> {
             continue;
         }
         let source = match &f.host {
-            Json::String(h) => relative(h),
+            Json::String(h) => delivered.project_path(h),
             _ => None,
         };
         let Some(source) = source.filter(|s| !f.disabled && delivered.has(s)) else {
@@ -200,6 +212,8 @@ mod tests {
         assert_eq!(through_link(&links, "/vagrantx/a"), None);
     }
 
+    const EMBED: Delivery = Delivery::Embed { path: String::new() };
+
     fn machine(folders: &[(&str, &str, bool)]) -> Machine {
         let synced_folders = folders
             .iter()
@@ -222,8 +236,7 @@ mod tests {
             "manifests/default.pp".to_string(),
             "site/a/manifests/init.pp".to_string(),
         ];
-        let embed = Delivery::Embed { path: "/x".into() };
-        let d = Delivered::new(&embed, &bundle, Path::new("."));
+        let d = Delivered::new(&EMBED, &bundle, Path::new("."));
         let guests = |folders: &[(&str, &str, bool)]| -> Vec<String> {
             folder_links(&machine(folders), &d)
                 .into_iter()
@@ -248,8 +261,7 @@ mod tests {
             "manifests/default.pp".to_string(),
             "modules/app/files/a.conf".to_string(),
         ];
-        let embed = Delivery::Embed { path: "/x".into() };
-        let d = Delivered::new(&embed, &bundle, Path::new("."));
+        let d = Delivered::new(&EMBED, &bundle, Path::new("."));
         assert!(d.has(""));
         assert!(d.has("./modules/app/"));
         assert!(d.has("modules/app/files/a.conf"));
