@@ -35,6 +35,17 @@ pub struct Settings {
     pub check: CheckSettings,
     /// A puppetmaster in EC2 (the table's presence asks for one).
     pub puppetmaster: Option<PuppetmasterSettings>,
+    /// What a Vagrant box gave the code that EC2 images lack.
+    #[serde(default)]
+    pub compat: CompatSettings,
+}
+
+/// `[compat]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompatSettings {
+    /// Create the `vagrant` user and group as Vagrant boxes have them (default false).
+    pub vagrant_user: Option<bool>,
 }
 
 /// `[puppetmaster]`

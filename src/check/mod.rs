@@ -10,6 +10,7 @@
 
 pub mod context;
 mod os_facts;
+mod paths;
 pub mod reach;
 mod ruby_code;
 mod scan;

@@ -5,7 +5,9 @@
 //! hostname, a private-network or VirtualBox NAT address, a single-label name
 //! such as `puppet`, or a name under `.local`, `.localdomain`, `.vagrant`,
 //! `.test`, `.example` or `.invalid` — and a master machine that has no node
-//! in the plan (so no agent has a path to port 8140).
+//! in the plan (so no agent has a path to port 8140) for a reason the plan
+//! has not already reported. Without agents in the plan there is nothing to
+//! report.
 //!
 //! A master machine of the Vagrantfile becomes the master node: the
 //! CloudFormation stack then refers to it by its private DNS name, and
@@ -105,6 +107,11 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         return vec![];
     };
     let machines = p.project.machines();
+    // Nobody to reach it: the agents' own machines are not in the plan (their
+    // images are unknown, reported there).
+    if pm.agents.is_empty() {
+        return vec![];
+    }
     let mut out = Vec::new();
     // The file and the span of the literal `key = "value"` in it.
     let at =
@@ -128,8 +135,10 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 );
             }
         }
+        // The master machine has no node: the plan reported why (an unknown
+        // box or image); saying it again here adds nothing.
+        (None, _) if planned.plan.nodes.len() < machines.len() => {}
         (None, _) => {
-            // The master machine has no node (an unknown box, reported there).
             let (file, span) = at(p.vagrantfile.as_ref(), "Vagrantfile", "puppet_server", &pm.server);
             out.push(
                 Diagnostic::error(

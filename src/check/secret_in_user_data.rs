@@ -4,7 +4,10 @@
 //! matching `password`, `passwd`, `secret`, `token` or `api_key`), private keys
 //! (`-----BEGIN ... PRIVATE KEY-----`) and credentials in URLs
 //! (`https://user:pass@host/...`) in shell provisioners, and — when the code
-//! is embedded (`delivery.mode = "embed"`, the default) — in any delivered file.
+//! is embedded (`delivery.mode = "embed"`, the default) — in any delivered file
+//! but a vendored module's `spec/`, `tests/` and `examples/`, which never run
+//! on the instance. Documentation placeholders, words that say what goes
+//! there (`https://user:password@...`, `someuser:hispassword@`), are not secrets.
 //!
 //! ## Why is this bad on EC2?
 //! On Vagrant these stayed on the laptop. User data is not secret: anyone
@@ -58,6 +61,19 @@ fn secret_text() -> &'static Regex {
         Regex::new(r#"(-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----)|[a-z][a-z0-9+.-]*://([^/\s:@'"$%{}]+:[^/\s@'"$%{}]+@)"#)
             .expect("regex")
     })
+}
+
+/// Whether URL credentials are a documentation placeholder: words that say
+/// what goes there (`user:password@`, `someuser:hispassword@`, `my_user:my_pass@`,
+/// `<login>:<secret>@`), not a value.
+fn placeholder(c: &regex::Captures) -> bool {
+    let Some(creds) = c.get(2) else {
+        return false;
+    };
+    let words = creds.as_str().trim_end_matches('@').to_ascii_lowercase();
+    let (user, pass) = words.split_once(':').unwrap_or_default();
+    let says = |w: &str, names: &[&str]| names.iter().any(|n| w.contains(n));
+    says(user, &["user", "login", "name"]) && says(pass, &["pass", "pw", "secret"])
 }
 
 fn run(p: &Context) -> Vec<Diagnostic> {
@@ -125,7 +141,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     };
     for s in &p.scripts {
         for (at, line) in scan::code_lines(&s.text) {
-            for c in secret_text().captures_iter(line) {
+            for c in secret_text().captures_iter(line).filter(|c| !placeholder(c)) {
                 let g = c.get(1).or_else(|| c.get(2)).expect("group");
                 out.push(
                     p.in_script(
@@ -148,9 +164,11 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             .map(|m| &m.source)
             .chain(p.templates.iter())
             .chain(p.hiera_data.iter())
-            .chain(p.other_files.iter());
+            .chain(p.other_files.iter())
+            // A module's tests and examples never run on the instance; their keys are fixtures.
+            .filter(|f| !super::paths::in_module_tests(p.dir, std::path::Path::new(&f.path)));
         for f in files {
-            for c in secret_text().captures_iter(&f.text) {
+            for c in secret_text().captures_iter(&f.text).filter(|c| !placeholder(c)) {
                 let g = c.get(1).or_else(|| c.get(2)).expect("group");
                 out.push(
                     p.at(

@@ -3,12 +3,23 @@
 //! than the project's own `/vagrant` whose guest path the provisioning reads
 //! (manifests' strings, templates, hiera data and `hiera.yaml`, shell
 //! provisioners, other delivered files such as scripts and config files, the
-//! puppet provisioner's options) when nothing delivers
-//! them to the instance: no file provisioner copies the folder there.
-//! A folder synced into Puppet's own directories (`/etc/puppet/modules`) is
-//! read by every puppet run unless the provisioner names it (then the plan
-//! delivers it). Disabled folders (`disabled: true`), folders nobody reads and
-//! paths the manifests only write (a `file` there, an exec's `creates`) are fine.
+//! puppet provisioner's options) when nothing delivers them to the instance:
+//! no file provisioner copies the folder there, and it is not a project
+//! directory the plan delivers (the boot script links those, as Vagrant mounts
+//! them; then only a read of a file the project has but the plan does not
+//! deliver is reported).
+//!
+//! A folder synced where the planned Puppet looks by itself is read too: its
+//! configuration (`puppet.conf`, `hiera.yaml`, ... in `/etc/puppetlabs/puppet`
+//! for OpenVox, `/etc/puppet` for the distribution's Puppet), its code
+//! directory (`/etc/puppetlabs/code`, `/etc/puppet/code`) and the
+//! `--modulepath` of its command (with a `module_path`, Vagrant's command line
+//! adds `/etc/puppet/modules`). Puppet 3's defaults, such as
+//! `/etc/puppet/modules` without a `module_path`, are read by no Puppet the
+//! plan installs: a folder there is a warning (its modules are lost), not an
+//! error. Disabled folders (`disabled: true`), folders nobody reads and paths
+//! the provisioning writes (a `file` there, an exec's `creates`, a `git clone`
+//! or `mkdir` destination) are fine.
 //!
 //! ## Why is this bad on EC2?
 //! A synced folder is VirtualBox (or NFS, rsync) sharing a directory of the
@@ -36,10 +47,12 @@
 //! puppetlift README, `[delivery]`.
 
 use super::context::Context;
+use super::paths::{self, path_at, static_part};
 use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
-use crate::plan::Step;
+use crate::plan::compat::{self, Delivered};
+use crate::plan::{Node, PuppetSource, Step};
 use crate::vagrant::model::SyncedFolder;
 use serde_json::Value as Json;
 
@@ -55,10 +68,21 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         return vec![];
     };
     let mut out = Vec::new();
+    let shipped = Delivered::new(&planned.plan.delivery, &planned.plan.bundle, p.dir);
+    let created = paths::created(p);
     for m in p.project.machines() {
         let Some(node) = planned.plan.nodes.iter().find(|n| n.name == m.name) else {
             continue;
         };
+        let links: Vec<compat::FolderLink> = node
+            .steps
+            .iter()
+            .flat_map(|s| match s {
+                Step::LinkSyncedFolders { links, .. } => links.clone(),
+                _ => vec![],
+            })
+            .collect();
+        let puppet_reads = puppet_reads(node);
         for f in m.synced_folders.iter().filter(|f| !f.disabled) {
             let Some(guest) = f
                 .guest
@@ -79,12 +103,21 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 continue;
             }
             let host = host_name(f);
-            let readers = readers(p, guest);
-            // Puppet reads its own directories (modulepath, manifests) unasked,
-            // unless the folder is one the plan delivers and points Puppet at.
-            let implicit = ["/etc/puppet", "/etc/puppetlabs/code"].iter().any(|d| under(guest, d))
-                && p.first_puppet_step().is_some()
-                && !bundled(&planned.plan.bundle, &host);
+            let mut readers = readers(p, guest);
+            // A linked folder (its project directory is delivered): only reads
+            // of what was not delivered break.
+            let linked = links.iter().any(|l| l.guest == guest);
+            readers.retain(|(file, span)| !read_works(p, &links, &shipped, &created, (file, *span)));
+            // Puppet reads its own directories (configuration, code, modulepath)
+            // unasked, unless the folder is one the plan delivers and points Puppet at.
+            let read_by_puppet = puppet_reads.iter().any(|d| under(guest, d) || under(d, guest));
+            let implicit = read_by_puppet && !linked && !bundled(&planned.plan.bundle, &host);
+            if readers.is_empty() && !implicit && !read_by_puppet && !linked {
+                if let Some(d) = puppet3_default(vf, &host, guest, node, &planned.plan.bundle) {
+                    out.push(d);
+                    continue;
+                }
+            }
             let place = |file: &str, span: Option<Span>| {
                 let rel = std::path::Path::new(file)
                     .strip_prefix(p.dir)
@@ -96,23 +129,25 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             };
             let first = match readers.first() {
                 Some((file, span)) => place(file, *span),
-                None if implicit => format!("Puppet reads `{guest}` by default"),
+                None if implicit => format!("the planned Puppet reads `{guest}` by itself"),
                 None => continue,
             };
             let more = match readers.len() {
                 0 | 1 => String::new(),
                 n => format!(" and {} more", n - 1),
             };
-            let mut d = Diagnostic::error(
-                CHECK.name,
-                &vf.path,
-                folder_span(vf, guest),
+            let message = if linked {
+                format!(
+                    "the synced folder `{host}` -> `{guest}` links to the delivered code on EC2, but the provisioning reads files there that are not delivered ({first}{more})"
+                )
+            } else {
                 format!(
                     "the synced folder `{host}` -> `{guest}` is used by the provisioning ({first}{more}), but nothing delivers it: {} on EC2 has no synced folders",
                     node.image.os
-                ),
-            )
-            .with_help(help(&host, guest));
+                )
+            };
+            let mut d =
+                Diagnostic::error(CHECK.name, &vf.path, folder_span(vf, guest), message).with_help(help(&host, guest));
             for (file, span) in &readers {
                 if let (true, Some(s)) = (*file == vf.path, span) {
                     d = d.with_label(*s, "read here");
@@ -124,6 +159,96 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Whether the read at `span` of `file` works on EC2 all the same: a path the
+/// provisioning creates itself, or, through a folder link, one the plan
+/// delivers or the project does not have (the box did not get it either).
+fn read_works(
+    p: &Context,
+    links: &[compat::FolderLink],
+    delivered: &Delivered,
+    created: &[String],
+    (file, span): (&str, Option<Span>),
+) -> bool {
+    let (Some(src), Some(span)) = (p.source(file), span) else {
+        return false;
+    };
+    let path = static_part(path_at(&src.text, span.start as usize));
+    paths::under_any(path, created)
+        || compat::through_link(links, path).is_some_and(|rel| delivered.has(&rel) || !delivered.in_project(&rel))
+}
+
+/// Where the planned Puppet of `node` looks without being told: its
+/// configuration files, its code directory, the modules its package ships,
+/// and the `--modulepath` of its commands.
+fn puppet_reads(node: &Node) -> Vec<String> {
+    let source = node.steps.iter().find_map(|s| match s {
+        Step::InstallPuppet { source, .. } | Step::InstallPuppetServer { source, .. } => Some(source),
+        _ => None,
+    });
+    let (confdir, codedir, shipped) = match source {
+        None => return vec![],
+        // Debian's and Ubuntu's own packages keep Puppet under /etc/puppet.
+        Some(PuppetSource::Os) => ("/etc/puppet", "/etc/puppet/code", "/usr/share/puppet/modules"),
+        Some(PuppetSource::OpenVox { .. }) => (
+            "/etc/puppetlabs/puppet",
+            "/etc/puppetlabs/code",
+            "/opt/puppetlabs/puppet/modules",
+        ),
+    };
+    let mut out: Vec<String> = [
+        "puppet.conf",
+        "hiera.yaml",
+        "fileserver.conf",
+        "auth.conf",
+        "autosign.conf",
+        "csr_attributes.yaml",
+        "routes.yaml",
+    ]
+    .iter()
+    .map(|f| format!("{confdir}/{f}"))
+    .collect();
+    out.push(codedir.into());
+    out.push(shipped.into());
+    for s in &node.steps {
+        if let Step::PuppetApply { command, .. } | Step::PuppetAgent { command, .. } = s {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            for w in words.windows(2).filter(|w| w[0] == "--modulepath") {
+                out.extend(
+                    w[1].trim_matches(|c| c == '\'' || c == '"')
+                        .split(':')
+                        .filter(|d| d.starts_with('/'))
+                        .map(|d| d.trim_end_matches('/').to_string()),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Puppet 3's default module and manifest directories, which no Puppet the plan installs reads.
+const PUPPET3_DEFAULTS: [&str; 3] = ["/etc/puppet/modules", "/etc/puppet/manifests", "/etc/puppet/hieradata"];
+
+/// A folder synced into Puppet 3's defaults that the planned Puppet does not
+/// read: its modules are lost (a warning; what uses them fails).
+fn puppet3_default(vf: &SourceFile, host: &str, guest: &str, node: &Node, bundle: &[String]) -> Option<Diagnostic> {
+    let runs_puppet = node.steps.iter().any(|s| matches!(s, Step::PuppetApply { .. }));
+    if !runs_puppet || !PUPPET3_DEFAULTS.iter().any(|d| under(guest, d)) || bundled(bundle, host) {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            CHECK.name,
+            &vf.path,
+            folder_span(vf, guest),
+            format!(
+                "the synced folder `{host}` -> `{guest}` is where Puppet 3 looked by default; the Puppet planned for {} does not, and nothing delivers the folder",
+                node.image.os
+            ),
+        )
+        .with_help(help(host, guest)),
+    )
 }
 
 /// Whether `path` is `dir` or under it.
@@ -154,7 +279,7 @@ fn help(host: &str, guest: &str) -> String {
         !host.is_empty() && !host.starts_with('/') && !host.starts_with('~') && !host.split('/').any(|c| c == "..");
     if host == "." || host == "./" {
         format!("the project lands in `delivery.path` on EC2: set `[delivery] path = \"{guest}\"` in puppetlift.toml, or read the files from the delivered code path")
-    } else if inside && ["/etc/puppet", "/etc/puppetlabs/code"].iter().any(|d| under(guest, d)) {
+    } else if inside && ["/etc/puppet", "/etc/puppetlabs"].iter().any(|d| under(guest, d)) {
         format!("name `{host}` in the puppet provisioner (`module_path`, `manifests_path`) so puppetlift delivers it and points Puppet at it, or add a file provisioner (`destination: \"{guest}\"`)")
     } else if inside {
         format!("add a file provisioner (`config.vm.provision \"file\", source: \"{host}\", destination: \"{guest}\"`) so the folder is delivered, or move its files into a module (`puppet:///modules/NAME/FILE`)")

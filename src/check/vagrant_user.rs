@@ -5,7 +5,10 @@
 //! to it (`sudo -u vagrant`, `runuser -u vagrant`, `su - vagrant`,
 //! `chown vagrant`), in manifests, hiera data and shell provisioners. Nothing
 //! is reported when the project creates the user itself (`user { 'vagrant': }`
-//! or `useradd vagrant`).
+//! or `useradd vagrant`) or asks puppetlift to (`[compat] vagrant_user = true`
+//! in puppetlift.toml: the boot script then creates the `vagrant` user and
+//! group as boxes have them, with `/home/vagrant`, bash and passwordless sudo,
+//! but no password and no SSH key).
 //!
 //! ## Why is this bad on EC2?
 //! Every Vagrant box has a `vagrant` user; no EC2 image does. Its login user is
@@ -20,13 +23,18 @@
 //!   owner  => 'vagrant',
 //! }
 //! ```
-//! Use instead:
+//! Use instead: a user of its own for the service,
 //! ```puppet
 //! user { 'app': ensure => present, system => true }
 //! file { '/srv/app':
 //!   ensure => directory,
 //!   owner  => 'app',
 //! }
+//! ```
+//! or, to keep the code as it is, the box's user, in puppetlift.toml:
+//! ```toml
+//! [compat]
+//! vagrant_user = true
 //! ```
 //!
 //! ## References
@@ -66,7 +74,7 @@ fn data_key() -> &'static Regex {
 }
 
 fn run(p: &Context) -> Vec<Diagnostic> {
-    if creates_the_user(p) {
+    if p.project.settings.compat.vagrant_user.unwrap_or(false) || creates_the_user(p) {
         return vec![];
     }
     let users: Vec<String> = p
@@ -77,7 +85,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     let images = scan::image_names(&p.targets.iter().collect::<Vec<_>>());
     let message = format!("the `vagrant` user exists only on Vagrant boxes; {images} on EC2 has none");
     let help = format!(
-        "the image's login user is {}; better, declare a user for the service (`user {{ 'app': ensure => present }}`)",
+        "set `[compat] vagrant_user = true` in puppetlift.toml to create the `vagrant` user and group as boxes have them; or use the image's login user ({}); better, declare a user for the service (`user {{ 'app': ensure => present }}`)",
         users.join(", ")
     );
     let diag = |src: &crate::SourceFile, start: usize, end: usize| {
@@ -85,7 +93,9 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             .with_help(help.clone())
     };
     let mut out = Vec::new();
-    for m in &p.manifests {
+    // A module's tests and examples never run on the instance.
+    let applied = |path: &str| !super::paths::in_module_tests(p.dir, std::path::Path::new(path));
+    for m in p.manifests.iter().filter(|m| applied(&m.source.path)) {
         for r in scan::resources(m) {
             for attr in ["user", "owner", "group", "groups"] {
                 for (value, e) in r.attr(attr).map(scan::literals).unwrap_or_default() {
@@ -139,7 +149,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
 }
 
 /// Whether the project makes the `vagrant` user itself.
-fn creates_the_user(p: &Context) -> bool {
+pub(super) fn creates_the_user(p: &Context) -> bool {
     let in_manifests = p.manifests.iter().any(|m| {
         scan::resources(m).iter().any(|r| {
             r.type_name == "user"

@@ -1,7 +1,7 @@
 //! `puppetlift init`: a commented `puppetlift.toml` rendered from the plan, so
 //! the first edit a team makes is a small one.
 
-use crate::plan::{Delivery, Plan};
+use crate::plan::{Delivery, Plan, Step};
 use crate::project::GitRemote;
 
 /// A commented `puppetlift.toml` with what puppetlift derived, every key shown
@@ -65,6 +65,16 @@ pub fn commented_with_remote(plan: &Plan, remote: Option<&GitRemote>) -> String 
         "# legacy_compat = true  # Puppet 8 runs with Puppet 7's leniency (legacy facts, strict_variables off); false: Puppet 8's defaults\n"
     );
     delivery_section(&mut s, plan, remote);
+    let vagrant_user = plan
+        .nodes
+        .iter()
+        .any(|n| n.steps.iter().any(|st| matches!(st, Step::AddVagrantUser)));
+    let compat = if vagrant_user { "" } else { "# " };
+    let _ = writeln!(s, "\n{compat}[compat]");
+    let _ = writeln!(
+        s,
+        "{compat}vagrant_user = true            # the `vagrant` user and group, as Vagrant boxes have them, for code that needs them"
+    );
     match &plan.puppetmaster {
         Some(pm) => {
             let _ = writeln!(s, "\n[puppetmaster]");

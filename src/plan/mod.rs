@@ -4,6 +4,7 @@
 
 mod box_os;
 pub mod boxes;
+pub mod compat;
 mod delivery;
 pub mod images;
 mod puppetfile;
@@ -161,6 +162,15 @@ pub enum Step {
     SetEnv { vars: Vec<(String, String)> },
     /// Bring the project's code to `Delivery::path`.
     FetchCode,
+    /// `[compat] vagrant_user`: the `vagrant` user and group a Vagrant box has.
+    AddVagrantUser,
+    /// Vagrant's synced folders: each guest path (`/vagrant`) links to the
+    /// delivered copy of its project directory.
+    LinkSyncedFolders {
+        links: Vec<compat::FolderLink>,
+        /// Who owns the delivered copies, as Vagrant mounts them (`vagrant` with `[compat] vagrant_user`).
+        owner: Option<String>,
+    },
     /// A Vagrant file provisioner: copy a project file to the machine.
     WriteFile { source: String, destination: String },
     /// A Vagrant shell provisioner.
@@ -250,6 +260,10 @@ impl Step {
                 Delivery::Git { repository, .. } => repository.clone(),
                 Delivery::S3 { .. } => delivery.s3_url().unwrap_or_default(),
             },
+            Step::AddVagrantUser => "vagrant".into(),
+            Step::LinkSyncedFolders { links, .. } => {
+                links.iter().map(|l| l.guest.as_str()).collect::<Vec<_>>().join(" ")
+            }
             Step::WriteFile { destination, .. } => destination.clone(),
             Step::RunShell { name, path, .. } => path.clone().unwrap_or_else(|| name.clone()),
             Step::InstallModules {
@@ -276,6 +290,8 @@ impl Step {
             Step::InstallPuppet { .. } => "InstallPuppet",
             Step::SetEnv { .. } => "SetEnv",
             Step::FetchCode => "FetchCode",
+            Step::AddVagrantUser => "AddVagrantUser",
+            Step::LinkSyncedFolders { .. } => "LinkSyncedFolders",
             Step::WriteFile { .. } => "WriteFile",
             Step::RunShell { .. } => "RunShell",
             Step::InstallModules { .. } => "InstallModules",
@@ -348,6 +364,12 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
     let mut bundle = std::mem::take(&mut b.bundle);
     bundle.sort();
     bundle.dedup();
+    compat::add_steps(
+        &mut nodes,
+        machines,
+        settings,
+        &compat::Delivered::new(&delivery, &bundle, dir),
+    );
     let region = settings.region.clone().or_else(|| {
         machines.iter().find_map(|m| {
             m.providers
