@@ -5,9 +5,12 @@
 //! scripts (`*.sh`) and the puppet provisioner's options:
 //! - `/vagrant/...` where the file is not delivered. The boot script links
 //!   `/vagrant` (and every synced folder whose project directory is delivered)
-//!   to the delivered code, as Vagrant mounts it, but the code holds only what
-//!   the provisioners name (manifests, modules, hiera data, scripts; with
-//!   `[delivery] mode = "git"`, the whole repository). Paths the provisioning
+//!   to the delivered code, as Vagrant mounts it, and the code holds what the
+//!   provisioners name (manifests, modules, hiera data, scripts) plus every
+//!   project path that delivered code or an inline script reads as
+//!   `/vagrant/...` (with `[delivery] mode = "git"`, the whole repository); so
+//!   what is left is a path the plan cannot see (built at run time, read
+//!   from a folder that is not linked). Paths the provisioning
 //!   creates itself (a `file` or `vcsrepo` it manages, an exec's `creates`, a
 //!   `git clone`, `mkdir`, `cp` or `puppet module install` destination) are
 //!   fine, and so are files the project does not have at all (the box did not

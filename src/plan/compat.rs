@@ -163,6 +163,37 @@ pub fn links_of(nodes: &[Node]) -> Vec<FolderLink> {
     out
 }
 
+/// Project paths the text reads through `/vagrant/...`, trimmed to the
+/// longest part the project has (a file, or the directory a glob or a
+/// computed name starts in): on a box the whole project was there.
+pub fn vagrant_references(text: &str, dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let prefix = format!("{VAGRANT_FOLDER}/");
+    for (at, _) in text.match_indices(&prefix) {
+        // `/vagrant/` on its own, not inside a longer name (`/opt/vagrant/`).
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')) {
+            continue;
+        }
+        let rest = &text[at + prefix.len()..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || "'\"`;,)(}{[]<>|&$*?".contains(c))
+            .unwrap_or(rest.len());
+        let mut rel = rest[..end].trim_end_matches(['/', '.', ':']).to_string();
+        while !rel.is_empty() && !dir.join(&rel).exists() {
+            rel = match rel.rfind('/') {
+                Some(i) => rel[..i].to_string(),
+                None => String::new(),
+            };
+        }
+        let vagrant_own = matches!(rel.split('/').next(), Some(".vagrant" | ".git"));
+        if !vagrant_own && relative(&rel).is_some_and(|r| !r.is_empty()) {
+            out.push(rel);
+        }
+    }
+    out
+}
+
 /// Add the compatibility steps to the Vagrant machines' nodes: the `vagrant`
 /// user first (a box has it from the start), the folder links right after the
 /// code arrives (Vagrant mounts them before it provisions).
@@ -268,5 +299,13 @@ mod tests {
         assert!(!d.has("modules/ap"));
         assert!(!d.has("files/a.conf"));
         assert!(!d.has("../modules"));
+    }
+
+    #[test]
+    fn vagrant_paths_in_code_are_trimmed_to_what_the_project_has() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pitfalls");
+        let text = "source /vagrant/lib/env.sh; cat /vagrant/manifests/*.pp\n\
+                    /opt/vagrant/bin/x /vagrant/.vagrant/machines /vagrant/nothing-here";
+        assert_eq!(vagrant_references(text, &dir), ["lib", "manifests"]);
     }
 }

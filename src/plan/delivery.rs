@@ -180,6 +180,58 @@ impl Builder<'_> {
         }
     }
 
+    /// What the delivered code and the inline scripts read under `/vagrant`
+    /// that the project has: Vagrant shared the whole project there, and the
+    /// boot script links `/vagrant` to the delivered copy, so those paths are
+    /// delivered too (followed through what they bring, a few rounds deep).
+    pub(super) fn deliver_vagrant_references(&mut self, machines: &[Machine], nodes: &[Node]) {
+        let linked: Vec<&Machine> = machines
+            .iter()
+            .filter(|m| nodes.iter().any(|n| n.name == m.name))
+            .filter(|m| {
+                let delivered =
+                    compat::Delivered::new(&Delivery::Embed { path: String::new() }, &self.bundle, self.dir);
+                compat::folder_links(m, &delivered)
+                    .iter()
+                    .any(|l| l.guest == compat::VAGRANT_FOLDER && l.source.is_empty())
+            })
+            .collect();
+        let Some(first) = linked.first() else {
+            return;
+        };
+        let mut texts: Vec<String> = nodes
+            .iter()
+            .flat_map(|n| n.steps.iter())
+            .filter_map(|s| match s {
+                Step::RunShell { inline: Some(t), .. } => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut read = std::collections::BTreeSet::new();
+        for _ in 0..3 {
+            for rel in self.bundle.clone() {
+                if read.insert(rel.clone()) && is_code_text(&rel) {
+                    if let Ok(t) = self.root.read_text(&self.dir.join(&rel)) {
+                        texts.push(t);
+                    }
+                }
+            }
+            let found: std::collections::BTreeSet<String> = texts
+                .drain(..)
+                .flat_map(|t| compat::vagrant_references(&t, self.dir))
+                .filter(|r| {
+                    !compat::Delivered::new(&Delivery::Embed { path: String::new() }, &self.bundle, self.dir).has(r)
+                })
+                .collect();
+            if found.is_empty() {
+                break;
+            }
+            for rel in found {
+                self.add_to_bundle(&rel, &first.name);
+            }
+        }
+    }
+
     /// The data directory a hiera.yaml names (v5 `datadir`, v3 `:datadir:`), default `data`.
     pub(super) fn bundle_hiera_data(&mut self, hiera_rel: &str, machine: &str) {
         let path = self.dir.join(hiera_rel);
@@ -209,6 +261,17 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// Files whose text may name paths the instance reads: code, templates,
+/// data and scripts (not archives or binaries).
+fn is_code_text(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    matches!(
+        ext,
+        "pp" | "erb" | "epp" | "sh" | "bash" | "yaml" | "yml" | "json" | "conf" | "rb" | "py" | "cfg" | "ini" | "txt"
+    ) || !name.contains('.')
 }
 
 #[cfg(test)]
