@@ -181,7 +181,7 @@ fn build_stops_on_a_check_error_unless_allowed() {
     let stderr = String::from_utf8_lossy(&stopped.stderr);
     assert_eq!(stopped.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("--allow synced-folder-not-delivered --allow legacy-puppet-syntax"),
+        stderr.contains("--allow legacy-puppet-syntax --allow package-not-in-image"),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing is written");
@@ -194,8 +194,6 @@ fn build_stops_on_a_check_error_unless_allowed() {
         o,
         "--allow",
         "legacy-puppet-syntax",
-        "--allow",
-        "synced-folder-not-delivered",
         // The box's own Puppet and PHP 5 packages, which Ubuntu 22.04 does not have.
         "--allow",
         "conflicting-puppet-install",

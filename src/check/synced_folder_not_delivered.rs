@@ -5,9 +5,11 @@
 //! provisioners, other delivered files such as scripts and config files, the
 //! puppet provisioner's options) when nothing delivers them to the instance:
 //! no file provisioner copies the folder there, and it is not a project
-//! directory the plan delivers (the boot script links those, as Vagrant mounts
-//! them; then only a read of a file the project has but the plan does not
-//! deliver is reported).
+//! directory the plan delivers. The plan delivers what the code names under a
+//! folder shared from inside the project (the folder itself, or paths under
+//! it) and the boot script links the guest path to it, as Vagrant mounts it;
+//! so what is left is a folder from outside the project, or a read the plan
+//! cannot see (a path built at run time) of a file it does not deliver.
 //!
 //! A folder synced where the planned Puppet looks by itself is read too: its
 //! configuration (`puppet.conf`, `hiera.yaml`, ... in `/etc/puppetlabs/puppet`

@@ -33,6 +33,15 @@ pub struct Delivered<'a> {
 }
 
 impl<'a> Delivered<'a> {
+    /// Everything the project has, as a box saw it through its synced folders.
+    pub fn whole_project(dir: &'a Path) -> Delivered<'a> {
+        Delivered {
+            whole: true,
+            bundle: &[],
+            dir,
+        }
+    }
+
     /// What `delivery` brings of the project in `dir`, whose plan bundles `bundle`.
     pub fn new(delivery: &Delivery, bundle: &'a [String], dir: &'a Path) -> Delivered<'a> {
         Delivered {
@@ -163,32 +172,46 @@ pub fn links_of(nodes: &[Node]) -> Vec<FolderLink> {
     out
 }
 
-/// Project paths the text reads through `/vagrant/...`, trimmed to the
-/// longest part the project has (a file, or the directory a glob or a
-/// computed name starts in): on a box the whole project was there.
-pub fn vagrant_references(text: &str, dir: &Path) -> Vec<String> {
+/// Project paths the text reads through the synced folder `guest` (a path
+/// under it, or the folder itself), given as paths under the folder's project
+/// directory `source` and trimmed to the longest part the project has (a
+/// file, or the directory a glob or a computed name starts in): on a box the
+/// whole folder was there.
+pub fn folder_references(text: &str, link: &FolderLink, dir: &Path) -> Vec<String> {
+    const ENDS: &str = "'\"`;,)(}{[]<>|&$*?";
     let mut out = Vec::new();
-    let prefix = format!("{VAGRANT_FOLDER}/");
-    for (at, _) in text.match_indices(&prefix) {
-        // `/vagrant/` on its own, not inside a longer name (`/opt/vagrant/`).
+    for (at, _) in text.match_indices(link.guest.as_str()) {
+        // The guest path on its own, not inside a longer name (`/opt/vagrant/`).
         let before = text[..at].chars().next_back();
         if before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')) {
             continue;
         }
-        let rest = &text[at + prefix.len()..];
+        let rest = &text[at + link.guest.len()..];
+        let rest = match rest.chars().next() {
+            Some('/') => &rest[1..],
+            None => "",
+            Some(c) if c.is_whitespace() || ENDS.contains(c) => "",
+            Some(_) => continue, // `/vagrantfiles`
+        };
         let end = rest
-            .find(|c: char| c.is_whitespace() || "'\"`;,)(}{[]<>|&$*?".contains(c))
+            .find(|c: char| c.is_whitespace() || ENDS.contains(c))
             .unwrap_or(rest.len());
         let mut rel = rest[..end].trim_end_matches(['/', '.', ':']).to_string();
-        while !rel.is_empty() && !dir.join(&rel).exists() {
-            rel = match rel.rfind('/') {
-                Some(i) => rel[..i].to_string(),
-                None => String::new(),
-            };
+        if matches!(rel.split('/').next(), Some(".vagrant" | ".git")) {
+            continue;
         }
-        let vagrant_own = matches!(rel.split('/').next(), Some(".vagrant" | ".git"));
-        if !vagrant_own && relative(&rel).is_some_and(|r| !r.is_empty()) {
-            out.push(rel);
+        let join = |r: &str| match (link.source.is_empty(), r.is_empty()) {
+            (true, _) => r.to_string(),
+            (false, true) => link.source.clone(),
+            (false, false) => format!("{}/{r}", link.source),
+        };
+        while !rel.is_empty() && !dir.join(join(&rel)).exists() {
+            rel = rel.rfind('/').map(|i| rel[..i].to_string()).unwrap_or_default();
+        }
+        // The whole project (`/vagrant` itself) is not followed: only what is named in it.
+        let path = join(&rel);
+        if relative(&path).is_some_and(|r| !r.is_empty()) && dir.join(&path).exists() {
+            out.push(path);
         }
     }
     out
@@ -302,10 +325,22 @@ mod tests {
     }
 
     #[test]
-    fn vagrant_paths_in_code_are_trimmed_to_what_the_project_has() {
+    fn folder_paths_in_code_are_trimmed_to_what_the_project_has() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pitfalls");
+        let vagrant = FolderLink {
+            guest: VAGRANT_FOLDER.into(),
+            source: String::new(),
+        };
         let text = "source /vagrant/lib/env.sh; cat /vagrant/manifests/*.pp\n\
-                    /opt/vagrant/bin/x /vagrant/.vagrant/machines /vagrant/nothing-here";
-        assert_eq!(vagrant_references(text, &dir), ["lib", "manifests"]);
+                    /opt/vagrant/bin/x /vagrant/.vagrant/machines /vagrant/nothing-here /vagrantfile";
+        assert_eq!(folder_references(text, &vagrant, &dir), ["lib", "manifests"]);
+        let modules = FolderLink {
+            guest: "/srv/puppet".into(),
+            source: "modules".into(),
+        };
+        assert_eq!(
+            folder_references("dir => '/srv/puppet', x => '/srv/puppet/app/files/a'", &modules, &dir),
+            ["modules", "modules/app"]
+        );
     }
 }

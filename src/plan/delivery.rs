@@ -180,25 +180,24 @@ impl Builder<'_> {
         }
     }
 
-    /// What the delivered code and the inline scripts read under `/vagrant`
-    /// that the project has: Vagrant shared the whole project there, and the
-    /// boot script links `/vagrant` to the delivered copy, so those paths are
+    /// What the delivered code and the inline scripts read through a synced
+    /// folder (`/vagrant`, the project, and every folder shared from inside
+    /// it) that the project has: the box had those folders, and the boot
+    /// script links each guest path to the delivered copy, so those paths are
     /// delivered too (followed through what they bring, a few rounds deep).
-    pub(super) fn deliver_vagrant_references(&mut self, machines: &[Machine], nodes: &[Node]) {
-        let linked: Vec<&Machine> = machines
-            .iter()
-            .filter(|m| nodes.iter().any(|n| n.name == m.name))
-            .filter(|m| {
-                let delivered =
-                    compat::Delivered::new(&Delivery::Embed { path: String::new() }, &self.bundle, self.dir);
-                compat::folder_links(m, &delivered)
-                    .iter()
-                    .any(|l| l.guest == compat::VAGRANT_FOLDER && l.source.is_empty())
-            })
-            .collect();
-        let Some(first) = linked.first() else {
+    pub(super) fn deliver_synced_references(&mut self, machines: &[Machine], nodes: &[Node]) {
+        let everything = compat::Delivered::whole_project(self.dir);
+        let mut links: Vec<(compat::FolderLink, &str)> = Vec::new();
+        for m in machines.iter().filter(|m| nodes.iter().any(|n| n.name == m.name)) {
+            for l in compat::folder_links(m, &everything) {
+                if !links.iter().any(|(k, _)| *k == l) {
+                    links.push((l, m.name.as_str()));
+                }
+            }
+        }
+        if links.is_empty() {
             return;
-        };
+        }
         let mut texts: Vec<String> = nodes
             .iter()
             .flat_map(|n| n.steps.iter())
@@ -216,18 +215,21 @@ impl Builder<'_> {
                     }
                 }
             }
-            let found: std::collections::BTreeSet<String> = texts
-                .drain(..)
-                .flat_map(|t| compat::vagrant_references(&t, self.dir))
-                .filter(|r| {
-                    !compat::Delivered::new(&Delivery::Embed { path: String::new() }, &self.bundle, self.dir).has(r)
-                })
-                .collect();
+            let mut found = std::collections::BTreeMap::new();
+            for t in texts.drain(..) {
+                for (l, machine) in &links {
+                    for rel in compat::folder_references(&t, l, self.dir) {
+                        found.entry(rel).or_insert(*machine);
+                    }
+                }
+            }
+            let delivered = compat::Delivered::new(&Delivery::Embed { path: String::new() }, &self.bundle, self.dir);
+            found.retain(|rel, _| !delivered.has(rel));
             if found.is_empty() {
                 break;
             }
-            for rel in found {
-                self.add_to_bundle(&rel, &first.name);
+            for (rel, machine) in found {
+                self.add_to_bundle(&rel, machine);
             }
         }
     }

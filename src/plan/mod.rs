@@ -360,7 +360,7 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
         }
     }
     let puppetmaster = master.map(|c| b.finish_master(c, machines, &mut nodes));
-    b.deliver_vagrant_references(machines, &nodes);
+    b.deliver_synced_references(machines, &nodes);
     let sources = b.puppetfiles.values().flatten().map(|pf| pf.source.clone()).collect();
     let mut bundle = std::mem::take(&mut b.bundle);
     bundle.sort();
