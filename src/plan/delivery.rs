@@ -229,7 +229,12 @@ impl Builder<'_> {
                 break;
             }
             for (rel, machine) in found {
-                self.add_to_bundle(&rel, machine);
+                // A folder the code names as a whole (a docroot, a data set) can be
+                // big: past the budget it is left to git delivery or a file
+                // provisioner, and vagrant-path / synced-folder-not-delivered say so.
+                if within(&self.dir.join(&rel), FOLLOWED_BYTES) {
+                    self.add_to_bundle(&rel, machine);
+                }
             }
         }
     }
@@ -263,6 +268,23 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The most a path the code names under a synced folder may hold to be
+/// delivered with the code.
+const FOLLOWED_BYTES: u64 = 32 << 20;
+
+/// Whether the files under `path` (or the file) add up to at most `budget`
+/// bytes; stops counting once past it.
+fn within(path: &Path, budget: u64) -> bool {
+    let mut total = 0u64;
+    for e in walkdir::WalkDir::new(path).follow_links(false).into_iter().flatten() {
+        total += e.metadata().map(|m| if m.is_file() { m.len() } else { 0 }).unwrap_or(0);
+        if total > budget {
+            return false;
+        }
+    }
+    true
 }
 
 /// Files whose text may name paths the instance reads: code, templates,
