@@ -245,9 +245,7 @@ fn puppet_majors(p: &Context) -> (Vec<String>, Vec<String>) {
 
 /// Whether a file is code a machine may apply: not a module's tests or examples.
 fn applied(p: &Context, path: &str) -> bool {
-    let rel = Path::new(path).strip_prefix(p.dir).unwrap_or(Path::new(path));
-    !rel.components()
-        .any(|c| matches!(c.as_os_str().to_str(), Some("spec" | "tests" | "examples")))
+    !super::paths::in_module_tests(p.dir, Path::new(path))
 }
 
 /// Facts beyond Facter's own: modules' custom facts (`Facter.add(:name)`) and
