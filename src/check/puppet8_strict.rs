@@ -217,22 +217,15 @@ fn puppet_majors(p: &Context) -> (Vec<String>, Vec<String>) {
                 .filter(|n| t.machines.contains(&n.name))
                 .flat_map(|n| n.steps.iter())
                 .find_map(|s| match s {
-                    Step::InstallPuppet { source, .. } => Some(match source {
-                        PuppetSource::Os => t.image.puppet_os,
-                        PuppetSource::OpenVox { version, .. } => *version,
-                    }),
+                    Step::InstallPuppet { source, .. } => Some(source.major(t.image.puppet_os)),
                     _ => None,
                 }),
-            None => {
-                let settings = &p.project.settings.puppet;
-                let openvox = settings.openvox_version.unwrap_or(8);
-                Some(match settings.install.as_deref() {
-                    Some("openvox") => openvox,
-                    Some("os") if t.image.puppet_os >= 7 => t.image.puppet_os,
-                    _ if t.image.puppet_os >= 7 => t.image.puppet_os,
-                    _ => openvox,
-                })
-            }
+            // Plain code (`check --image`): the source `[puppet]` would choose.
+            None => Some(
+                PuppetSource::choose(&p.project.settings.puppet, &t.image)
+                    .0
+                    .major(t.image.puppet_os),
+            ),
         };
         match major {
             Some(m) if m >= 8 => eight.push(t.image.os.clone()),

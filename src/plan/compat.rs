@@ -42,6 +42,15 @@ impl<'a> Delivered<'a> {
         }
     }
 
+    /// Only the bundle's files: what embedded or S3 delivery brings.
+    pub fn bundled(bundle: &'a [String], dir: &'a Path) -> Delivered<'a> {
+        Delivered {
+            whole: false,
+            bundle,
+            dir,
+        }
+    }
+
     /// What `delivery` brings of the project in `dir`, whose plan bundles `bundle`.
     pub fn new(delivery: &Delivery, bundle: &'a [String], dir: &'a Path) -> Delivered<'a> {
         Delivered {

@@ -223,7 +223,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            let delivered = compat::Delivered::new(&Delivery::Embed { path: String::new() }, &self.bundle, self.dir);
+            let delivered = compat::Delivered::bundled(&self.bundle, self.dir);
             found.retain(|rel, _| !delivered.has(rel));
             if found.is_empty() {
                 break;

@@ -150,6 +150,33 @@ pub enum PuppetSource {
     OpenVox { version: u32, repo: String },
 }
 
+impl PuppetSource {
+    /// Where `[puppet]` says Puppet comes from on `image`, and whether an
+    /// `install = "os"` had to be refused (the image ships no Puppet 7 or newer).
+    pub fn choose(settings: &crate::settings::PuppetSettings, image: &Image) -> (PuppetSource, bool) {
+        let openvox = PuppetSource::OpenVox {
+            version: settings.openvox_version.unwrap_or(8),
+            repo: image.openvox_repo.clone(),
+        };
+        match settings.install.as_deref().unwrap_or("auto") {
+            "os" if image.puppet_os < 7 => (openvox, true),
+            "os" => (PuppetSource::Os, false),
+            "openvox" => (openvox, false),
+            _ if image.puppet_os >= 7 => (PuppetSource::Os, false),
+            _ => (openvox, false),
+        }
+    }
+
+    /// The Puppet major version this source installs on an image whose own
+    /// packages carry `puppet_os`.
+    pub fn major(&self, puppet_os: u32) -> u32 {
+        match self {
+            PuppetSource::Os => puppet_os,
+            PuppetSource::OpenVox { version, .. } => *version,
+        }
+    }
+}
+
 /// One boot step.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "step")]

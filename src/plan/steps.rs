@@ -203,10 +203,7 @@ impl Builder<'_> {
         if uses_puppet {
             let source = self.puppet_source(image);
             let aio = matches!(source, PuppetSource::OpenVox { .. });
-            puppet8 = match &source {
-                PuppetSource::Os => image.puppet_os >= 8,
-                PuppetSource::OpenVox { version, .. } => *version >= 8,
-            };
+            puppet8 = source.major(image.puppet_os) >= 8;
             steps.push(Step::InstallPuppet {
                 family: image.family,
                 source,
@@ -259,26 +256,15 @@ impl Builder<'_> {
     }
 
     pub(super) fn puppet_source(&mut self, image: &Image) -> PuppetSource {
-        let openvox = PuppetSource::OpenVox {
-            version: self.settings.puppet.openvox_version.unwrap_or(8),
-            repo: image.openvox_repo.clone(),
-        };
-        match self.settings.puppet.install.as_deref().unwrap_or("auto") {
-            "os" => {
-                if image.puppet_os < 7 {
-                    self.error(
-                        "settings-invalid",
-                        format!("`puppet.install = \"os\"` but {} ships no Puppet 7 or newer", image.os),
-                        "use install = \"openvox\" (or \"auto\")",
-                    );
-                    return openvox;
-                }
-                PuppetSource::Os
-            }
-            "openvox" => openvox,
-            _ if image.puppet_os >= 7 => PuppetSource::Os,
-            _ => openvox,
+        let (source, refused) = PuppetSource::choose(&self.settings.puppet, image);
+        if refused {
+            self.error(
+                "settings-invalid",
+                format!("`puppet.install = \"os\"` but {} ships no Puppet 7 or newer", image.os),
+                "use install = \"openvox\" (or \"auto\")",
+            );
         }
+        source
     }
 
     pub(super) fn code_path(&self, rel: &str) -> String {
