@@ -114,8 +114,19 @@ pub fn explain_name(name: &str) -> Result<String, String> {
 /// What `puppetlift explain NAME` prints: a migration check's documentation, or
 /// a lint check's; else an error naming close matches (and the migration checks).
 pub fn explain_any(name: &str) -> Result<String, String> {
-    if let Some(doc) = crate::check::doc(name) {
-        return Ok(doc.to_string());
+    if let (Some(doc), Some(check)) = (crate::check::doc(name), crate::check::check(name)) {
+        let gate = if check.stops_build {
+            format!(
+                "Its errors are about the artifacts: they stop `build` and `convert` \
+                 (`--allow {name}` builds anyway)."
+            )
+        } else {
+            "Its errors predict how the project's code will fail on EC2: `build` and \
+             `convert` report them and write the artifacts (`--strict` stops on them); \
+             `puppetlift check` exits 1."
+                .to_string()
+        };
+        return Ok(format!("{doc}\n{gate}\n"));
     }
     match explain_name(name) {
         Ok(text) => Ok(format!("{text}\n")),

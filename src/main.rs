@@ -131,11 +131,23 @@ struct BuildArgs {
     /// cloud-config (the CloudFormation stack refers to its master node).
     #[arg(long, value_name = "HOST")]
     puppetmaster: Option<String>,
-    /// Build even though this migration check reports errors (repeatable).
-    #[arg(long = "allow", value_name = "CHECK")]
-    allow: Vec<String>,
+    #[command(flatten)]
+    gate: GateArgs,
     #[command(flatten)]
     project: ProjectArgs,
+}
+
+/// What the migration checks' errors do to `build` and `convert`.
+#[derive(clap::Args)]
+struct GateArgs {
+    /// Write the artifacts even though this migration check reports errors (repeatable).
+    #[arg(long = "allow", value_name = "CHECK")]
+    allow: Vec<String>,
+    /// Stop on every error finding, also those that predict how the project's
+    /// own code will fail on EC2 (by default they are reported and the
+    /// artifacts written).
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(clap::Args)]
@@ -146,9 +158,8 @@ struct ConvertArgs {
     /// Overwrite files in OUT that puppetlift did not write.
     #[arg(long)]
     force: bool,
-    /// Convert even though this migration check reports errors (repeatable).
-    #[arg(long = "allow", value_name = "CHECK")]
-    allow: Vec<String>,
+    #[command(flatten)]
+    gate: GateArgs,
     #[command(flatten)]
     project: ProjectArgs,
 }
@@ -532,9 +543,15 @@ fn report_planned(project: &Project, planned: &Planned, extra: &[Diagnostic]) ->
 }
 
 /// Run the migration checks before writing, as `check` does; print what they
-/// find beyond what the plan and the emitters reported; whether an error not
-/// named by `--allow` stops the build.
-fn checks_stop(project: &Project, planned: &Planned, emitted: &[Diagnostic], allow: &[String]) -> bool {
+/// find beyond what the plan and the emitters reported; whether an error
+/// stops the build (see [`puppetlift::check::gate`]).
+fn checks_stop(
+    project: &Project,
+    planned: &Planned,
+    emitted: &[Diagnostic],
+    args: &GateArgs,
+    plan_failed: bool,
+) -> bool {
     use puppetlift::check;
     // Without a Vagrantfile there is no plan to check; the plan already said so.
     if !project.has_vagrantfile {
@@ -547,8 +564,8 @@ fn checks_stop(project: &Project, planned: &Planned, emitted: &[Diagnostic], all
         .collect();
     // The checks read the plan that is written (with `--puppetmaster` applied), not a second one.
     let cx = check::Context::of_plan(project, planned);
-    let gate = check::gate(&cx, &shown, allow);
-    eprint!("{}", gate.render(&cx));
+    let gate = check::gate(&cx, &shown, &args.allow, args.strict);
+    eprint!("{}", gate.render(&cx, plan_failed));
     !gate.stopping.is_empty()
 }
 
@@ -598,7 +615,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     let (artifacts, mut diags) = puppetlift::emit::render_all(&planned.plan, &project.root, target);
     diags.extend(puppetlift::check::public_admin_port::exposed(&project, &planned));
     let failed = report_planned(&project, &planned, &diags);
-    if checks_stop(&project, &planned, &diags, &args.allow) || failed {
+    if checks_stop(&project, &planned, &diags, &args.gate, failed) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }
@@ -628,7 +645,7 @@ fn convert(args: &ConvertArgs) -> ExitCode {
         diags.push(*d);
     }
     let failed = report_planned(&project, &planned, &diags);
-    if checks_stop(&project, &planned, &diags, &args.allow) || failed {
+    if checks_stop(&project, &planned, &diags, &args.gate, failed) || failed {
         eprintln!("puppetlift: nothing written (fix the errors above)");
         return ExitCode::from(1);
     }

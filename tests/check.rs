@@ -96,6 +96,20 @@ fn every_check_is_documented_in_the_fixed_sections() {
     }
 }
 
+/// `puppetlift explain` says what a check's errors do to `build`.
+#[test]
+fn explain_says_whether_a_check_stops_the_build() {
+    for check in check::ALL {
+        let text = puppetlift::explain::explain_any(check.name).expect("explain");
+        let says = if check.stops_build {
+            format!("stop `build` and `convert` (`--allow {}` builds anyway)", check.name)
+        } else {
+            "report them and write the artifacts (`--strict` stops on them)".to_string()
+        };
+        assert!(text.contains(&says), "{}:\n{text}", check.name);
+    }
+}
+
 #[test]
 fn the_demo_is_clean() {
     let (text, _) = findings(Path::new("fixtures/demo"), None);
@@ -169,42 +183,61 @@ fn puppetlift(args: &[&str]) -> std::process::Output {
         .expect("puppetlift runs")
 }
 
-/// `build` runs the checks first: an error stops it (nothing written) unless
-/// `--allow` names the check; a name that is no check stops it too.
+/// `build` runs the checks first. An error of a check about the artifacts
+/// (a secret in user data) stops it, nothing written, unless `--allow` names
+/// the check; errors that predict how the project's own code fails on EC2 are
+/// reported and the artifacts written, unless `--strict`; a name that is no
+/// check stops it too.
 #[test]
-fn build_stops_on_a_check_error_unless_allowed() {
+fn build_stops_on_an_artifact_error_and_reports_predictions() {
     let out = std::env::temp_dir().join(format!("puppetlift-gate-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let o = out.to_str().expect("utf-8");
-    let legacy = "fixtures/projects/precise-legacy-v1";
-    let stopped = puppetlift(&["build", legacy, "--out", o]);
+    let secret = "fixtures/checks/secret-in-user-data/trigger-facter";
+    let stopped = puppetlift(&["build", secret, "--out", o]);
     let stderr = String::from_utf8_lossy(&stopped.stderr);
     assert_eq!(stopped.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("build anyway with --allow secret-in-user-data"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
+    let allowed = puppetlift(&["build", secret, "--out", o, "--allow", "secret-in-user-data"]);
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+    let _ = std::fs::remove_dir_all(&out);
+
+    let legacy = "fixtures/projects/precise-legacy-v1";
+    let strict = puppetlift(&["build", legacy, "--out", o, "--strict"]);
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert_eq!(strict.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("--allow legacy-puppet-syntax --allow package-not-in-image"),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing is written");
-    let half = puppetlift(&["convert", legacy, "--out", o, "--allow", "legacy-puppet-syntax"]);
-    assert_eq!(half.status.code(), Some(1), "{}", String::from_utf8_lossy(&half.stderr));
-    let allowed = puppetlift(&[
-        "build",
+    let half = puppetlift(&[
+        "convert",
         legacy,
         "--out",
         o,
+        "--strict",
         "--allow",
         "legacy-puppet-syntax",
-        // The box's own Puppet and PHP 5 packages, which Ubuntu 22.04 does not have.
-        "--allow",
-        "conflicting-puppet-install",
-        "--allow",
-        "package-not-in-image",
     ]);
-    let stderr = String::from_utf8_lossy(&allowed.stderr);
-    assert!(allowed.status.success(), "{stderr}");
-    // The allowed findings are still shown; the warnings never stop a build.
+    assert_eq!(half.status.code(), Some(1), "{}", String::from_utf8_lossy(&half.stderr));
+    let built = puppetlift(&["build", legacy, "--out", o]);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "{stderr}");
+    // The predictions and the warnings are shown, then what they mean for the artifacts.
     assert!(
         stderr.contains("legacy-puppet-syntax") && stderr.contains("public-admin-port"),
+        "{stderr}"
+    );
+    let errors = stderr.matches("\n  × ").count();
+    assert!(
+        stderr.contains(&format!(
+            "{errors} errors above predict how the project's code will fail on EC2"
+        )),
         "{stderr}"
     );
     assert!(out.join("stack.json").is_file());

@@ -47,6 +47,7 @@ use std::sync::OnceLock;
 pub const CHECK: Check = Check {
     name: "cfn-helpers-need-amazon-linux",
     source: include_str!("cfn_helpers_need_amazon_linux.rs"),
+    stops_build: false,
     run,
 };
 

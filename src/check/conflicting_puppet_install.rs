@@ -44,6 +44,7 @@ use crate::plan::{PuppetSource, Step};
 pub const CHECK: Check = Check {
     name: "conflicting-puppet-install",
     source: include_str!("conflicting_puppet_install.rs"),
+    stops_build: false,
     run,
 };
 

@@ -33,6 +33,7 @@ use crate::diagnostic::Diagnostic;
 pub const CHECK: Check = Check {
     name: "end-of-life-image",
     source: include_str!("end_of_life_image.rs"),
+    stops_build: true,
     run,
 };
 

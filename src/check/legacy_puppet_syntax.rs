@@ -32,6 +32,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 pub const CHECK: Check = Check {
     name: "legacy-puppet-syntax",
     source: include_str!("legacy_puppet_syntax.rs"),
+    stops_build: false,
     run,
 };
 

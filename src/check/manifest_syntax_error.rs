@@ -38,6 +38,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 pub const CHECK: Check = Check {
     name: "manifest-syntax-error",
     source: include_str!("manifest_syntax_error.rs"),
+    stops_build: false,
     run,
 };
 

@@ -59,6 +59,12 @@ pub struct Check {
     pub name: &'static str,
     /// The rule file; its `//!` comment is the documentation.
     source: &'static str,
+    /// Whether an error of this check stops `build`: the artifacts would be
+    /// wrong, incomplete or unsafe (an unknown box, a secret in user data, a
+    /// submodule missing from the checkout). The other checks predict how the
+    /// project's own code will fail on EC2; `build` reports them and writes
+    /// the artifacts, which carry that code as it is (`--strict` stops on them too).
+    pub stops_build: bool,
     /// Finds the problems in a project.
     pub run: fn(&Context) -> Vec<Diagnostic>,
 }
@@ -219,15 +225,18 @@ pub struct Gate {
     pub findings: Vec<Diagnostic>,
     /// The checks whose errors stop the build (not named by `--allow`), in order.
     pub stopping: Vec<&'static str>,
+    /// Errors that predict the project's code failing on EC2 and do not stop the build.
+    pub predicted: usize,
 }
 
 /// Run the checks as `puppetlift check` does (for the plan's images) before
-/// writing: every error stops the build unless `allow` names its check;
-/// warnings do not. `shown` are the plan's and the emitters' diagnostics the
-/// caller reports itself (a check restating one is left out, and its errors
-/// stop the build on their own). A name in `allow` that is no check is an
-/// error too, so a typo never lets a build through.
-pub fn gate(project: &Context, shown: &[Diagnostic], allow: &[String]) -> Gate {
+/// writing: an error of a check that [`Check::stops_build`] (of every check
+/// when `strict`) stops the build unless `allow` names its check; the other
+/// errors and the warnings do not. `shown` are the plan's and the emitters'
+/// diagnostics the caller reports itself (a check restating one is left out,
+/// and its errors stop the build on their own). A name in `allow` that is no
+/// check is an error too, so a typo never lets a build through.
+pub fn gate(project: &Context, shown: &[Diagnostic], allow: &[String], strict: bool) -> Gate {
     let mut findings: Vec<Diagnostic> = run(project)
         .into_iter()
         .filter(|d| !shown.iter().any(|s| s.code == d.code && s.message == d.message))
@@ -247,17 +256,31 @@ pub fn gate(project: &Context, shown: &[Diagnostic], allow: &[String]) -> Gate {
         );
     }
     let mut stopping: Vec<&'static str> = Vec::new();
+    let mut predicted = 0;
     for d in findings.iter().filter(|d| d.severity == crate::Severity::Error) {
-        if !allow.iter().any(|a| a == d.code) && !stopping.contains(&d.code) {
-            stopping.push(d.code);
+        if allow.iter().any(|a| a == d.code) {
+            continue;
+        }
+        if strict || check(d.code).is_none_or(|c| c.stops_build) {
+            if !stopping.contains(&d.code) {
+                stopping.push(d.code);
+            }
+        } else {
+            predicted += 1;
         }
     }
-    Gate { findings, stopping }
+    Gate {
+        findings,
+        stopping,
+        predicted,
+    }
 }
 
 impl Gate {
-    /// The findings rendered for people, then what stops the build and how to go on.
-    pub fn render(&self, project: &Context) -> String {
+    /// The findings rendered for people, then what stops the build and how to
+    /// go on; or, when the build goes on (nothing else stops it: not
+    /// `stopped_already`), what the predictions mean for the artifacts.
+    pub fn render(&self, project: &Context, stopped_already: bool) -> String {
         let mut out: String = self
             .findings
             .iter()
@@ -272,6 +295,15 @@ impl Gate {
                     .map(|c| format!("--allow {c}"))
                     .collect::<Vec<_>>()
                     .join(" ")
+            ));
+        } else if self.predicted > 0 && !stopped_already {
+            out.push_str(&format!(
+                "puppetlift: {} error{} above predict{} how the project's code will fail on EC2; \
+                 the artifacts carry the code as it is (`puppetlift check` exits 1 on {}, `--strict` stops the build)\n",
+                self.predicted,
+                if self.predicted == 1 { "" } else { "s" },
+                if self.predicted == 1 { "s" } else { "" },
+                if self.predicted == 1 { "it" } else { "them" },
             ));
         }
         out

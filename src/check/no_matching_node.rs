@@ -41,6 +41,7 @@ use std::path::Path;
 pub const CHECK: Check = Check {
     name: "no-matching-node",
     source: include_str!("no_matching_node.rs"),
+    stops_build: false,
     run,
 };
 

@@ -49,6 +49,7 @@ use crate::vagrant::Machine;
 pub const CHECK: Check = Check {
     name: "nothing-to-provision",
     source: include_str!("nothing_to_provision.rs"),
+    stops_build: true,
     run,
 };
 

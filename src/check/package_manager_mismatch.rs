@@ -43,6 +43,7 @@ use crate::puppet::ast::ExprKind;
 pub const CHECK: Check = Check {
     name: "package-manager-mismatch",
     source: include_str!("package_manager_mismatch.rs"),
+    stops_build: false,
     run,
 };
 

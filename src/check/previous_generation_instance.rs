@@ -36,6 +36,7 @@ use std::sync::OnceLock;
 pub const CHECK: Check = Check {
     name: "previous-generation-instance",
     source: include_str!("previous_generation_instance.rs"),
+    stops_build: true,
     run,
 };
 

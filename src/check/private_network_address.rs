@@ -35,6 +35,7 @@ use serde_json::Value as Json;
 pub const CHECK: Check = Check {
     name: "private-network-address",
     source: include_str!("private_network_address.rs"),
+    stops_build: true,
     run,
 };
 

@@ -35,6 +35,7 @@ use crate::project::Project;
 pub const CHECK: Check = Check {
     name: "public-admin-port",
     source: include_str!("public_admin_port.rs"),
+    stops_build: true,
     run,
 };
 

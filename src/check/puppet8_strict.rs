@@ -73,6 +73,7 @@ use std::path::Path;
 pub const CHECK: Check = Check {
     name: "puppet8-strict",
     source: include_str!("puppet8_strict.rs"),
+    stops_build: false,
     run,
 };
 

@@ -49,6 +49,7 @@ use serde_json::Value as Json;
 pub const CHECK: Check = Check {
     name: "puppetmaster-unreachable",
     source: include_str!("puppetmaster_unreachable.rs"),
+    stops_build: true,
     run,
 };
 

@@ -45,6 +45,7 @@ use std::sync::OnceLock;
 pub const CHECK: Check = Check {
     name: "requiretty",
     source: include_str!("requiretty.rs"),
+    stops_build: false,
     run,
 };
 

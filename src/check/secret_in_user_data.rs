@@ -44,6 +44,7 @@ use std::sync::OnceLock;
 pub const CHECK: Check = Check {
     name: "secret-in-user-data",
     source: include_str!("secret_in_user_data.rs"),
+    stops_build: true,
     run,
 };
 

@@ -34,6 +34,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 pub const CHECK: Check = Check {
     name: "service-provider-mismatch",
     source: include_str!("service_provider_mismatch.rs"),
+    stops_build: false,
     run,
 };
 

@@ -38,6 +38,7 @@ use std::path::{Path, PathBuf};
 pub const CHECK: Check = Check {
     name: "submodule-not-checked-out",
     source: include_str!("submodule_not_checked_out.rs"),
+    stops_build: true,
     run,
 };
 

@@ -62,6 +62,7 @@ use serde_json::Value as Json;
 pub const CHECK: Check = Check {
     name: "synced-folder-not-delivered",
     source: include_str!("synced_folder_not_delivered.rs"),
+    stops_build: false,
     run,
 };
 

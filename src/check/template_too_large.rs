@@ -28,6 +28,7 @@ use crate::diagnostic::Diagnostic;
 pub const CHECK: Check = Check {
     name: "template-too-large",
     source: include_str!("template_too_large.rs"),
+    stops_build: true,
     run,
 };
 

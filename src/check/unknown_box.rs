@@ -37,6 +37,7 @@ use crate::diagnostic::Diagnostic;
 pub const CHECK: Check = Check {
     name: "unknown-box",
     source: include_str!("unknown_box.rs"),
+    stops_build: true,
     run,
 };
 

@@ -50,6 +50,7 @@ use std::collections::BTreeSet;
 pub const CHECK: Check = Check {
     name: "unresolved-class",
     source: include_str!("unresolved_class.rs"),
+    stops_build: false,
     run,
 };
 

@@ -37,6 +37,7 @@ use crate::diagnostic::Diagnostic;
 pub const CHECK: Check = Check {
     name: "unsupported-os",
     source: include_str!("unsupported_os.rs"),
+    stops_build: true,
     run,
 };
 

@@ -42,6 +42,7 @@ use crate::diagnostic::Diagnostic;
 pub const CHECK: Check = Check {
     name: "user-data-too-large",
     source: include_str!("user_data_too_large.rs"),
+    stops_build: true,
     run,
 };
 

@@ -36,6 +36,7 @@ use crate::puppet::lexer::TokenKind;
 pub const CHECK: Check = Check {
     name: "vagrant-nic-name",
     source: include_str!("vagrant_nic_name.rs"),
+    stops_build: false,
     run,
 };
 

@@ -64,6 +64,7 @@ use crate::plan::compat::{self, Delivered, FolderLink, VAGRANT_FOLDER};
 pub const CHECK: Check = Check {
     name: "vagrant-path",
     source: include_str!("vagrant_path.rs"),
+    stops_build: false,
     run,
 };
 

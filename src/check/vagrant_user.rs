@@ -53,6 +53,7 @@ use std::sync::OnceLock;
 pub const CHECK: Check = Check {
     name: "vagrant-user",
     source: include_str!("vagrant_user.rs"),
+    stops_build: false,
     run,
 };
 
