@@ -271,16 +271,27 @@ impl Root {
     /// The regular files under `p` (or `p` itself), sorted, skipping VCS and
     /// Vagrant state. Links are followed while they stay inside; a link that
     /// leads out, and anything that is not a regular file, is a diagnostic and
-    /// is left out.
+    /// is left out; a link to nothing here is left out quietly (see
+    /// [`Root::walk`]).
     pub fn files_under(&self, p: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-        let mut problems = Vec::new();
+        let walk = self.walk(p);
+        (walk.files, walk.problems)
+    }
+
+    /// What is under `p` (or `p` itself), as [`Root::files_under`] finds it,
+    /// plus the links that point at nothing here (`current -> /opt/app/current`,
+    /// written for the machine the code runs on): reading them reads nothing,
+    /// so they are listed to be copied as links, not followed.
+    pub fn walk(&self, p: &Path) -> Walk {
+        let mut out = Walk::default();
         if let Err(d) = self.check(p) {
-            return (vec![], vec![*d]);
+            out.problems.push(*d);
+            return out;
         }
         if p.is_file() {
-            return (vec![p.to_path_buf()], problems);
+            out.files.push(p.to_path_buf());
+            return out;
         }
-        let mut files = Vec::new();
         let mut walk = walkdir::WalkDir::new(p)
             .follow_links(true)
             .sort_by_file_name()
@@ -290,7 +301,12 @@ impl Root {
                 None => break,
                 Some(Ok(e)) => e,
                 Some(Err(err)) => {
-                    problems.push(unreadable(err.path().unwrap_or(p), &err.to_string()));
+                    let at = err.path().unwrap_or(p);
+                    if is_dangling_link(at) && self.contains(at.parent().unwrap_or(at)) {
+                        out.dangling_links.push(at.to_path_buf());
+                    } else {
+                        out.problems.push(unreadable(at, &err.to_string()));
+                    }
                     continue;
                 }
             };
@@ -302,7 +318,7 @@ impl Root {
             }
             if entry.path_is_symlink() {
                 if let Err(d) = self.check(entry.path()) {
-                    problems.push(*d);
+                    out.problems.push(*d);
                     if entry.file_type().is_dir() {
                         walk.skip_current_dir();
                     }
@@ -311,15 +327,34 @@ impl Root {
             }
             let t = entry.file_type();
             if t.is_file() {
-                files.push(entry.into_path());
+                out.files.push(entry.into_path());
             } else if !t.is_dir() {
                 let what = entry.metadata().map(|m| file_kind(&m)).unwrap_or("a special file");
-                problems.push(unreadable(entry.path(), &format!("it is {what}, not a regular file")));
+                out.problems
+                    .push(unreadable(entry.path(), &format!("it is {what}, not a regular file")));
             }
         }
-        files.sort();
-        (files, problems)
+        out.files.sort();
+        out.dangling_links.sort();
+        out
     }
+}
+
+/// What [`Root::walk`] found under a path.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// The regular files, sorted.
+    pub files: Vec<PathBuf>,
+    /// The links that point at nothing on this machine, sorted.
+    pub dangling_links: Vec<PathBuf>,
+    /// What could not be read, or leads out of the project.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Whether `path` is a link whose target does not exist (here).
+pub fn is_dangling_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
 }
 
 fn unreadable(path: &Path, why: &str) -> Diagnostic {

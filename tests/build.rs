@@ -410,3 +410,59 @@ fn convert_writes_a_readme_and_launch_scripts() {
     settings::Settings::load(&tmp).expect("init output is valid puppetlift.toml");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// A link in the delivered code that points at nothing on this machine
+/// (`current -> /opt/...`, written for the machine the code runs on) is
+/// delivered as the link it is, as a synced folder showed it to the box; the
+/// build reads nothing through it and does not stop on it.
+#[cfg(unix)]
+#[test]
+fn links_to_nothing_here_are_delivered_as_links() {
+    use std::io::Read;
+    let dir = tmp_project(
+        "dangling",
+        "Vagrant.configure('2') do |c|\n  c.vm.box = 'debian/bookworm64'\n  c.vm.provision 'puppet' do |p|\n    p.module_path = 'modules'\n  end\nend\n",
+    );
+    let files = dir.join("modules/site/files");
+    std::fs::create_dir_all(&files).expect("module");
+    std::fs::write(files.join("index.html"), "hello\n").expect("file");
+    let nowhere = format!("/opt/puppetlift-test-nowhere-{}/current", std::process::id());
+    std::os::unix::fs::symlink(&nowhere, files.join("current")).expect("link");
+    std::os::unix::fs::symlink("../missing", files.join("relative")).expect("link");
+    let project = Project::load(&dir, Default::default());
+    let planned = plan::build(&project);
+    let bundle = &planned.plan.bundle;
+    for rel in ["modules/site/files/current", "modules/site/files/relative"] {
+        assert!(bundle.iter().any(|b| b == rel), "{rel} not in {bundle:?}");
+    }
+    assert!(
+        planned.diagnostics.iter().all(|d| d.code != "unreadable-file"),
+        "{:?}",
+        planned.diagnostics
+    );
+    let gz = emit::bundle::archive(&project.root, bundle).expect("archive");
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(gz.as_slice())
+        .read_to_end(&mut raw)
+        .expect("gunzip");
+    let mut tar = tar::Archive::new(raw.as_slice());
+    let links: Vec<(String, String)> = tar
+        .entries()
+        .expect("entries")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.header().entry_type() == tar::EntryType::Symlink)
+        .map(|e| {
+            let path = e.path().expect("path").display().to_string();
+            let to = e.link_name().expect("link").expect("target").display().to_string();
+            (path, to)
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("modules/site/files/current".to_string(), nowhere),
+            ("modules/site/files/relative".to_string(), "../missing".to_string()),
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

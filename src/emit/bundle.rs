@@ -7,7 +7,8 @@ use flate2::{Compression, GzBuilder};
 use std::io::Write;
 use std::path::Path;
 
-/// Archive the files `rel_paths` (relative to the project), read through its boundary.
+/// Archive the files `rel_paths` (relative to the project), read through its
+/// boundary; a link among them that points at nothing here stays a link.
 pub fn archive(root: &Root, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnostic>> {
     let fail = |p: &str, e: std::io::Error| {
         Box::new(Diagnostic::error(
@@ -20,6 +21,21 @@ pub fn archive(root: &Root, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnos
     let mut tar = tar::Builder::new(Vec::new());
     for rel in rel_paths {
         let full = root.dir().join(rel);
+        if crate::files::is_dangling_link(&full) {
+            // A link to nothing here (written for the machine): copied as the
+            // link it is, nothing read through it.
+            root.check(full.parent().unwrap_or(&full))?;
+            let to = std::fs::read_link(&full).map_err(|e| fail(rel, e))?;
+            let mut h = tar::Header::new_gnu();
+            h.set_size(0);
+            h.set_mode(0o777);
+            h.set_mtime(0);
+            h.set_uid(0);
+            h.set_gid(0);
+            h.set_entry_type(tar::EntryType::Symlink);
+            tar.append_link(&mut h, rel, &to).map_err(|e| fail(rel, e))?;
+            continue;
+        }
         let data = root.read_bytes(&full)?;
         let executable = executable(&full);
         let mut h = tar::Header::new_gnu();

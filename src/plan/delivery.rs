@@ -166,14 +166,14 @@ impl Builder<'_> {
             );
             return;
         }
-        let (files, problems) = self.root.files_under(&full);
-        for d in problems {
+        let walk = self.root.walk(&full);
+        for d in walk.problems {
             self.diags.push(Diagnostic {
                 message: format!("machine `{machine}` reads `{rel}`: {}", d.message),
                 ..d
             });
         }
-        for p in files {
+        for p in walk.files.iter().chain(&walk.dangling_links) {
             if let Ok(r) = p.strip_prefix(self.dir) {
                 self.bundle.push(r.to_string_lossy().replace('\\', "/"));
             }
