@@ -466,3 +466,43 @@ fn links_to_nothing_here_are_delivered_as_links() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The vagrant-r10k plugin (`config.r10k`) installs a Puppetfile's modules
+/// into a module path that is not in the project: the plan installs them
+/// there at boot, and the missing directory is no `missing-file`.
+#[test]
+fn vagrant_r10k_fills_the_module_path_it_names() {
+    let dir = tmp_project(
+        "r10k",
+        r#"Vagrant.configure("2") do |config|
+  config.vm.box = "debian/bookworm64"
+  config.r10k.puppet_dir = "puppet"
+  config.r10k.puppetfile_path = "puppet/Puppetfile"
+  config.vm.provision :puppet do |puppet|
+    puppet.manifests_path = "manifests"
+    puppet.module_path = ["puppet/vendor", "puppet/site"]
+  end
+end
+"#,
+    );
+    std::fs::create_dir_all(dir.join("puppet/site/app/manifests")).expect("site");
+    std::fs::write(dir.join("puppet/site/app/manifests/init.pp"), "class app {}\n").expect("class");
+    std::fs::write(dir.join("puppet/Puppetfile"), "mod 'puppetlabs/stdlib', '9.4.1'\n").expect("Puppetfile");
+    let planned = plan::build(&Project::load(&dir, Default::default()));
+    assert!(
+        planned.diagnostics.iter().all(|d| d.code != "missing-file"),
+        "{:?}",
+        planned.diagnostics
+    );
+    let steps = &planned.plan.nodes[0].steps;
+    let install = steps.iter().find_map(|s| match s {
+        plan::Step::InstallModules {
+            puppetfile, moduledir, ..
+        } => Some((puppetfile, moduledir)),
+        _ => None,
+    });
+    let (puppetfile, moduledir) = install.expect("an InstallModules step");
+    assert_eq!(puppetfile, "puppet/Puppetfile");
+    assert!(moduledir.ends_with("/puppet/vendor"), "{moduledir}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

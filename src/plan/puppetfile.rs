@@ -9,12 +9,24 @@ use crate::puppetfile::{self, Source};
 impl Builder<'_> {
     /// The `InstallModules` step for a puppet provisioner's Puppetfile, if it has one.
     pub(super) fn install_modules(&mut self, m: &Machine, p: &vagrant::model::Provisioner) -> Option<Step> {
-        let rel = self.find_puppetfile(p)?;
+        let r10k = vagrant_r10k(m, p);
+        let rel = match &r10k {
+            Some((puppetfile, _)) if self.dir.join(puppetfile).is_file() => puppetfile.clone(),
+            _ => self.find_puppetfile(p)?,
+        };
         if !self.puppetfiles.contains_key(&rel) {
             let display = self.dir.join(&rel).display().to_string();
             let read = match puppetfile::read(&self.dir.join(&rel), &display, self.root) {
-                Ok(pf) => {
+                Ok(mut pf) => {
                     self.diags.extend(pf.diagnostics.iter().cloned());
+                    // The plugin installs into the directory it names, which
+                    // is (as its documentation asks) beside the Puppetfile.
+                    let base = Path::new(&rel).parent().unwrap_or(Path::new(""));
+                    if let Some((puppetfile, Some(dir))) = &r10k {
+                        if let (true, Ok(inside)) = (*puppetfile == rel, Path::new(dir).strip_prefix(base)) {
+                            pf.moduledir = inside.display().to_string();
+                        }
+                    }
                     Some(pf)
                 }
                 Err(d) => {
@@ -123,6 +135,25 @@ impl Builder<'_> {
             })
             .find(|f| self.dir.join(f).is_file())
     }
+}
+
+/// What the vagrant-r10k plugin's `config.r10k` says for a puppet
+/// provisioner: the Puppetfile it installs (`puppetfile_path`) and where
+/// (`module_path`, else the provisioner's first module path), relative to the project.
+fn vagrant_r10k(m: &Machine, p: &vagrant::model::Provisioner) -> Option<(String, Option<String>)> {
+    let r10k = m.namespaces.get("r10k")?;
+    let clean = |s: String| s.trim_start_matches("./").trim_end_matches('/').to_string();
+    let puppetfile = jstr(r10k.get("puppetfile_path")).map(clean)?;
+    let module_dir = jstr(r10k.get("module_path"))
+        .or_else(|| match p.options.get("module_path") {
+            Some(Json::Array(a)) => jstr(a.first()),
+            Some(Json::String(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .map(clean);
+    let safe = |s: &str| !s.starts_with('/') && !s.split('/').any(|c| c == "..");
+    safe(&puppetfile).then_some(())?;
+    Some((puppetfile, module_dir.filter(|d| safe(d))))
 }
 
 /// Whether two steps install the same Puppetfile's modules.

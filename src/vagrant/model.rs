@@ -45,6 +45,9 @@ pub struct Machine {
     pub overrides: Map<String, Json>,
     /// `config.ssh.username`.
     pub ssh_username: Option<String>,
+    /// The settings of the other `config.NAME` namespaces (`ssh`, plugins'
+    /// such as `r10k` or `hostmanager`), by name: the machine's over the file's.
+    pub namespaces: Map<String, Json>,
 }
 
 /// A synced folder.

@@ -287,6 +287,29 @@ impl Interp {
         }
     }
 
+    /// Every namespace's settings set in `roots`, a later root's over an earlier's.
+    fn namespace_settings(&self, roots: &[ObjId]) -> Map<String, Json> {
+        let mut out = Map::new();
+        for root in roots {
+            let ObjData::Root { namespaces, .. } = &self.objs[*root] else {
+                continue;
+            };
+            for (name, id) in namespaces {
+                let ObjData::Settings(s) = &self.objs[*id] else {
+                    continue;
+                };
+                let entry = out.entry(name.clone()).or_insert_with(|| Json::Object(Map::new()));
+                if let Json::Object(o) = entry {
+                    for (k, v) in &s.attrs {
+                        o.insert(k.clone(), to_json(v));
+                    }
+                }
+            }
+        }
+        out.retain(|_, v| v.as_object().is_some_and(|o| !o.is_empty()));
+        out
+    }
+
     fn namespace_attr(&self, root: ObjId, ns: &str, key: &str) -> Option<Value> {
         let ObjData::Root { namespaces, .. } = &self.objs[root] else {
             return None;
@@ -334,8 +357,9 @@ impl Interp {
             let ssh_user = self
                 .namespace_attr(sub_root, "ssh", "username")
                 .or_else(|| self.namespace_attr(root, "ssh", "username"));
+            let namespaces = self.namespace_settings(&[root, sub_root]);
             match self.finalize(&name, &opts, &merged, providers, ssh_user, sp) {
-                Ok(m) => out.push(m),
+                Ok(m) => out.push(Machine { namespaces, ..m }),
                 Err(Flow::Raise(class, msg, at)) => self.raised(&class, &msg, at),
                 Err(_) => {
                     self.fresh_budget();
