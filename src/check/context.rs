@@ -261,6 +261,21 @@ impl<'a> Context<'a> {
             })
     }
 
+    /// The directories the puppet runs start in (the provisioner's `working_directory`).
+    pub fn puppet_working_directories(&self) -> impl Iterator<Item = &str> {
+        self.planned
+            .iter()
+            .flat_map(|pl| pl.plan.nodes.iter())
+            .flat_map(|n| n.steps.iter())
+            .filter_map(|s| match s {
+                Step::PuppetApply {
+                    working_directory: Some(w),
+                    ..
+                } => Some(w.as_str()),
+                _ => None,
+            })
+    }
+
     /// Every source a diagnostic may point into.
     pub fn sources(&self) -> impl Iterator<Item = &Arc<SourceFile>> {
         self.manifests

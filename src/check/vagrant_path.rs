@@ -2,7 +2,7 @@
 //! Finds the paths only a Vagrant box has that still break on EC2, in
 //! manifests' strings (interpolated ones too), templates under
 //! `modules/*/templates`, hiera data, shell provisioners, delivered shell
-//! scripts (`*.sh`) and the puppet provisioner's options:
+//! scripts (`*.sh`) and the puppet provisioner's options and working directory:
 //! - `/vagrant/...` where the file is not delivered. The boot script links
 //!   `/vagrant` (and every synced folder whose project directory is delivered)
 //!   to the delivered code, as Vagrant mounts it, and the code holds what the
@@ -250,24 +250,24 @@ fn in_puppet_options(p: &Context, found: &Found, explain: &Explain) -> Vec<Diagn
         return vec![];
     };
     let mut out = Vec::new();
-    for (command, env) in p.puppet_runs() {
-        let texts = std::iter::once(command).chain(env.iter().map(|(_, v)| v.as_str()));
-        for text in texts {
-            for (a, b, broken) in found(text) {
-                // The whole word (`--fileserverconfig=/vagrant/x.conf`) finds the
-                // option in the Vagrantfile rather than a synced folder's "/vagrant".
-                let ws = text[..a].rfind(char::is_whitespace).map_or(0, |i| i + 1);
-                let we = text[b..].find(char::is_whitespace).map_or(text.len(), |i| b + i);
-                let word = text[ws..we].trim_matches(|c| c == '\'' || c == '"');
-                let span = vf.text.find(word).map(|w| {
-                    let s = w + word.find(&text[a..b]).unwrap_or(0);
-                    Span::new(s, s + (b - a))
-                });
-                let (msg, help) = explain(broken);
-                let mut d = Diagnostic::error(CHECK.name, &vf.path, span, msg).with_help(help);
-                d.severity = Severity::Error;
-                out.push(d);
-            }
+    let runs = p
+        .puppet_runs()
+        .flat_map(|(command, env)| std::iter::once(command).chain(env.iter().map(|(_, v)| v.as_str())));
+    for text in runs.chain(p.puppet_working_directories()) {
+        for (a, b, broken) in found(text) {
+            // The whole word (`--fileserverconfig=/vagrant/x.conf`) finds the
+            // option in the Vagrantfile rather than a synced folder's "/vagrant".
+            let ws = text[..a].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            let we = text[b..].find(char::is_whitespace).map_or(text.len(), |i| b + i);
+            let word = text[ws..we].trim_matches(|c| c == '\'' || c == '"');
+            let span = vf.text.find(word).map(|w| {
+                let s = w + word.find(&text[a..b]).unwrap_or(0);
+                Span::new(s, s + (b - a))
+            });
+            let (msg, help) = explain(broken);
+            let mut d = Diagnostic::error(CHECK.name, &vf.path, span, msg).with_help(help);
+            d.severity = Severity::Error;
+            out.push(d);
         }
     }
     out
