@@ -89,7 +89,7 @@ pub struct ClassRef<'a> {
     pub name: String,
     /// The expression naming it.
     pub expr: &'a Expr,
-    /// `include`, `require`, `contain`, `class`, `inherits` or `Class[]`.
+    /// `include`, `require`, `contain`, `class`, `inherits`, `Class[]` or `resource`.
     pub how: &'static str,
 }
 
@@ -98,8 +98,9 @@ pub struct ClassRef<'a> {
 pub struct Declared<'a> {
     /// Literal class references.
     pub classes: Vec<ClassRef<'a>>,
-    /// Resource types that may be defined types (`apache::vhost`).
-    pub types: Vec<String>,
+    /// Resource types, which may be defined types (`apache::vhost`), with the
+    /// expression that names them (`how` is `resource`).
+    pub types: Vec<ClassRef<'a>>,
     /// `import` patterns.
     pub imports: Vec<String>,
     /// A class named by a variable, hiera's `classes`, ...
@@ -143,9 +144,11 @@ pub fn declared(m: &Manifest) -> Declared<'_> {
                     class_names(&b.title, "class", &mut d);
                 }
             }
-            ExprKind::QualifiedName(t) | ExprKind::QualifiedReference(t) => {
-                d.types.push(t.trim_start_matches("::").to_ascii_lowercase());
-            }
+            ExprKind::QualifiedName(t) | ExprKind::QualifiedReference(t) => d.types.push(ClassRef {
+                name: t.trim_start_matches("::").to_ascii_lowercase(),
+                expr: type_name,
+                how: "resource",
+            }),
             _ => d.dynamic = true,
         },
         ExprKind::Class { parent: Some(p), .. } => {
@@ -286,7 +289,7 @@ impl Reach {
                 let d = declared(m);
                 run.dynamic |= d.dynamic;
                 names.extend(d.classes.into_iter().map(|c| c.name));
-                names.extend(d.types);
+                names.extend(d.types.into_iter().map(|t| t.name));
                 imports = d.imports;
             } else {
                 // A file Puppet refuses: every name in it that a module file answers to.

@@ -1,9 +1,17 @@
 //! ## What it does
 //! Finds `include`, `require`, `contain`, `class { 'NAME': }`, `inherits`
-//! and `Class['NAME']` naming a class that Puppet will not find: no module
-//! of that name is in the project, the modulepath or the `Puppetfile`, the
-//! module does not define it, or it is defined in a file Puppet's
-//! autoloader never reads (`a::b` belongs in `a/manifests/b.pp`). Modules
+//! and `Class['NAME']` naming a class that Puppet will not find, and
+//! resources of a type nothing defines (`unzip { ... }`): no module of that
+//! name is in the project, the modulepath or the `Puppetfile`, the module
+//! does not define it, or it is defined in a file Puppet's autoloader never
+//! reads (`a::b` belongs in `a/manifests/b.pp`), or a `define` nested in a
+//! class is used by its short name (Puppet names it `class::short`). A type
+//! is found among Puppet's own, those of the core type modules its packages
+//! carry, defined types and the project's modules' Ruby types
+//! (`lib/puppet/type/`); a short type name is not judged when modules come
+//! from outside the project (their Ruby types are unknown). Types that left
+//! Puppet's core in Puppet 6 (`nagios_*`, `k5login`, `mailalias`) name the
+//! module that has them now. Modules
 //! a shell provisioner installs (`puppet module install`, `r10k`,
 //! `librarian-puppet`, `puppet-module-*` packages) and git submodules
 //! count as present; a `Puppetfile` that reads its modules from elsewhere
@@ -15,7 +23,7 @@
 //!
 //! ## Why is this bad on EC2?
 //! `puppet apply` stops at the first class it cannot find ("Could not find
-//! class ::redis") and applies nothing. On the Vagrant box the module was
+//! class ::redis", "Unknown resource type: 'unzip'") and applies nothing. On the Vagrant box the module was
 //! often there by other means: installed by hand into `/etc/puppet/modules`,
 //! a checkout of a submodule, Puppet 3's relative name lookup (`include
 //! install` inside class `app` meant `app::install`, which Puppet 4 removed).
@@ -54,10 +62,21 @@ pub const CHECK: Check = Check {
     run,
 };
 
+/// The modules the project's tree and other sources provide.
+struct Provided {
+    /// Module names: in the tree, a Puppetfile, a submodule, an install command.
+    modules: BTreeSet<String>,
+    /// Whether modules come from outside the tree (whose Ruby types are unknown).
+    external: bool,
+    /// The Ruby resource types the project's modules define (`lib/puppet/type/NAME.rb`).
+    ruby_types: BTreeSet<String>,
+}
+
 /// Modules something other than the project's tree provides, or `None` when
 /// a Puppetfile names its modules where this check cannot read them.
-fn provided(p: &Context) -> Option<BTreeSet<String>> {
+fn provided(p: &Context) -> Option<Provided> {
     let mut out = BTreeSet::new();
+    let mut ruby_types = BTreeSet::new();
     let root = &p.project.root;
     // A modulepath outside the project (`module_path = "../.."` in a module's own tests).
     let inside = reach::key(root.dir());
@@ -76,6 +95,9 @@ fn provided(p: &Context) -> Option<BTreeSet<String>> {
             if let Some(i) = comps.iter().position(|c| *c == "manifests").filter(|&i| i > 0) {
                 out.insert(comps[i - 1].to_string());
             }
+        }
+        if let [.., "lib", "puppet", "type", file] = comps.as_slice() {
+            ruby_types.extend(file.strip_suffix(".rb").map(str::to_string));
         }
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         if name == "Puppetfile" || name == ".gitmodules" {
@@ -116,6 +138,7 @@ fn provided(p: &Context) -> Option<BTreeSet<String>> {
             }
         }
     }
+    let in_tree = out.clone();
     let texts = (p.scripts.iter().map(|s| s.text.as_str())).chain(
         p.other_files
             .iter()
@@ -155,7 +178,11 @@ fn provided(p: &Context) -> Option<BTreeSet<String>> {
             }
         }
     }
-    Some(out)
+    Some(Provided {
+        external: !out.is_subset(&in_tree),
+        modules: out,
+        ruby_types,
+    })
 }
 
 /// A Puppetfile line this check reads: `mod`, `forge`, `moduledir`, a
@@ -205,39 +232,73 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for m in &p.manifests {
         let conditional = conditional_spans(m);
-        for c in reach::declared(m).classes {
+        let declared = reach::declared(m);
+        let types = declared.types.into_iter().filter(|t| {
+            !CORE_TYPES.contains(&t.name.as_str())
+                && !provided.ruby_types.contains(&t.name)
+                // A Ruby type may come from a module this check cannot read.
+                && (t.name.contains("::") || !provided.external)
+        });
+        for c in declared.classes.into_iter().chain(types) {
             if !reach::is_class_name(&c.name) {
                 continue;
             }
+            let what = if c.how == "resource" { "defined type" } else { "class" };
+            let fails = if c.how == "resource" {
+                format!("`{} {{ ... }}` fails", c.name)
+            } else {
+                format!("`{} {}` fails", c.how, c.name)
+            };
             let module = c.name.split("::").next().unwrap_or_default();
-            let external = provided.contains(module) || provided.contains("*");
+            let external = provided.modules.contains(module) || provided.modules.contains("*");
             let (msg, help) = match p.reach.find_class(&c.name) {
                 Found::Builtin | Found::Defined => continue,
                 Found::NotLoaded(file) => (
                     format!(
-                        "class `{}` is defined in `{file}`, where Puppet's autoloader never looks: `{} {}` fails",
-                        c.name, c.how, c.name
+                        "{what} `{}` is defined in `{file}`, where Puppet's autoloader never looks: {fails}",
+                        c.name
                     ),
                     format!("move it to `{}`", autoload_path(&c.name)),
                 ),
                 Found::NotInModule if !external => (
-                    format!("module `{module}` has no class `{}`: `{} {}` fails", c.name, c.how, c.name),
+                    format!("module `{module}` has no {what} `{}`: {fails}", c.name),
                     format!(
                         "Puppet looks for it in `{}`; Puppet 3's relative names (`include install` in class `app`) are gone: write the full name",
                         autoload_path(&c.name)
                     ),
                 ),
                 Found::NoModule if !external => {
-                    let msg = format!(
-                        "no module `{module}` is in the project, its modulepath or a Puppetfile: `{} {}` fails with \"Could not find class\"",
-                        c.how, c.name
-                    );
+                    let msg = if c.how == "resource" {
+                        format!(
+                            "no module, manifest or Puppet release defines the resource type `{}`: {fails} with \"Unknown resource type\"",
+                            c.name
+                        )
+                    } else {
+                        format!(
+                            "no module `{module}` is in the project, its modulepath or a Puppetfile: {fails} with \"Could not find class\"",
+                        )
+                    };
                     let relative = p.reach.defined.keys().find(|d| d.ends_with(&format!("::{}", c.name)));
-                    let help = match relative {
-                        Some(full) => format!(
+                    let short_type = c.how == "resource" && !c.name.contains("::");
+                    let help = match (relative, left_core(&c.name), module_of_type(&c.name)) {
+                        (Some(full), _, _) => format!(
                             "write `{full}`: Puppet 3 looked names up relative to the enclosing class, Puppet 4 and later do not"
                         ),
-                        None => format!("add the module to the modulepath, or `mod '{module}'` (with its owner) to a Puppetfile"),
+                        (None, Some(module), _) => format!(
+                            "`{}` left Puppet's core in Puppet 6 and its packages do not carry it: add `mod '{module}'` to a Puppetfile",
+                            c.name
+                        ),
+                        (None, None, Some(module)) => format!(
+                            "`{}` is a type of the `{module}` module: add it to the modulepath, or `mod '{module}'` to a Puppetfile",
+                            c.name
+                        ),
+                        (None, None, None) if short_type => format!(
+                            "add the module that defines it (a `lib/puppet/type/{}.rb`, or a `define`) to the modulepath or a Puppetfile",
+                            c.name
+                        ),
+                        (None, None, None) => format!(
+                            "add the module to the modulepath, or `mod '{module}'` (with its owner) to a Puppetfile"
+                        ),
                     };
                     (msg, help)
                 }
@@ -269,6 +330,68 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The resource types every planned Puppet has: its own (Puppet 7 and 8's
+/// `lib/puppet/type`) and those of the core type modules its packages carry
+/// (augeas, cron, host, mount, scheduled_task, selinux, sshkeys, yumrepo,
+/// zfs, zone), and `class`.
+const CORE_TYPES: [&str; 28] = [
+    "exec",
+    "file",
+    "filebucket",
+    "group",
+    "notify",
+    "package",
+    "resources",
+    "schedule",
+    "service",
+    "stage",
+    "tidy",
+    "user",
+    "whit",
+    "component",
+    "augeas",
+    "cron",
+    "host",
+    "mount",
+    "scheduled_task",
+    "selboolean",
+    "selmodule",
+    "ssh_authorized_key",
+    "sshkey",
+    "yumrepo",
+    "zfs",
+    "zpool",
+    "zone",
+    "class",
+];
+
+/// The module of a widely used Ruby resource type (each module's `lib/puppet/type/`).
+fn module_of_type(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "file_line" | "anchor" => "puppetlabs/stdlib",
+        "ini_setting" | "ini_subsetting" => "puppetlabs/inifile",
+        "vcsrepo" => "puppetlabs/vcsrepo",
+        "concat_file" | "concat_fragment" => "puppetlabs/concat",
+        "firewall" | "firewallchain" => "puppetlabs/firewall",
+        "mysql_database" | "mysql_user" | "mysql_grant" => "puppetlabs/mysql",
+        "logical_volume" | "physical_volume" | "volume_group" | "filesystem" => "puppetlabs/lvm",
+        _ => return None,
+    })
+}
+
+/// The module a resource type that left Puppet's core in Puppet 6 (and is
+/// not in the agent packages) lives in now.
+fn left_core(name: &str) -> Option<&'static str> {
+    Some(match name {
+        n if n.starts_with("nagios_") => "puppetlabs/nagios_core",
+        "k5login" => "puppetlabs/k5login_core",
+        "mailalias" => "puppetlabs/mailalias_core",
+        "maillist" => "puppetlabs/maillist_core",
+        "computer" | "macauthorization" | "mcx" => "puppetlabs/macdslocal_core",
+        _ => return None,
+    })
 }
 
 /// Where the autoloader looks for class `name` first.
