@@ -77,7 +77,9 @@ impl Project {
         let has_vagrantfile = vagrantfile_path.is_file();
         let evaluation = if has_vagrantfile || vagrantfile_path.exists() {
             // A Vagrantfile that is not a plain file gets the reader's own words.
-            vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant)
+            let mut evaluation = vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant);
+            relative_host_paths(&mut evaluation.model.machines, dir);
+            evaluation
         } else {
             vagrant::Evaluation {
                 diagnostics: vec![Diagnostic::error(
@@ -215,4 +217,50 @@ fn find_vagrantfile(dir: &Path, name: Option<&str>) -> PathBuf {
 fn git_work_tree(dir: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(dir).ok()?;
     abs.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf)
+}
+
+/// The provisioner options that name paths on the host.
+const HOST_PATH_OPTIONS: [&str; 8] = [
+    "manifests_path",
+    "module_path",
+    "hiera_config_path",
+    "environment_path",
+    "path",
+    "source",
+    "client_cert_path",
+    "client_private_key_path",
+];
+
+/// Host paths the Vagrantfile built from its own location
+/// (`File.expand_path("puppet", __dir__)`) are the project's paths: made
+/// relative to it, as the plan reads and delivers project paths.
+fn relative_host_paths(machines: &mut [Machine], dir: &Path) {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    roots.extend(std::path::absolute(dir).ok());
+    roots.extend(std::fs::canonicalize(dir).ok());
+    fn rewrite(v: &mut serde_json::Value, roots: &[PathBuf]) {
+        match v {
+            serde_json::Value::String(s) if s.starts_with('/') => {
+                let p = Path::new(s.as_str());
+                if let Some(rel) = roots.iter().find_map(|r| p.strip_prefix(r).ok()) {
+                    let rel = rel.display().to_string();
+                    *s = if rel.is_empty() { ".".into() } else { rel };
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| rewrite(i, roots)),
+            _ => {}
+        }
+    }
+    for m in machines {
+        for p in &mut m.provisioners {
+            for key in HOST_PATH_OPTIONS {
+                if let Some(v) = p.options.get_mut(key) {
+                    rewrite(v, &roots);
+                }
+            }
+        }
+        for f in &mut m.synced_folders {
+            rewrite(&mut f.host, &roots);
+        }
+    }
 }
