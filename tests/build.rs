@@ -506,3 +506,65 @@ end
     assert!(moduledir.ends_with("/puppet/vendor"), "{moduledir}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Paths the Vagrantfile builds from its own location (`__FILE__`,
+/// `__dir__`) are the project's paths: planned and delivered as such, not
+/// as an absolute host path put under the code path.
+#[test]
+fn host_paths_built_from_the_vagrantfiles_location_are_project_paths() {
+    let dir = tmp_project(
+        "expand-path",
+        r#"here = File.expand_path(File.dirname(__FILE__))
+Vagrant.configure("2") do |config|
+  config.vm.box = "debian/bookworm64"
+  config.vm.provision "puppet" do |puppet|
+    puppet.manifests_path = File.join(here, "manifests")
+    puppet.module_path = [File.expand_path("modules", __dir__)]
+  end
+end
+"#,
+    );
+    std::fs::create_dir_all(dir.join("modules/app/manifests")).expect("module");
+    std::fs::write(dir.join("modules/app/manifests/init.pp"), "class app {}\n").expect("class");
+    let planned = plan::build(&Project::load(&dir, Default::default()));
+    let codes: Vec<&str> = planned.diagnostics.iter().map(|d| d.code).collect();
+    assert!(
+        !codes.contains(&"outside-project") && !codes.contains(&"missing-file"),
+        "{codes:?}"
+    );
+    let bundle = &planned.plan.bundle;
+    for rel in ["manifests/default.pp", "modules/app/manifests/init.pp"] {
+        assert!(bundle.iter().any(|b| b == rel), "{rel} not in {bundle:?}");
+    }
+    let apply = planned.plan.nodes[0].steps.iter().find_map(|s| match s {
+        plan::Step::PuppetApply { command, .. } => Some(command.clone()),
+        _ => None,
+    });
+    let command = apply.expect("a puppet apply step");
+    let host = dir.display().to_string();
+    assert!(!command.contains(&host), "{command}");
+    assert!(command.contains("/modules'"), "{command}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Puppet refuses a certname with capitals ("Certificate names must be lower
+/// case"); its default, the host's name, is lower case, and so is the
+/// `--certname` the plan gives from the Vagrantfile's hostname.
+#[test]
+fn certnames_from_hostnames_are_lower_case() {
+    let dir = tmp_project(
+        "certname",
+        "Vagrant.configure('2') do |c|\n  c.vm.box = 'debian/bookworm64'\n  c.vm.hostname = 'Web01.Example.test'\n  c.vm.provision 'puppet'\nend\n",
+    );
+    let planned = plan::build(&Project::load(&dir, Default::default()));
+    let command = planned.plan.nodes[0].steps.iter().find_map(|s| match s {
+        plan::Step::PuppetApply { command, .. } => Some(command.clone()),
+        _ => None,
+    });
+    let command = command.expect("a puppet apply step");
+    assert!(
+        command.contains("--certname='web01.example.test'") || command.contains("--certname=web01.example.test"),
+        "{command}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -218,8 +218,9 @@ pub(super) fn certname(m: &Machine, provisioner_options: &serde_json::Map<String
         .get("puppet_node")
         .and_then(Json::as_str)
         .map(str::to_string)
-        .or_else(|| m.hostname.clone())
-        .unwrap_or_else(|| m.name.clone())
+        // Without `puppet_node`, Puppet's own default: the host's name, lower case.
+        .or_else(|| m.hostname.as_ref().map(|h| h.to_ascii_lowercase()))
+        .unwrap_or_else(|| m.name.to_ascii_lowercase())
 }
 
 /// A DNS name or address an agent can be pointed at (no shell or template metacharacters).

@@ -370,13 +370,14 @@ impl Builder<'_> {
         }
         // Puppet names the node by its certname, which on Vagrant was the
         // machine's hostname (`hostname -f`); Puppet 8 matches `node` statements
-        // against the certname only, so it is given as the Vagrantfile says it.
+        // against the certname only, so it is given as the Vagrantfile says it,
+        // lower case as Puppet's default certname is (it refuses capitals).
         if let Some(h) = m
             .hostname
             .as_deref()
             .filter(|_| !parts.iter().any(|p| p.contains("--certname")))
         {
-            parts.push(format!("--certname={}", sh_quote(h)));
+            parts.push(format!("--certname={}", sh_quote(&h.to_ascii_lowercase())));
         }
         // Code written for Puppet 3–7 reads legacy facts and unset variables,
         // which Puppet 8 rejects by default; `[puppet] legacy_compat` (on unless
