@@ -1,6 +1,9 @@
 //! ## What it does
-//! Finds Puppet 3 constructs that later Puppet removed: `import` and node
-//! inheritance (`node 'web' inherits 'base'`). The parser reads them (and
+//! Finds Puppet 3 constructs that later Puppet removed: `import`, node
+//! inheritance (`node 'web' inherits 'base'`), and a `node` definition in a
+//! module's manifest that Puppet loads through the autoloader (Puppet 3 took
+//! it; Puppet 4 and later stop with "This Node Definition is unacceptable as
+//! a top level construct in this location"). The parser reads them (and
 //! `puppetlift parse` warns with `legacy-syntax`); this check says what they
 //! mean for the instance.
 //!
@@ -13,20 +16,26 @@
 //! ```puppet
 //! import 'nodes/*.pp'
 //! node 'web' inherits 'base' { include apache }
+//! # modules/app/manifests/init.pp, below class app:
+//! node default { include app }
 //! ```
 //! Use instead:
 //! ```puppet
 //! # manifests/ as a directory: puppet apply reads every file in it
 //! node 'web' { include role::base, apache }
+//! # the node definitions in the main manifest (manifests/site.pp)
+//! node default { include app }
 //! ```
 //!
 //! ## References
 //! Puppet 4 release notes, "Removed features: import, node inheritance";
+//! Puppet, "Node definitions" (only in the main manifest);
 //! Puppet, "The main manifest(s)" (a directory as the manifest).
 
 use super::context::Context;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::puppet::ast::ExprKind;
 
 /// The check.
 pub const CHECK: Check = Check {
@@ -46,6 +55,31 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             d.severity = Severity::Error;
             d.message = format!("{} ({images} gets Puppet 7 or 8, which refuses it)", w.message);
             out.push(d);
+        }
+        // Node definitions only belong in main manifests since Puppet 4.
+        let Ok(body) = &m.body else { continue };
+        if !p.reach.autoloaded(&m.source.path) || !p.reach.loads(&m.source.path) {
+            continue;
+        }
+        let top: &[crate::puppet::ast::Expr] = match &body.kind {
+            ExprKind::Block(items) => items,
+            _ => std::slice::from_ref(body),
+        };
+        for e in top.iter().filter(|e| matches!(e.kind, ExprKind::Node { .. })) {
+            out.push(
+                p.at(
+                    CHECK.name,
+                    Severity::Error,
+                    &m.source,
+                    e.span.start as usize,
+                    (e.span.start as usize + 4).min(e.span.end as usize),
+                    format!(
+                        "a `node` definition in a module's manifest, which Puppet loads through its autoloader: \
+                         {images} gets Puppet 7 or 8, which stops with \"This Node Definition is unacceptable as a top level construct in this location\""
+                    ),
+                )
+                .with_help("move it to the main manifest (the provisioner's manifest file)"),
+            );
         }
     }
     out

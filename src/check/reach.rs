@@ -401,6 +401,18 @@ impl Reach {
         self.loaded.contains(&k) || (self.undecided.is_some() && !served)
     }
 
+    /// Whether Puppet reaches this manifest through the autoloader (a file in
+    /// the `manifests/` of a module on some run's modulepath), not as a main manifest.
+    pub fn autoloaded(&self, path: &str) -> bool {
+        let k = key(Path::new(path));
+        let main = self.runs.iter().any(|r| r.main.iter().any(|m| *m == k || under(&k, m)));
+        !main
+            && self.module_dirs.iter().any(|d| {
+                k.strip_prefix(&prefix(d))
+                    .is_some_and(|rest| rest.starts_with("manifests/"))
+            })
+    }
+
     /// Under a module's `spec/`, `tests/` or `examples/`.
     fn in_module_tests(&self, k: &str) -> bool {
         let top = |root: &String| {
