@@ -3,7 +3,10 @@
 //! inheritance (`node 'web' inherits 'base'`), and a `node` definition in a
 //! module's manifest that Puppet loads through the autoloader (Puppet 3 took
 //! it; Puppet 4 and later stop with "This Node Definition is unacceptable as
-//! a top level construct in this location"). The parser reads them (and
+//! a top level construct in this location"); and options of the puppet
+//! provisioner that name settings Puppet 4 to 7 removed (`--templatedir`,
+//! `--manifestdir`, `--parser future`, `--ordering`, `--stringify_facts`,
+//! ...: "invalid option"). The parser reads the language constructs (and
 //! `puppetlift parse` warns with `legacy-syntax`); this check says what they
 //! mean for the instance.
 //!
@@ -29,7 +32,8 @@
 //!
 //! ## References
 //! Puppet 4 release notes, "Removed features: import, node inheritance";
-//! Puppet, "Node definitions" (only in the main manifest);
+//! Puppet, "Node definitions" (only in the main manifest); Puppet 4, 5 and 6
+//! release notes, "Removed settings" (checked with Puppet 7.23's `puppet apply`);
 //! Puppet, "The main manifest(s)" (a directory as the manifest).
 
 use super::context::Context;
@@ -45,9 +49,66 @@ pub const CHECK: Check = Check {
     run,
 };
 
+/// Settings `puppet apply` took as options before Puppet 4, 5 or 6 removed
+/// them; Puppet 7 and 8 stop with "invalid option".
+const REMOVED_SETTINGS: [&str; 16] = [
+    "allow_variables_with_dashes",
+    "catalog_format",
+    "cfacter",
+    "configtimeout",
+    "dynamicfacts",
+    "evaluator",
+    "immutable_node_data",
+    "listen",
+    "manifestdir",
+    "ordering",
+    "parser",
+    "stringify_facts",
+    "templatedir",
+    "trusted_node_data",
+    "trusted_server_facts",
+    "zlib",
+];
+
+/// The removed settings the puppet provisioners' options give, found in the Vagrantfile.
+fn removed_options(p: &Context, images: &str) -> Vec<Diagnostic> {
+    let Some(vf) = &p.vagrantfile else {
+        return vec![];
+    };
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for (command, _) in p.puppet_runs() {
+        for word in command.split_whitespace() {
+            let Some(option) = word.strip_prefix("--") else {
+                continue;
+            };
+            let name = option.split('=').next().unwrap_or_default();
+            let name = name.strip_prefix("no-").unwrap_or(name);
+            if !REMOVED_SETTINGS.contains(&name) {
+                continue;
+            }
+            let flag = format!("--{}", option.split('=').next().unwrap_or_default());
+            let at = vf.text.find(&flag);
+            let span = at.map(|a| crate::diagnostic::Span::new(a, a + flag.len()));
+            let d = Diagnostic::error(
+                CHECK.name,
+                &vf.path,
+                span,
+                format!(
+                    "`{flag}` names a setting Puppet removed: {images} gets Puppet 7 or 8, whose `puppet apply` stops with \"invalid option\""
+                ),
+            )
+            .with_help("drop the option (Puppet 4 and later have no such setting)");
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
 fn run(p: &Context) -> Vec<Diagnostic> {
     let images = super::scan::image_names(&p.targets.iter().collect::<Vec<_>>());
-    let mut out = Vec::new();
+    let mut out = removed_options(p, &images);
     for m in &p.manifests {
         for w in m.warnings.iter().filter(|w| w.code == "legacy-syntax") {
             let mut d = w.clone();
