@@ -67,6 +67,8 @@ pub struct OsSwitch<'a> {
     pub values: Vec<&'a Expr>,
     /// Whether there is a `default` option.
     pub has_default: bool,
+    /// Whether the `default` option only calls `fail` (the code refuses other systems).
+    pub default_fails: bool,
 }
 
 impl OsSwitch<'_> {
@@ -96,6 +98,17 @@ pub fn os_switches(m: &Manifest) -> Vec<OsSwitch<'_>> {
             return;
         };
         let has_default = values.iter().any(|v| matches!(v.kind, ExprKind::Default));
+        let is_fail = |x: &Expr| matches!(&x.kind, ExprKind::CallNamed { functor, .. } if functor.as_qualified_name() == Some("fail"));
+        let default_fails = match &e.kind {
+            ExprKind::Case { options, .. } => options.iter().any(|o| {
+                o.values.iter().any(|v| matches!(v.kind, ExprKind::Default))
+                    && o.body.as_deref().is_some_and(|b| b.len() == 1 && is_fail(&b[0]))
+            }),
+            ExprKind::Selector { entries, .. } => entries
+                .iter()
+                .any(|en| matches!(en.key.kind, ExprKind::Default) && is_fail(&en.value)),
+            _ => false,
+        };
         out.push(OsSwitch {
             expr: e,
             fact,
@@ -104,6 +117,7 @@ pub fn os_switches(m: &Manifest) -> Vec<OsSwitch<'_>> {
                 .filter(|v| !matches!(v.kind, ExprKind::Default))
                 .collect(),
             has_default,
+            default_fails,
         });
     });
     out

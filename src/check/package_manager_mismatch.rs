@@ -5,7 +5,9 @@
 //! `apt-get`, `apt` or `dpkg`, on a Red Hat or Amazon Linux image; `yum`, `dnf`
 //! or `rpm` ones and `yumrepo` on a Debian or Ubuntu image. Also a `case` or
 //! selector over `$osfamily`, `$operatingsystem`, `$facts['os']['family']` or
-//! `$facts['os']['name']` with no branch for the image and no default.
+//! `$facts['os']['name']` with no branch for the image and no default (a
+//! warning), or whose default only calls `fail` (an error: the code refuses
+//! the image).
 //!
 //! ## Why is this bad on EC2?
 //! A Vagrant box and the AMI chosen for EC2 are often not the same
@@ -150,9 +152,16 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 }
             }
         });
+        let mut definitions: Vec<(u32, u32)> = Vec::new();
+        scan::walk(m, &mut |e| {
+            if matches!(e.kind, ExprKind::Class { .. } | ExprKind::Define(_)) {
+                definitions.push((e.span.start, e.span.end));
+            }
+        });
         for sw in os_facts::os_switches(m) {
             // A switch with an Amazon branch is amazon-linux-only's.
-            if sw.has_default || sw.matches_any(&["Amazon"]) || sw.values.is_empty() {
+            let refuses = sw.has_default && sw.default_fails;
+            if (sw.has_default && !refuses) || sw.matches_any(&["Amazon"]) || sw.values.is_empty() {
                 continue;
             }
             let missing: Vec<&TargetImage> = p
@@ -169,7 +178,32 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 .map(|t| os_facts::fact_values(&t.image).join("/"))
                 .collect();
             let (a, b) = os_facts::head(sw.expr, &m.source.text);
-            out.push(
+            let fact = os_facts::fact_name(sw.fact);
+            let (images, names) = (scan::image_names(&missing), names.join(", "));
+            // Outside any class or define of a main manifest Puppet surely
+            // reads, the run stops; in a class, only if something declares it
+            // (which a condition elsewhere may decide).
+            let path = &m.source.path;
+            let at = sw.expr.span.start;
+            let in_definition = definitions.iter().any(|&(a, b)| a < at && at < b);
+            let sure = p.reach.undecided.is_none() && p.reach.loads(path) && !in_definition;
+            let (severity, when) = match sure {
+                true => (Severity::Error, ""),
+                false => (Severity::Warning, " (when this code is used)"),
+            };
+            out.push(if refuses {
+                p.at(
+                    CHECK.name,
+                    severity,
+                    &m.source,
+                    a,
+                    b,
+                    format!(
+                        "this switch on {fact} has no branch for {images} ({names}) and its default calls `fail`: puppet apply stops there{when}"
+                    ),
+                )
+                .with_help("add a branch for the target's family or name (the code was written for other systems: check what it does there)")
+            } else {
                 p.at(
                     CHECK.name,
                     Severity::Warning,
@@ -177,16 +211,13 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                     a,
                     b,
                     format!(
-                        "this switch on {} has no branch for {} ({}) and no default: nothing in it happens there",
-                        os_facts::fact_name(sw.fact),
-                        scan::image_names(&missing),
-                        names.join(", ")
+                        "this switch on {fact} has no branch for {images} ({names}) and no default: nothing in it happens there"
                     ),
                 )
                 .with_help(
                     "add a branch for the target's family or name, or a `default` that does the right thing or `fail`s",
-                ),
-            );
+                )
+            });
         }
     }
     for s in &p.scripts {
