@@ -200,10 +200,12 @@ impl Builder<'_> {
             _ => false,
         });
         let mut puppet8 = false;
+        let mut distribution_puppet = false;
         if uses_puppet {
             let source = self.puppet_source(image);
             let aio = matches!(source, PuppetSource::OpenVox { .. });
             puppet8 = source.major(image.puppet_os) >= 8;
+            distribution_puppet = !aio;
             steps.push(Step::InstallPuppet {
                 family: image.family,
                 source,
@@ -242,7 +244,7 @@ impl Builder<'_> {
                             steps.push(install);
                         }
                     }
-                    steps.push(self.puppet_apply(m, p, puppet8))
+                    steps.push(self.puppet_apply(m, p, puppet8, distribution_puppet))
                 }
                 "puppet_server" => steps.extend(self.puppet_agent(m, p)),
                 other => self.warn(
@@ -333,7 +335,13 @@ impl Builder<'_> {
     }
 
     /// Vagrant's `puppet apply` command line (plugins/provisioners/puppet/provisioner/puppet.rb).
-    fn puppet_apply(&mut self, m: &Machine, p: &vagrant::model::Provisioner, puppet8: bool) -> Step {
+    fn puppet_apply(
+        &mut self,
+        m: &Machine,
+        p: &vagrant::model::Provisioner,
+        puppet8: bool,
+        distribution_puppet: bool,
+    ) -> Step {
         let o = &p.options;
         let host_or_vm = |v: Option<&Json>| -> Option<(bool, String)> {
             match v? {
@@ -361,6 +369,13 @@ impl Builder<'_> {
                 guest.push(self.code_path(mp));
             }
             guest.push("/etc/puppet/modules".into());
+            // A modulepath on the command line replaces the base one, where a
+            // distribution's Puppet keeps the core type modules (host, cron,
+            // mount, ...) that every box's Puppet had built in; OpenVox keeps
+            // them in its vendored modules, which it always reads.
+            if distribution_puppet {
+                guest.push("/usr/share/puppet/modules".into());
+            }
             parts.push(format!("--modulepath '{}'", guest.join(":")));
         }
         if let Some(h) = jstr(o.get("hiera_config_path")) {
