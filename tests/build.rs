@@ -568,3 +568,23 @@ fn certnames_from_hostnames_are_lower_case() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A manifest file the manifests directory lacks is a `missing-file` error,
+/// as Vagrant refuses it, not a boot that fails at `puppet apply`.
+#[test]
+fn a_manifest_file_the_project_lacks_is_missing() {
+    let dir = tmp_project(
+        "manifest-file",
+        "Vagrant.configure('2') do |c|\n  c.vm.box = 'debian/bookworm64'\n  c.vm.provision 'puppet' do |p|\n    p.manifest_file = 'site.pp'\n  end\nend\n",
+    );
+    let planned = plan::build(&Project::load(&dir, Default::default()));
+    let missing: Vec<&str> = (planned.diagnostics.iter())
+        .filter(|d| d.code == "missing-file")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        ["machine `default` applies `manifests/site.pp`, which does not exist in the project"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -159,6 +159,7 @@ fn links_out_of_the_project_are_refused_by_name() {
   config.vm.provision "shell", path: "scripts/setup.sh"
   config.vm.provision "puppet" do |puppet|
     puppet.manifests_path = "linked-manifests"
+    puppet.manifest_file = "init.pp"
     puppet.module_path = ["modules", "shared"]
   end
 end

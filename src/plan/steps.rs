@@ -433,6 +433,18 @@ impl Builder<'_> {
             let file = jstr(o.get("manifest_file")).unwrap_or_else(|| "default.pp".into());
             let dir = if host {
                 self.add_to_bundle(&mpath, &m.name);
+                // Vagrant refuses a manifest file its manifests directory lacks.
+                let rel = format!("{}/{file}", mpath.trim_end_matches('/'));
+                if self.dir.join(&mpath).is_dir() && !self.dir.join(&rel).exists() {
+                    self.error(
+                        "missing-file",
+                        format!(
+                            "machine `{}` applies `{rel}`, which does not exist in the project",
+                            m.name
+                        ),
+                        "set `manifest_file` to the manifest to apply (Vagrant 1.0 defaulted to `BOX.pp`, later Vagrant to `default.pp`)",
+                    );
+                }
                 self.code_path(&mpath)
             } else {
                 mpath
