@@ -7,7 +7,9 @@
 //! selector over `$osfamily`, `$operatingsystem`, `$facts['os']['family']` or
 //! `$facts['os']['name']` with no branch for the image and no default (a
 //! warning), or whose default only calls `fail` (an error: the code refuses
-//! the image).
+//! the image). And shell scripts that read `/etc/lsb-release` (Ubuntu's
+//! release file, which Debian and the Red Hat family lack) without testing
+//! that it exists.
 //!
 //! ## Why is this bad on EC2?
 //! A Vagrant box and the AMI chosen for EC2 are often not the same
@@ -220,6 +222,31 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             });
         }
     }
+    // Ubuntu's release file: Debian (whose lsb-release package gives only the
+    // command) and the Red Hat family have none.
+    let without: Vec<&TargetImage> = p.targets.iter().filter(|t| t.image.distro != "ubuntu").collect();
+    for s in p.scripts.iter().filter(|_| !without.is_empty()) {
+        let guarded = ["-f", "-e", "-r", "-s"]
+            .iter()
+            .any(|t| s.text.contains(&format!("{t} {LSB_RELEASE}")));
+        if guarded {
+            continue;
+        }
+        for (at, line) in scan::code_lines(&s.text) {
+            if let Some(i) = line.find(LSB_RELEASE) {
+                let msg = format!(
+                    "`{LSB_RELEASE}` is Ubuntu's: {} has none, and the script fails reading it",
+                    scan::image_names(&without)
+                );
+                out.push(
+                    p.in_script(CHECK.name, Severity::Error, s, at + i, at + i + LSB_RELEASE.len(), msg)
+                        .with_help(
+                            "read `/etc/os-release`, which every image has (`VERSION_CODENAME`, `ID`, `VERSION_ID`)",
+                        ),
+                );
+            }
+        }
+    }
     for s in &p.scripts {
         for (at, line) in scan::code_lines(&s.text) {
             for (i, tool, mgr) in commands(line) {
@@ -234,6 +261,9 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// Ubuntu's release file (`DISTRIB_CODENAME`), which old bootstrap scripts read.
+const LSB_RELEASE: &str = "/etc/lsb-release";
 
 fn is_apt_class(name: &str) -> bool {
     let n = name.trim_start_matches("::");
