@@ -41,9 +41,12 @@ pub struct Project {
     /// Whether the directory has a Vagrantfile. Without one it is plain Puppet
     /// code, which `check` still reads; the other commands report the missing file.
     pub has_vagrantfile: bool,
-    /// What evaluating the Vagrantfile gave: the machines, the evaluator's
-    /// diagnostics and the Ruby sources it read.
+    /// What evaluating the Vagrantfile gave: the machines as Vagrant reports
+    /// them, the evaluator's diagnostics and the Ruby sources it read.
     pub evaluation: Evaluation,
+    /// The machines as the plan and the checks read them: host paths inside
+    /// the project made relative to it (see [`Project::machines`]).
+    machines: Vec<Machine>,
     /// `puppetlift.toml`, or the defaults when it is absent or invalid.
     pub settings: Settings,
     /// `puppetlift.toml`'s text, for diagnostics that point into it.
@@ -77,9 +80,7 @@ impl Project {
         let has_vagrantfile = vagrantfile_path.is_file();
         let evaluation = if has_vagrantfile || vagrantfile_path.exists() {
             // A Vagrantfile that is not a plain file gets the reader's own words.
-            let mut evaluation = vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant);
-            relative_host_paths(&mut evaluation.model.machines, dir);
-            evaluation
+            vagrant::evaluate(&vagrantfile_path, &root, opts.vagrant)
         } else {
             vagrant::Evaluation {
                 diagnostics: vec![Diagnostic::error(
@@ -92,6 +93,8 @@ impl Project {
                 ..Default::default()
             }
         };
+        let mut machines = evaluation.model.machines.clone();
+        relative_host_paths(&mut machines, dir);
         let (settings, settings_file, settings_error) = Settings::read(&root);
         Project {
             dir: dir.to_path_buf(),
@@ -99,15 +102,18 @@ impl Project {
             vagrantfile_path,
             has_vagrantfile,
             evaluation,
+            machines,
             settings,
             settings_file,
             settings_error,
         }
     }
 
-    /// The machines Vagrant would see, in Vagrant's order.
+    /// The machines Vagrant would see, in Vagrant's order, with the host
+    /// paths the Vagrantfile built from its own location (`__dir__`) made
+    /// relative to the project, as the plan delivers them.
     pub fn machines(&self) -> &[Machine] {
-        &self.evaluation.model.machines
+        &self.machines
     }
 
     /// The Vagrantfile's source (for diagnostics that point into it).
