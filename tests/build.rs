@@ -588,3 +588,27 @@ fn a_manifest_file_the_project_lacks_is_missing() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A provisioner path outside the project cannot be delivered: an error that
+/// stops the build, not a boot that fails at `puppet apply`.
+#[test]
+fn provisioner_paths_outside_the_project_are_errors() {
+    let dir = tmp_project(
+        "outside-path",
+        "Vagrant.configure('2') do |c|\n  c.vm.box = 'debian/bookworm64'\n  c.vm.provision 'puppet' do |p|\n    p.manifests_path = '../shared/manifests'\n  end\nend\n",
+    );
+    let planned = plan::build(&Project::load(&dir, Default::default()));
+    let outside: Vec<_> = planned
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "outside-project")
+        .collect();
+    assert_eq!(outside.len(), 1, "{:?}", planned.diagnostics);
+    assert_eq!(outside[0].severity, puppetlift::Severity::Error);
+    assert!(
+        outside[0].message.contains("`../shared/manifests`"),
+        "{}",
+        outside[0].message
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

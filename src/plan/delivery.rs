@@ -148,11 +148,13 @@ impl Builder<'_> {
     /// Record a project path the instance needs.
     pub(super) fn add_to_bundle(&mut self, rel: &str, machine: &str) {
         if rel.is_empty() || rel.starts_with('/') || rel.contains("..") {
+            // What a provisioner names is what the boot needs: without it the
+            // artifacts cannot do what Vagrant did.
             if !rel.is_empty() {
-                self.warn(
+                self.error(
                     "outside-project",
-                    format!("machine `{machine}` reads `{rel}`, outside the project; it is not delivered"),
-                    "move it into the project directory",
+                    format!("machine `{machine}` reads `{rel}`, outside the project; it cannot be delivered"),
+                    "puppetlift delivers the project directory's files: move it in, or run puppetlift on a directory that holds both",
                 );
             }
             return;
