@@ -6,7 +6,9 @@
 //! a top level construct in this location"); and options of the puppet
 //! provisioner that name settings Puppet 4 to 7 removed (`--templatedir`,
 //! `--manifestdir`, `--parser future`, `--ordering`, `--stringify_facts`,
-//! ...: "invalid option"). The parser reads the language constructs (and
+//! ...: "invalid option"), or an `--environment` that Puppet 3 found in
+//! `puppet.conf` where Puppet 4 and later want a directory (no
+//! `environment_path`). The parser reads the language constructs (and
 //! `puppetlift parse` warns with `legacy-syntax`); this check says what they
 //! mean for the instance.
 //!
@@ -77,7 +79,38 @@ fn removed_options(p: &Context, images: &str) -> Vec<Diagnostic> {
     };
     let mut out: Vec<Diagnostic> = Vec::new();
     for (command, _) in p.puppet_runs() {
-        for word in command.split_whitespace() {
+        // Puppet 3's environments lived in puppet.conf; since Puppet 4 an
+        // environment is a directory under the environmentpath, which the
+        // provisioner names only with `environment_path`.
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let named = words
+            .iter()
+            .enumerate()
+            .find_map(|(i, w)| match w.strip_prefix("--environment") {
+                Some("") => words.get(i + 1).copied(),
+                Some(rest) => rest.strip_prefix('='),
+                None => None,
+            });
+        // An agent's environment is the master's to have.
+        let apply = command.contains("puppet apply");
+        if let Some(env) = named.filter(|e| apply && *e != "production" && !command.contains("--environmentpath")) {
+            let at = (vf.text.find(&format!("--environment {env}")))
+                .or_else(|| vf.text.find(&format!("--environment={env}")))
+                .or_else(|| vf.text.find("--environment"));
+            let d = Diagnostic::error(
+                CHECK.name,
+                &vf.path,
+                at.map(|a| crate::diagnostic::Span::new(a, a + "--environment".len())),
+                format!(
+                    "`--environment {env}` names a Puppet 3 environment: {images} gets Puppet 7 or 8, where an environment is a directory, and `puppet apply` stops with \"Could not find a directory environment named '{env}'\""
+                ),
+            )
+            .with_help("drop the option, or make the environment a directory and name its parent with the provisioner's `environment_path`");
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+        for word in words.iter() {
             let Some(option) = word.strip_prefix("--") else {
                 continue;
             };
