@@ -154,7 +154,7 @@ impl Builder<'_> {
                 self.error(
                     "outside-project",
                     format!("machine `{machine}` reads `{rel}`, outside the project; it cannot be delivered"),
-                    "puppetlift delivers the project directory's files: move it in, or run puppetlift on a directory that holds both",
+                    "puppetlift delivers only the files of the project directory (the Vagrantfile's): move or copy it in",
                 );
             }
             return;
