@@ -60,13 +60,18 @@ pub(super) fn facter_env(f: Option<&Json>) -> Vec<(String, String)> {
 
 impl Builder<'_> {
     pub(super) fn warn(&mut self, code: &'static str, msg: String, help: &str) {
-        self.diags
-            .push(Diagnostic::warning(code, self.vagrantfile, None, msg).with_help(help));
+        self.say(Diagnostic::warning(code, self.vagrantfile, None, msg).with_help(help));
     }
 
     pub(super) fn error(&mut self, code: &'static str, msg: String, help: &str) {
-        self.diags
-            .push(Diagnostic::error(code, self.vagrantfile, None, msg).with_help(help));
+        self.say(Diagnostic::error(code, self.vagrantfile, None, msg).with_help(help));
+    }
+
+    /// A diagnostic, once: several provisioners of a machine often name the same path.
+    fn say(&mut self, d: Diagnostic) {
+        if !self.diags.contains(&d) {
+            self.diags.push(d);
+        }
     }
 
     pub(super) fn node(&mut self, m: &Machine) -> Option<Node> {
