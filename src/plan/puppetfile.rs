@@ -2,7 +2,7 @@
 //! before `puppet apply`: the modules r10k or librarian-puppet would have put
 //! into the module directory, fetched at boot.
 
-use super::steps::jstr;
+use super::steps::{jstr, jstrs};
 use super::*;
 use crate::puppetfile::{self, Source};
 
@@ -106,12 +106,7 @@ impl Builder<'_> {
                 .map(|x| x.display().to_string())
                 .unwrap_or_default()
         };
-        let mut dirs: Vec<String> = Vec::new();
-        match o.get("module_path") {
-            Some(Json::Array(a)) => dirs.extend(a.iter().filter_map(|x| jstr(Some(x))).map(|d| parent(&d))),
-            Some(Json::String(s)) => dirs.push(parent(s)),
-            _ => {}
-        }
+        let mut dirs: Vec<String> = jstrs(o.get("module_path")).iter().map(|d| parent(d)).collect();
         let host_dir = |v: Option<&Json>| match v {
             Some(Json::Array(a)) if a.len() == 2 && a[0].as_str() == Some("host") => jstr(a.get(1)),
             Some(Json::String(s)) => Some(s.clone()),
@@ -145,11 +140,7 @@ fn vagrant_r10k(m: &Machine, p: &vagrant::model::Provisioner) -> Option<(String,
     let clean = |s: String| s.trim_start_matches("./").trim_end_matches('/').to_string();
     let puppetfile = jstr(r10k.get("puppetfile_path")).map(clean)?;
     let module_dir = jstr(r10k.get("module_path"))
-        .or_else(|| match p.options.get("module_path") {
-            Some(Json::Array(a)) => jstr(a.first()),
-            Some(Json::String(s)) => Some(s.clone()),
-            _ => None,
-        })
+        .or_else(|| jstrs(p.options.get("module_path")).into_iter().next())
         .map(clean);
     let safe = |s: &str| !s.starts_with('/') && !s.split('/').any(|c| c == "..");
     safe(&puppetfile).then_some(())?;

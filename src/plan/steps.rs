@@ -30,6 +30,16 @@ pub(super) fn jstr(v: Option<&Json>) -> Option<String> {
     }
 }
 
+/// A Vagrant option that takes a string or a list of strings (`module_path`,
+/// `options`) as the list.
+pub(super) fn jstrs(v: Option<&Json>) -> Vec<String> {
+    match v {
+        Some(Json::Array(a)) => a.iter().filter_map(|x| jstr(Some(x))).collect(),
+        Some(Json::String(s)) => vec![s.clone()],
+        _ => vec![],
+    }
+}
+
 /// Single-quote for the shell.
 pub fn sh_quote(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)) {
@@ -355,16 +365,8 @@ impl Builder<'_> {
                 _ => None,
             }
         };
-        let mut parts: Vec<String> = match o.get("options") {
-            Some(Json::Array(a)) => a.iter().filter_map(|x| jstr(Some(x))).collect(),
-            Some(Json::String(s)) => vec![s.clone()],
-            _ => vec![],
-        };
-        let module_paths: Vec<String> = match o.get("module_path") {
-            Some(Json::Array(a)) => a.iter().filter_map(|x| jstr(Some(x))).collect(),
-            Some(Json::String(s)) => vec![s.clone()],
-            _ => vec![],
-        };
+        let mut parts = jstrs(o.get("options"));
+        let module_paths = jstrs(o.get("module_path"));
         if !module_paths.is_empty() {
             let mut guest: Vec<String> = Vec::new();
             for mp in &module_paths {
@@ -503,11 +505,7 @@ impl Builder<'_> {
             role: m.name.clone(),
         };
         let mut parts = vec!["--onetime".to_string(), "--no-daemonize".into()];
-        match o.get("options") {
-            Some(Json::Array(a)) => parts.extend(a.iter().filter_map(|x| jstr(Some(x)))),
-            Some(Json::String(s)) => parts.push(s.clone()),
-            _ => {}
-        }
+        parts.extend(jstrs(o.get("options")));
         parts.push("--detailed-exitcodes".into());
         let binary = jstr(o.get("binary_path"))
             .map(|b| format!("{}/", b.trim_end_matches('/')))
