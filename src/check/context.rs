@@ -246,34 +246,34 @@ impl<'a> Context<'a> {
             .min()
     }
 
-    /// The puppet runs of every machine: each command line (the provisioner's
-    /// options in it) with its environment.
-    pub fn puppet_runs(&self) -> impl Iterator<Item = (&str, &[(String, String)])> {
+    /// Every boot step of every machine the plan has.
+    pub(super) fn steps(&self) -> impl Iterator<Item = &Step> {
         self.planned
             .iter()
             .flat_map(|pl| pl.plan.nodes.iter())
             .flat_map(|n| n.steps.iter())
-            .filter_map(|s| match s {
-                Step::PuppetApply { command, env, .. } | Step::PuppetAgent { command, env, .. } => {
-                    Some((command.as_str(), env.as_slice()))
-                }
-                _ => None,
-            })
+    }
+
+    /// The puppet runs of every machine: each command line (the provisioner's
+    /// options in it) with its environment.
+    pub fn puppet_runs(&self) -> impl Iterator<Item = (&str, &[(String, String)])> {
+        self.steps().filter_map(|s| match s {
+            Step::PuppetApply { command, env, .. } | Step::PuppetAgent { command, env, .. } => {
+                Some((command.as_str(), env.as_slice()))
+            }
+            _ => None,
+        })
     }
 
     /// The directories the puppet runs start in (the provisioner's `working_directory`).
     pub fn puppet_working_directories(&self) -> impl Iterator<Item = &str> {
-        self.planned
-            .iter()
-            .flat_map(|pl| pl.plan.nodes.iter())
-            .flat_map(|n| n.steps.iter())
-            .filter_map(|s| match s {
-                Step::PuppetApply {
-                    working_directory: Some(w),
-                    ..
-                } => Some(w.as_str()),
-                _ => None,
-            })
+        self.steps().filter_map(|s| match s {
+            Step::PuppetApply {
+                working_directory: Some(w),
+                ..
+            } => Some(w.as_str()),
+            _ => None,
+        })
     }
 
     /// Every source a diagnostic may point into.

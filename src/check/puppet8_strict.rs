@@ -196,14 +196,7 @@ fn diagnostic(src: &SourceFile, f: Finding, eight: &[String], seven: &[String], 
 /// legacy_compat`, on by default): so it does for `puppet apply`; a master's
 /// compiles keep Puppet 8's defaults.
 fn lenient(p: &Context) -> bool {
-    p.project.settings.puppet.legacy_compat()
-        && p.planned.is_none_or(|pl| {
-            !pl.plan
-                .nodes
-                .iter()
-                .flat_map(|n| n.steps.iter())
-                .any(|s| matches!(s, Step::PuppetAgent { .. }))
-        })
+    p.project.settings.puppet.legacy_compat() && !p.steps().any(|s| matches!(s, Step::PuppetAgent { .. }))
 }
 
 /// The images whose machines get Puppet 8 or newer, and those that get Puppet 7.
