@@ -26,25 +26,13 @@ pub fn archive(root: &Root, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnos
             // link it is, nothing read through it.
             root.check(full.parent().unwrap_or(&full))?;
             let to = std::fs::read_link(&full).map_err(|e| fail(rel, e))?;
-            let mut h = tar::Header::new_gnu();
-            h.set_size(0);
-            h.set_mode(0o777);
-            h.set_mtime(0);
-            h.set_uid(0);
-            h.set_gid(0);
-            h.set_entry_type(tar::EntryType::Symlink);
+            let mut h = header(tar::EntryType::Symlink, 0, 0o777);
             tar.append_link(&mut h, rel, &to).map_err(|e| fail(rel, e))?;
             continue;
         }
         let data = root.read_bytes(&full)?;
-        let executable = executable(&full);
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(if executable { 0o755 } else { 0o644 });
-        h.set_mtime(0);
-        h.set_uid(0);
-        h.set_gid(0);
-        h.set_entry_type(tar::EntryType::Regular);
+        let mode = if executable(&full) { 0o755 } else { 0o644 };
+        let mut h = header(tar::EntryType::Regular, data.len() as u64, mode);
         tar.append_data(&mut h, rel, data.as_slice())
             .map_err(|e| fail(rel, e))?;
     }
@@ -52,6 +40,18 @@ pub fn archive(root: &Root, rel_paths: &[String]) -> Result<Vec<u8>, Box<Diagnos
     let mut gz = GzBuilder::new().mtime(0).write(Vec::new(), Compression::best());
     gz.write_all(&raw).map_err(|e| fail("code.tar.gz", e))?;
     gz.finish().map_err(|e| fail("code.tar.gz", e))
+}
+
+/// An entry's header with no time and no owner, so archives are byte-identical.
+fn header(kind: tar::EntryType, size: u64, mode: u32) -> tar::Header {
+    let mut h = tar::Header::new_gnu();
+    h.set_size(size);
+    h.set_mode(mode);
+    h.set_mtime(0);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_entry_type(kind);
+    h
 }
 
 #[cfg(unix)]
