@@ -187,39 +187,26 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             // (which a condition elsewhere may decide).
             let path = &m.source.path;
             let at = sw.expr.span.start;
-            let in_definition = definitions.iter().any(|&(a, b)| a < at && at < b);
+            let in_definition = definitions.iter().any(|&(start, end)| start < at && at < end);
             let sure = p.reach.undecided.is_none() && p.reach.loads(path) && !in_definition;
-            let (severity, when) = match sure {
-                true => (Severity::Error, ""),
-                false => (Severity::Warning, " (when this code is used)"),
-            };
-            out.push(if refuses {
-                p.at(
-                    CHECK.name,
+            let (severity, msg, help) = if refuses {
+                let (severity, when) = match sure {
+                    true => (Severity::Error, ""),
+                    false => (Severity::Warning, " (when this code is used)"),
+                };
+                (
                     severity,
-                    &m.source,
-                    a,
-                    b,
-                    format!(
-                        "this switch on {fact} has no branch for {images} ({names}) and its default calls `fail`: puppet apply stops there{when}"
-                    ),
+                    format!("this switch on {fact} has no branch for {images} ({names}) and its default calls `fail`: puppet apply stops there{when}"),
+                    "add a branch for the target's family or name (the code was written for other systems: check what it does there)",
                 )
-                .with_help("add a branch for the target's family or name (the code was written for other systems: check what it does there)")
             } else {
-                p.at(
-                    CHECK.name,
+                (
                     Severity::Warning,
-                    &m.source,
-                    a,
-                    b,
-                    format!(
-                        "this switch on {fact} has no branch for {images} ({names}) and no default: nothing in it happens there"
-                    ),
-                )
-                .with_help(
+                    format!("this switch on {fact} has no branch for {images} ({names}) and no default: nothing in it happens there"),
                     "add a branch for the target's family or name, or a `default` that does the right thing or `fail`s",
                 )
-            });
+            };
+            out.push(p.at(CHECK.name, severity, &m.source, a, b, msg).with_help(help));
         }
     }
     // Ubuntu's release file: Debian (whose lsb-release package gives only the
