@@ -337,6 +337,15 @@ fn build_never_overwrites_files_it_did_not_write() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// The command line of the first machine's first `puppet apply`.
+fn first_puppet_apply(planned: &plan::Planned) -> String {
+    let apply = planned.plan.nodes[0].steps.iter().find_map(|s| match s {
+        plan::Step::PuppetApply { command, .. } => Some(command.clone()),
+        _ => None,
+    });
+    apply.expect("a puppet apply step")
+}
+
 fn tmp_project(tag: &str, vagrantfile: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("puppetlift-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -536,11 +545,7 @@ end
     for rel in ["manifests/default.pp", "modules/app/manifests/init.pp"] {
         assert!(bundle.iter().any(|b| b == rel), "{rel} not in {bundle:?}");
     }
-    let apply = planned.plan.nodes[0].steps.iter().find_map(|s| match s {
-        plan::Step::PuppetApply { command, .. } => Some(command.clone()),
-        _ => None,
-    });
-    let command = apply.expect("a puppet apply step");
+    let command = first_puppet_apply(&planned);
     let host = dir.display().to_string();
     assert!(!command.contains(&host), "{command}");
     assert!(command.contains("/modules'"), "{command}");
@@ -557,11 +562,7 @@ fn certnames_from_hostnames_are_lower_case() {
         "Vagrant.configure('2') do |c|\n  c.vm.box = 'debian/bookworm64'\n  c.vm.hostname = 'Web01.Example.test'\n  c.vm.provision 'puppet'\nend\n",
     );
     let planned = plan::build(&Project::load(&dir, Default::default()));
-    let command = planned.plan.nodes[0].steps.iter().find_map(|s| match s {
-        plan::Step::PuppetApply { command, .. } => Some(command.clone()),
-        _ => None,
-    });
-    let command = command.expect("a puppet apply step");
+    let command = first_puppet_apply(&planned);
     assert!(
         command.contains("--certname='web01.example.test'") || command.contains("--certname=web01.example.test"),
         "{command}"
