@@ -145,26 +145,34 @@ fn the_three_targets_carry_the_same_steps_in_the_same_order() {
                 node.name
             );
 
-            // cloud-config: runcmd runs the staged step scripts, in order.
+            // cloud-config: a script per step, run by cloud-init in name order.
             let yaml = text(&artifacts, &format!("{}/cloud-config.yaml", node.name));
             assert!(yaml.starts_with("#cloud-config\n"));
             let docs = yaml_rust2::YamlLoader::load_from_str(&yaml).expect("cloud-config is YAML");
             let doc = &docs[0];
-            let files = doc["write_files"].as_vec().expect("write_files");
+            assert!(
+                doc["runcmd"].is_badvalue(),
+                "steps run by runcmd would not stop at a failure"
+            );
+            let mut staged: Vec<(&str, &str)> = doc["write_files"]
+                .as_vec()
+                .expect("write_files")
+                .iter()
+                .filter_map(|f| Some((f["path"].as_str()?, f["content"].as_str()?)))
+                .filter(|(path, _)| path.starts_with("/var/lib/cloud/scripts/per-instance/"))
+                .collect();
+            staged.sort();
             let mut from_yaml = Vec::new();
-            for cmd in doc["runcmd"].as_vec().expect("runcmd") {
-                let path = cmd
-                    .as_vec()
-                    .and_then(|c| c.get(1))
-                    .and_then(|p| p.as_str())
-                    .expect("runcmd [bash, path]");
-                let file = files
-                    .iter()
-                    .find(|f| f["path"].as_str() == Some(path))
-                    .expect("runcmd runs a written file");
-                let steps = script_steps(file["content"].as_str().expect("content"));
+            for (i, (path, content)) in staged.iter().enumerate() {
+                let steps = script_steps(content);
                 assert_eq!(steps.len(), 1, "{path}: one step per file");
-                from_yaml.push(steps.into_iter().next().expect("step"));
+                let step = steps.into_iter().next().expect("step");
+                assert_eq!(step.0, i + 1, "{path}: steps run in name order");
+                assert!(
+                    path.ends_with(&format!("-{}.sh", step.1)),
+                    "{path}: named after its step"
+                );
+                from_yaml.push(step);
             }
             assert_eq!(
                 from_script.len(),

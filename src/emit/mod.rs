@@ -64,6 +64,7 @@ fn tera() -> &'static Result<tera::Tera, String> {
         t.add_raw_templates(vec![
             ("lib.sh", include_str!("../../targets/lib.sh.tera")),
             ("step.sh", include_str!("../../targets/step.sh.tera")),
+            ("cloud-step.sh", include_str!("../../targets/cloud-step.sh.tera")),
             ("user-data.sh", include_str!("../../targets/user-data.sh.tera")),
             (
                 "cloud-config.yaml",
@@ -206,18 +207,23 @@ fn user_data(plan: &Plan, node: &Node, parts: &NodeParts) -> Result<String, Box<
 
 /// The cloud-config of a node.
 fn cloud_config(plan: &Plan, node: &Node, parts: &NodeParts, archive_b64: &str) -> Result<String, Box<Diagnostic>> {
+    // Each step a script of its own that cloud-init runs once per instance, in name order
+    // (numbers padded so that the names sort as the steps do).
+    let width = node.steps.len().to_string().len().max(2);
     let mut files = Vec::new();
     for (i, (step, body)) in node.steps.iter().zip(parts.steps_staged_archive.iter()).enumerate() {
-        let content = format!(
-            "#!/bin/bash\n# puppetlift step {} of machine {}: {}\nset -euo pipefail\nexec > >(tee -a /var/log/puppetlift.log) 2>&1\n# shellcheck disable=SC1091\n. /var/lib/puppetlift/lib.sh\n{}\n",
-            i + 1,
-            node.name,
-            step.kind(),
-            body
-        );
-        files.push(
-            json!({"path": format!("/var/lib/puppetlift/steps/{:02}-{}.sh", i + 1, step.kind()), "content": content}),
-        );
+        let mut c = tera::Context::new();
+        c.insert("n", &(i + 1));
+        c.insert("node", &node.name);
+        c.insert("kind", step.kind());
+        if i > 0 {
+            c.insert("previous", &json!({"n": i, "kind": node.steps[i - 1].kind()}));
+        }
+        c.insert("body", body);
+        files.push(json!({
+            "path": format!("/var/lib/cloud/scripts/per-instance/puppetlift-{:0width$}-{}.sh", i + 1, step.kind()),
+            "content": render("cloud-step.sh", &c)?,
+        }));
     }
     // Distribution packages are cloud-init's own job; the step then finds puppet installed.
     let os_packages: Vec<&str> = node
