@@ -19,6 +19,7 @@ mod amazon_linux_only;
 mod cfn_helpers_need_amazon_linux;
 mod conflicting_puppet_install;
 mod end_of_life_image;
+mod exec_not_qualified;
 mod legacy_puppet_syntax;
 mod manifest_syntax_error;
 mod no_matching_node;
@@ -31,6 +32,7 @@ pub mod public_admin_port;
 mod puppet3_paths;
 mod puppet8_strict;
 mod puppetmaster_unreachable;
+mod removed_command_option;
 mod requiretty;
 mod rubylib_missing;
 mod secret_in_user_data;
@@ -96,10 +98,13 @@ pub static ALL: &[Check] = &[
     manifest_syntax_error::CHECK,
     unresolved_class::CHECK,
     no_matching_node::CHECK,
+    // What Puppet refuses on any machine, stopping the boot on EC2.
+    exec_not_qualified::CHECK,
     // What the EC2 image has that the box did not, and what it lacks.
     conflicting_puppet_install::CHECK,
     puppet3_paths::CHECK,
     package_not_in_image::CHECK,
+    removed_command_option::CHECK,
     vagrant_nic_name::CHECK,
     // What boot scripts meet on EC2 that a Vagrant box spared them.
     requiretty::CHECK,

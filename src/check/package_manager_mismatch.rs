@@ -3,7 +3,8 @@
 //! than the machine's image: `package { provider => apt }` or `dpkg`, `apt`
 //! and `apt::` classes and defines, and `exec`s or shell provisioners running
 //! `apt-get`, `apt` or `dpkg`, on a Red Hat or Amazon Linux image; `yum`, `dnf`
-//! or `rpm` ones and `yumrepo` on a Debian or Ubuntu image. Also a `case` or
+//! or `rpm` ones and `yumrepo` on a Debian or Ubuntu image; `pacman`, `zypper`,
+//! `apk` or `emerge` (and their providers) on any image. Also a `case` or
 //! selector over `$osfamily`, `$operatingsystem`, `$facts['os']['family']` or
 //! `$facts['os']['name']` with no branch for the image and no default (a
 //! warning), or whose default only calls `fail` (an error: the code refuses
@@ -65,12 +66,22 @@ const APT_TOOLS: [&str; 9] = [
 const RPM_TOOLS: [&str; 5] = ["yum", "dnf", "rpm", "yum-config-manager", "up2date"];
 const APT_PROVIDERS: [&str; 3] = ["apt", "dpkg", "aptitude"];
 const RPM_PROVIDERS: [&str; 4] = ["yum", "dnf", "rpm", "up2date"];
+/// Package tools (and Puppet providers) of families puppetlift never targets.
+const OTHER_TOOLS: [(&str, &str); 5] = [
+    ("pacman", "Arch Linux's"),
+    ("zypper", "SUSE's"),
+    ("apk", "Alpine's"),
+    ("emerge", "Gentoo's"),
+    ("portage", "Gentoo's"),
+];
 
 /// Which kind of package manager a thing belongs to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Manager {
     Apt,
     Rpm,
+    /// Another family's, named ("Arch Linux's").
+    Other(&'static str),
 }
 
 fn manager_of(f: Family) -> Manager {
@@ -88,12 +99,26 @@ fn run(p: &Context) -> Vec<Diagnostic> {
         if on.is_empty() {
             return None;
         }
-        let (theirs, ours) = match m {
-            Manager::Apt => ("Debian's", "dnf/yum"),
-            Manager::Rpm => ("Red Hat's", "apt"),
+        let theirs = match m {
+            Manager::Apt => "Debian's",
+            Manager::Rpm => "Red Hat's",
+            Manager::Other(family) => family,
         };
+        let mut ours: Vec<&str> = on
+            .iter()
+            .map(|t| match manager_of(t.image.family) {
+                Manager::Rpm => "dnf/yum",
+                _ => "apt",
+            })
+            .collect();
+        ours.sort_unstable();
+        ours.dedup();
         Some((
-            format!("`{what}` is {theirs} package management; {} uses {ours}", scan::image_names(&on)),
+            format!(
+                "`{what}` is {theirs} package management; {} uses {}",
+                scan::image_names(&on),
+                ours.join(" or ")
+            ),
             "use `package { ... }` without a provider (Puppet picks the image's), or branch on `$facts['os']['family']`".into(),
         ))
     };
@@ -123,6 +148,8 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                         push(e, &format!("provider => {v}"), Manager::Apt);
                     } else if RPM_PROVIDERS.contains(&v.as_str()) {
                         push(e, &format!("provider => {v}"), Manager::Rpm);
+                    } else if let Some((_, family)) = OTHER_TOOLS.iter().find(|(t, _)| *t == v) {
+                        push(e, &format!("provider => {v}"), Manager::Other(family));
                     }
                 }
             }
@@ -292,6 +319,8 @@ fn commands(line: &str) -> Vec<(usize, &'static str, Manager)> {
                 out.push((at, *t, Manager::Apt));
             } else if let Some(t) = RPM_TOOLS.iter().find(|t| **t == base) {
                 out.push((at, *t, Manager::Rpm));
+            } else if let Some((t, family)) = OTHER_TOOLS.iter().find(|(t, _)| *t == base) {
+                out.push((at, *t, Manager::Other(family)));
             }
             break;
         }
