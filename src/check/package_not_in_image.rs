@@ -5,6 +5,10 @@
 //! renamed or removed in the releases puppetlift plans on
 //! (`targets/packages.toml`, each row with its source): `php5`, `python-pip`,
 //! `ruby1.9.1`, `openjdk-7-jdk`, `upstart`, `mysql-server` on Debian, ...
+//! Also, as a warning, the values of variables and class parameters named
+//! for packages (`$server_package_name = 'puppetmaster'` in a params class;
+//! not in a branch on the OS release other than its `default`), where the
+//! name travels to a `package` elsewhere.
 //! A resource inside a `case` branch the image never takes is not reported;
 //! where the project adds a package repository (a PPA, `apt::source`,
 //! `yumrepo`, EPEL) the package may come from there: a warning, not an error.
@@ -148,6 +152,54 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             }
         }
     }
+    // Package names that travel through a variable or a parameter named for
+    // them (`$server_package_name = 'puppetmaster'` in a params class): one
+    // warning per value, as the use is elsewhere.
+    for m in &p.manifests {
+        let guards = p.guards(m);
+        for (var, value) in package_values(m) {
+            let mut names = Vec::new();
+            let mut rows: Vec<&Row> = Vec::new();
+            let mut images: Vec<&TargetImage> = Vec::new();
+            for (name, e) in scan::literals(value) {
+                let at = e.span.start as usize;
+                let on: Vec<&TargetImage> = p.targets.iter().filter(|t| guards.runs_on(at, &t.image)).collect();
+                if let Some((row, missing_on)) = missing(&name, &on) {
+                    names.push(format!("`{name}`"));
+                    if !rows.iter().any(|r| std::ptr::eq(*r, row)) {
+                        rows.push(row);
+                    }
+                    for t in missing_on {
+                        if !images.iter().any(|i| i.image.os == t.image.os) {
+                            images.push(t);
+                        }
+                    }
+                }
+            }
+            if names.is_empty() {
+                continue;
+            }
+            let what = match names.len() {
+                1 => format!("package {}", names[0]),
+                _ => format!("packages {}", names.join(", ")),
+            };
+            let help: Vec<String> = rows.iter().map(|r| format!("install {} instead", r.instead)).collect();
+            out.push(
+                p.at(
+                    CHECK.name,
+                    Severity::Warning,
+                    &m.source,
+                    value.span.start as usize,
+                    value.span.end as usize,
+                    format!(
+                        "`${var}` names {what}, not in {}'s repositories (when it is installed)",
+                        scan::image_names(&images)
+                    ),
+                )
+                .with_help(help.join("; ")),
+            );
+        }
+    }
     let family_of = |tool: &str| match tool {
         "apt-get" | "apt" => Some(vec![Family::Debian]),
         "yum" | "dnf" => Some(vec![Family::Redhat, Family::Amazon]),
@@ -191,6 +243,64 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             }
         }
     }
+    out
+}
+
+/// The values given to variables and parameters whose names say they hold
+/// package names (`$package`, `$server_package_name`, `$java_packages`), with
+/// those names; not those in a branch on the OS release (`case
+/// $lsbdistcodename`, `if $os['release']['major'] == '12'`) other than a
+/// `default`, whose guards the checks do not evaluate.
+fn package_values(m: &crate::puppet::Manifest) -> Vec<(&str, &crate::puppet::ast::Expr)> {
+    use crate::puppet::ast::{BinaryOp, ExprKind};
+    let named = |n: &str| n.to_ascii_lowercase().contains("package");
+    let text = &m.source.text;
+    let mut by_release: Vec<(u32, u32)> = Vec::new();
+    let mut out = Vec::new();
+    let on_release = |test: &crate::puppet::ast::Expr| {
+        let t = text.get(test.span.range()).unwrap_or_default().to_ascii_lowercase();
+        t.contains("release") || t.contains("codename")
+    };
+    let is_default = |v: &crate::puppet::ast::Expr| matches!(v.kind, ExprKind::Default);
+    scan::walk(m, &mut |e| match &e.kind {
+        // A `default` branch applies to the releases nobody named: kept.
+        ExprKind::Case { test, options } if on_release(test) => by_release.extend(
+            options
+                .iter()
+                .filter(|o| !o.values.iter().any(is_default))
+                .map(|o| (o.span.start, o.span.end)),
+        ),
+        ExprKind::Selector { left, entries } if on_release(left) => by_release.extend(
+            entries
+                .iter()
+                .filter(|en| !is_default(&en.key))
+                .map(|en| (en.span.start, en.span.end)),
+        ),
+        ExprKind::If { test, .. } | ExprKind::Unless { test, .. } if on_release(test) => {
+            by_release.push((e.span.start, e.span.end));
+        }
+        ExprKind::Binary {
+            op: BinaryOp::Assign,
+            left,
+            right,
+        } => {
+            if let ExprKind::Variable(v) = &left.kind {
+                if named(v) {
+                    out.push((v.as_str(), right.as_ref()));
+                }
+            }
+        }
+        ExprKind::Class { def, .. } | ExprKind::Define(def) => {
+            for prm in &def.params {
+                if let Some(v) = prm.value.as_ref().filter(|_| named(&prm.name)) {
+                    out.push((prm.name.as_str(), v));
+                }
+            }
+        }
+        _ => {}
+    });
+    // The walk visits a conditional before what it holds.
+    out.retain(|(_, v)| !by_release.iter().any(|&(a, b)| a <= v.span.start && v.span.end <= b));
     out
 }
 
