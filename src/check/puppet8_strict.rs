@@ -15,8 +15,8 @@
 //! - what Puppet's validation stops on, in Puppet 8 as in 7: class and define
 //!   names it refuses (`foo-bar`, `init`, other type names), upper-case
 //!   variable names, parameters starting with a digit, hash resource titles,
-//!   values produced and forgotten ("has no effect"), a resource without a
-//!   title; under `strict=error`: duplicate hash keys and numbers in strings
+//!   empty string titles, values produced and forgotten ("has no effect"), a
+//!   resource without a title; under `strict=error`: duplicate hash keys and numbers in strings
 //!   (`'1' + 1`).
 //!
 //! Each message is Puppet's own; `help:` says what to write instead. Findings

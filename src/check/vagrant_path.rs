@@ -13,8 +13,12 @@
 //!   from a folder that is not linked). Paths the provisioning
 //!   creates itself (a `file` or `vcsrepo` it manages, an exec's `creates`, a
 //!   `git clone`, `mkdir`, `cp` or `puppet module install` destination) are
-//!   fine, and so are files the project does not have at all (the box did not
-//!   get them from the synced folder either).
+//!   fine, and so, mostly, are files the project does not have at all (the box
+//!   did not get them from the synced folder either) — but not one that is
+//!   run or read where it is written (a shell command's program, `bash X`,
+//!   `. X`; a file a puppet option names, not a `--modulepath` directory):
+//!   nothing made it, so the box found it in the developer's copy (a file git
+//!   ignores, a sample nobody copied), and the instance will not.
 //! - `/tmp/vagrant-puppet` (where Vagrant uploads manifests and modules).
 //! - `/home/vagrant` and `~vagrant`, unless `[compat] vagrant_user = true`
 //!   or the project creates the user (but `~vagrant/.ssh`, Vagrant's key,
@@ -96,6 +100,12 @@ enum Broken {
         path: String,
         rel: String,
     },
+    /// Run or read at once, yet in no project file and made by nothing: it was
+    /// in the developer's copy only (ignored by git, or never committed).
+    Absent {
+        path: String,
+        rel: String,
+    },
     Staging,
     /// `/home/vagrant` or `~vagrant`, as written.
     Home(&'static str),
@@ -104,8 +114,10 @@ enum Broken {
 }
 
 impl Instance<'_> {
-    /// Why `path` (a path of kind `which`, as written) breaks, or `None` when it works.
-    fn breaks(&self, which: Which, path: &str) -> Option<Broken> {
+    /// Why `path` (a path of kind `which`, as written) breaks, or `None` when
+    /// it works. `at_once`: it is run or read where it is written (a command's
+    /// program, a Puppet option), so nothing later can have made it.
+    fn breaks(&self, which: Which, path: &str, at_once: bool) -> Option<Broken> {
         let home = path.strip_prefix("~vagrant").map(|rest| format!("/home/vagrant{rest}"));
         let fixed = static_part(home.as_deref().unwrap_or(path));
         // What the provisioning creates is there; under the box's home only
@@ -130,6 +142,10 @@ impl Instance<'_> {
                 let rel = compat::through_link(&self.links, fixed).filter(|_| linked);
                 match (rel, &self.delivered) {
                     (Some(rel), Some(d)) if d.has(&rel) => None,
+                    (Some(rel), Some(d)) if !d.in_project(&rel) && at_once => Some(Broken::Absent {
+                        path: path.to_string(),
+                        rel,
+                    }),
                     // Not in the project: the box did not have it from the synced
                     // folder either (something made it there, as it can on EC2).
                     (Some(rel), Some(d)) if !d.in_project(&rel) => None,
@@ -166,6 +182,10 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 format!("`{path}` is not delivered: on EC2 `/vagrant` links to the delivered code (`{code}`), which holds what the provisioners name, not `{rel}`"),
                 "name it in a provisioner (`module_path`, `hiera_config_path`, a file provisioner), move it into a module (`puppet:///modules/MODULE/FILE`), or deliver the whole repository (`[delivery] mode = \"git\"`)".to_string(),
             ),
+            Broken::Absent { path, rel } => (
+                format!("`{path}` is run or read here, but the project has no `{rel}` and nothing before creates it: Vagrant found it in the developer's copy (a file git ignores or nobody committed); the instance gets only the project"),
+                "add the file to the project (a sample to copy is not enough), or create it in an earlier provisioner".to_string(),
+            ),
             Broken::Staging => (
                 format!("`/tmp/vagrant-puppet` is where Vagrant uploads manifests and modules; {images} on EC2 has no such path"),
                 format!("puppetlift delivers the project to `{code}` (puppetlift.toml `delivery.path`): use that path"),
@@ -183,13 +203,15 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             }
         }
     };
-    // The findings in `text` (at `base` in `src`) that still break.
-    let found = |text: &str| -> Vec<(usize, usize, Broken)> {
+    // The findings in `text` that still break; `at_once(text, offset)`: the
+    // path there is run or read at once.
+    let found_where = |text: &str, at_once: &dyn Fn(&str, usize) -> bool| -> Vec<(usize, usize, Broken)> {
         find(text)
             .into_iter()
-            .filter_map(|(a, b, which)| Some((a, b, cx.breaks(which, path_at(text, a))?)))
+            .filter_map(|(a, b, which)| Some((a, b, cx.breaks(which, path_at(text, a), at_once(text, a))?)))
             .collect()
     };
+    let found = |text: &str| found_where(text, &|_, _| false);
     let diag = |src: &crate::SourceFile, start: usize, end: usize, broken: Broken| {
         let (msg, help) = explain(broken);
         p.at(CHECK.name, Severity::Error, src, start, end, msg).with_help(help)
@@ -220,11 +242,48 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             }
         }
     }
+    let in_scripts = |text: &str| found_where(text, &|line, at| is_program(line, at));
     for s in &p.scripts {
-        out.extend(in_script(p, s, &found, &explain));
+        out.extend(in_script(p, s, &in_scripts, &explain));
     }
-    out.extend(in_puppet_options(p, &found, &explain));
+    // Puppet reads the files its options name before it applies anything
+    // (a search path's missing directory it skips).
+    let in_options = |text: &str| found_where(text, &|t, at| !in_search_path(t, at));
+    out.extend(in_puppet_options(p, &in_options, &explain));
     out
+}
+
+/// Whether the path at byte `at` of a puppet command is in a search path
+/// (`--modulepath=/vagrant/modules:...`, `--environmentpath DIR`, `--libdir`,
+/// `--templatedir`), where Puppet skips a directory that is not there.
+fn in_search_path(command: &str, at: usize) -> bool {
+    let mut words = command[..at].split_whitespace().rev();
+    let word = match command[..at].ends_with(char::is_whitespace) {
+        true => "",
+        false => words.next().unwrap_or_default(),
+    };
+    let option = match word.split_once('=') {
+        Some((o, _)) => o,
+        None => words.next().unwrap_or_default(),
+    };
+    ["modulepath", "environmentpath", "templatedir", "libdir"]
+        .iter()
+        .any(|o| option.ends_with(o))
+}
+
+/// Whether the word at byte `at` of a shell line is the program its command
+/// runs (`/vagrant/x.sh`, `sudo /vagrant/x`, `bash /vagrant/x.sh`, `. /vagrant/env`).
+fn is_program(line: &str, at: usize) -> bool {
+    let before = &line[..at];
+    let command = before
+        .rfind([';', '&', '|', '(', '`'])
+        .map_or(before, |i| &before[i + 1..]);
+    command.split_whitespace().all(|w| {
+        matches!(
+            w,
+            "sudo" | "env" | "exec" | "bash" | "sh" | "source" | "." | "then" | "do" | "else"
+        ) || (w.contains('=') && !w.starts_with('-'))
+    })
 }
 
 type Found<'a> = dyn Fn(&str) -> Vec<(usize, usize, Broken)> + 'a;

@@ -1,7 +1,8 @@
 //! The part of Puppet's validation pass (and the few evaluation errors that
 //! the text alone decides) that `puppet apply` stops on before applying
-//! anything: names Puppet refuses, values produced and forgotten, hash titles,
-//! and under `strict=error` duplicate hash keys and numbers in strings.
+//! anything: names Puppet refuses, values produced and forgotten, hash and
+//! empty titles, and under `strict=error` duplicate hash keys and numbers in
+//! strings.
 
 use super::Finding;
 use crate::diagnostic::Span;
@@ -87,6 +88,19 @@ fn node(e: &Expr, out: &mut Vec<Finding>) {
                         "a title is a string (or an array of strings): name the resource, and put the hash's \
                          values in its attributes",
                     ));
+                }
+                let titles = match &b.title.kind {
+                    ExprKind::List(items) => items.iter().collect(),
+                    _ => vec![&b.title],
+                };
+                for (i, t) in titles.into_iter().enumerate() {
+                    if matches!(&t.kind, ExprKind::Str(s) if s.is_empty()) {
+                        out.push(Finding::always(
+                            t.span,
+                            format!("Empty string title at {i}. Title strings must have a length greater than zero."),
+                            "give the resource its name (the user, file or package it manages)",
+                        ));
+                    }
                 }
             }
         }
