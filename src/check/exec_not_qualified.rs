@@ -89,7 +89,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             }
             for attr in COMMANDS {
                 let value = match (attr, r.attr(attr)) {
-                    ("command", None) => &r.body.title,
+                    ("command", None) => r.command(),
                     (_, Some(v)) => v,
                     (_, None) => continue,
                 };

@@ -162,8 +162,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 push(&r.body.title, "yumrepo", Manager::Rpm);
             }
             if r.type_name == "exec" {
-                let cmd = r.attr("command").unwrap_or(&r.body.title);
-                for (text, e) in scan::literals(cmd) {
+                for (text, e) in scan::literals(r.command()) {
                     if let Some((tool, mgr)) = commands(&text).into_iter().next().map(|(_, t, m)| (t, m)) {
                         push(e, tool, mgr);
                     }

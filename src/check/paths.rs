@@ -23,8 +23,7 @@ pub fn created(p: &Context) -> Vec<String> {
                 }
                 "exec" => {
                     out.extend(r.attr("creates").into_iter().flat_map(scan::literals).map(|(s, _)| s));
-                    let command = r.attr("command").unwrap_or(&r.body.title);
-                    for (c, _) in scan::literals(command) {
+                    for (c, _) in scan::literals(r.command()) {
                         out.extend(destinations(&c));
                     }
                 }

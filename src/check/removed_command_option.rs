@@ -105,8 +105,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     }
     for m in &p.manifests {
         for r in scan::resources(m).into_iter().filter(|r| r.type_name == "exec") {
-            let cmd = r.attr("command").unwrap_or(&r.body.title);
-            for (text, e) in scan::literals(cmd) {
+            for (text, e) in scan::literals(r.command()) {
                 for f in finds(&text) {
                     let (msg, help) = message(&f);
                     out.push(

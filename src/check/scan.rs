@@ -49,6 +49,11 @@ impl<'a> Resource<'a> {
             _ => None,
         })
     }
+
+    /// An exec's command: its `command`, else its title (the namevar).
+    pub fn command(&self) -> &'a Expr {
+        self.attr("command").unwrap_or(&self.body.title)
+    }
 }
 
 /// Every resource body of the manifest.
