@@ -18,6 +18,7 @@ pub mod project;
 pub mod puppet;
 pub mod puppetfile;
 pub mod report;
+pub mod secrets;
 pub mod settings;
 pub mod vagrant;
 

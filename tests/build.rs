@@ -291,6 +291,31 @@ fn oversized_user_data_is_an_error_that_names_the_fix() {
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
+/// `auto` never embeds code that holds a secret (user data is readable by
+/// anyone allowed to describe the instance): a small project with a private
+/// key goes through S3 and says why; asked for `embed`, it stays embedded and
+/// `secret-in-user-data` reports it (tests/check.rs fixtures).
+#[test]
+fn auto_delivery_keeps_a_secret_out_of_user_data() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/checks/secret-in-user-data");
+    let dir = fixtures.join("clean-auto-delivers-key-by-s3");
+    let project = Project::load(&dir, Default::default());
+    let planned = plan::build(&project);
+    assert!(
+        matches!(planned.plan.delivery, plan::Delivery::S3 { .. }),
+        "auto embedded a private key: {:?}",
+        planned.plan.delivery
+    );
+    let why = planned.plan.delivery_choice.as_deref().unwrap_or("");
+    assert!(
+        why.contains("modules/app/files/deploy_key") && why.contains("a private key"),
+        "{why}"
+    );
+    let embedded = fixtures.join("trigger-embedded-key");
+    let planned = plan::build(&Project::load(&embedded, Default::default()));
+    assert!(matches!(planned.plan.delivery, plan::Delivery::Embed { .. }));
+}
+
 /// `init` in a git checkout proposes `git` delivery with the checkout's
 /// remote (credentials left out), read from the project's own `.git/config`;
 /// a checkout above the project is not read.

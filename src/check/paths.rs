@@ -8,7 +8,6 @@
 
 use super::context::Context;
 use super::scan;
-use std::path::{Path, PathBuf};
 
 /// Every path the provisioning of `p` creates (deduplicated, unordered).
 pub fn created(p: &Context) -> Vec<String> {
@@ -80,24 +79,7 @@ pub fn static_part(path: &str) -> &str {
     }
 }
 
-/// Whether the project file `file` is in a module's `spec/`, `tests/` or
-/// `examples/` directory (a vendored module under the project, one with a
-/// `manifests` directory or a `metadata.json`): test code and examples that
-/// no machine applies.
-pub fn in_module_tests(dir: &Path, file: &Path) -> bool {
-    let Ok(rel) = file.strip_prefix(dir) else {
-        return false;
-    };
-    let parts: Vec<&std::ffi::OsStr> = rel.components().map(|c| c.as_os_str()).collect();
-    (1..parts.len().saturating_sub(1)).any(|i| {
-        let is_test_dir = ["spec", "tests", "examples"].iter().any(|t| parts[i] == *t);
-        is_test_dir && {
-            let module: PathBuf = parts[..i].iter().collect();
-            let root = dir.join(module);
-            root.join("manifests").is_dir() || root.join("metadata.json").is_file()
-        }
-    })
-}
+pub use crate::files::in_module_tests;
 
 /// Whether `path` is one of `created` or under one.
 pub fn under_any(path: &str, created: &[String]) -> bool {

@@ -4,7 +4,8 @@
 //! matching `password`, `passwd`, `secret`, `token` or `api_key`), private keys
 //! (`-----BEGIN ... PRIVATE KEY-----`) and credentials in URLs
 //! (`https://user:pass@host/...`) in shell provisioners, and — when the code
-//! is embedded (`delivery.mode = "embed"`, the default) — in any delivered file
+//! is embedded (`delivery.mode = "embed"`; `auto` sends code holding one
+//! through S3 instead) — in any delivered file
 //! but a vendored module's `spec/`, `tests/` and `examples/`, which never run
 //! on the instance. Documentation placeholders, words that say what goes
 //! there (`https://user:password@...`, `someuser:hispassword@`), are not secrets.
@@ -36,6 +37,7 @@ use super::scan;
 use super::Check;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::plan::Delivery;
+use crate::secrets;
 use regex::Regex;
 use serde_json::Value as Json;
 use std::sync::OnceLock;
@@ -55,28 +57,6 @@ fn secret_key() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"(?i)password|passwd|secret|token|api_?key").expect("regex"))
 }
 
-/// A private key (group 1) or a URL's credentials (group 2, `user:pass@`, not a variable).
-fn secret_text() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r#"(-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----)|[a-z][a-z0-9+.-]*://([^/\s:@'"$%{}]+:[^/\s@'"$%{}]+@)"#)
-            .expect("regex")
-    })
-}
-
-/// Whether URL credentials are a documentation placeholder: words that say
-/// what goes there (`user:password@`, `someuser:hispassword@`, `my_user:my_pass@`,
-/// `<login>:<secret>@`), not a value.
-fn placeholder(c: &regex::Captures) -> bool {
-    let Some(creds) = c.get(2) else {
-        return false;
-    };
-    let words = creds.as_str().trim_end_matches('@').to_ascii_lowercase();
-    let (user, pass) = words.split_once(':').unwrap_or_default();
-    let says = |w: &str, names: &[&str]| names.iter().any(|n| w.contains(n));
-    says(user, &["user", "login", "name"]) && says(pass, &["pass", "pw", "secret"])
-}
-
 fn run(p: &Context) -> Vec<Diagnostic> {
     let Some(planned) = &p.planned else {
         return vec![];
@@ -92,10 +72,10 @@ fn run(p: &Context) -> Vec<Diagnostic> {
                 .filter(|_| d.file == crate::settings::FILE_NAME)
             {
                 d.file = toml.path.clone();
-                d.span = secret_text()
-                    .captures(&toml.text)
-                    .and_then(|c| c.get(2))
-                    .map(|g| Span::new(g.start(), g.end()));
+                d.span = secrets::find(&toml.text)
+                    .into_iter()
+                    .find(|f| f.kind == secrets::Kind::UrlCredentials)
+                    .map(|f| Span::new(f.start, f.end));
             }
             d
         })
@@ -136,22 +116,17 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             }
         }
     }
-    let describe = |c: &regex::Captures| match c.get(1) {
-        Some(_) => "a private key".to_string(),
-        None => "a URL with a password".to_string(),
-    };
     for s in &p.scripts {
         for (at, line) in scan::code_lines(&s.text) {
-            for c in secret_text().captures_iter(line).filter(|c| !placeholder(c)) {
-                let g = c.get(1).or_else(|| c.get(2)).expect("group");
+            for f in secrets::find(line) {
                 out.push(
                     p.in_script(
                         CHECK.name,
                         Severity::Error,
                         s,
-                        at + g.start(),
-                        at + g.end(),
-                        format!("{} in a shell provisioner ends up in the user data", describe(&c)),
+                        at + f.start,
+                        at + f.end,
+                        format!("{} in a shell provisioner ends up in the user data", f.kind.describe()),
                     )
                     .with_help(HELP),
                 );
@@ -169,16 +144,18 @@ fn run(p: &Context) -> Vec<Diagnostic> {
             // A module's tests and examples never run on the instance; their keys are fixtures.
             .filter(|f| !super::paths::in_module_tests(p.dir, std::path::Path::new(&f.path)));
         for f in files {
-            for c in secret_text().captures_iter(&f.text).filter(|c| !placeholder(c)) {
-                let g = c.get(1).or_else(|| c.get(2)).expect("group");
+            for found in secrets::find(&f.text) {
                 out.push(
                     p.at(
                         CHECK.name,
                         Severity::Error,
                         f,
-                        g.start(),
-                        g.end(),
-                        format!("{} in the embedded code ends up in the user data", describe(&c)),
+                        found.start,
+                        found.end,
+                        format!(
+                            "{} in the embedded code ends up in the user data",
+                            found.kind.describe()
+                        ),
                     )
                     .with_help(format!("{HELP}; or deliver the code by git or s3 (`delivery.mode`)")),
                 );

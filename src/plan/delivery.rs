@@ -3,7 +3,8 @@
 //! a `hiera.yaml` points at.
 //!
 //! `auto` (the default) embeds the code while every artifact still fits in
-//! EC2's user data as it travels, and otherwise puts it in S3: the one place
+//! EC2's user data as it travels and the code holds no secret (a private key,
+//! a URL's password), and otherwise puts it in S3: the one place
 //! the plan asks the targets something (how large the embedded boot renders),
 //! since only the templates know.
 
@@ -93,7 +94,8 @@ pub(super) fn delivery(s: &Settings, name: &str, diags: &mut Vec<Diagnostic>) ->
 }
 
 /// `auto`: keep the embedded code when every machine's artifacts fit as they
-/// travel (see `emit::measure_embedded`), else deliver through S3 under a key
+/// travel (see `emit::measure_embedded`) and the code holds no secret, else
+/// deliver through S3 (a private, encrypted object only the instance role reads) under a key
 /// named by the code's digest, so new code is new user data (a new boot),
 /// as it is when embedded.
 pub(super) fn settle_auto(plan: &mut Plan, s: &Settings, root: &crate::files::Root) {
@@ -101,8 +103,12 @@ pub(super) fn settle_auto(plan: &mut Plan, s: &Settings, root: &crate::files::Ro
         // An unreadable file: rendering reports it; nothing to choose between.
         return;
     };
-    let Some(why) = measured.overflow else {
-        return;
+    let why = match (secret_in_code(plan, root), measured.overflow) {
+        (Some(secret), _) => {
+            format!("{secret}, which user data would show to anyone who may read the instance's attributes")
+        }
+        (None, Some(too_large)) => too_large,
+        (None, None) => return,
     };
     let d = &s.delivery;
     plan.delivery = Delivery::S3 {
@@ -115,6 +121,20 @@ pub(super) fn settle_auto(plan: &mut Plan, s: &Settings, root: &crate::files::Ro
             .unwrap_or_else(|| format!("{}/code-{:016x}.tar.gz", plan.name, fnv1a(&measured.archive))),
     };
     plan.delivery_choice = Some(format!("{why}; the code goes through S3"));
+}
+
+/// The first secret in the code the plan delivers (a private key, a URL's
+/// password; not in a vendored module's tests), as a message names it.
+fn secret_in_code(plan: &Plan, root: &crate::files::Root) -> Option<String> {
+    plan.bundle.iter().find_map(|rel| {
+        let full = root.dir().join(rel);
+        if crate::files::in_module_tests(root.dir(), &full) {
+            return None;
+        }
+        let text = root.read_text(&full).ok()?;
+        let found = crate::secrets::find(&text).into_iter().next()?;
+        Some(format!("`{rel}` holds {}", found.kind.describe()))
+    })
 }
 
 /// The stack's part of its derived bucket name `<prefix>-<account id>-<region>`:
