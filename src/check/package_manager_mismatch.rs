@@ -286,45 +286,20 @@ fn is_apt_class(name: &str) -> bool {
 /// The package managers a shell command line runs: the first word of each
 /// command (after `sudo`, `env` and `VAR=value`), by its base name, with its offset.
 fn commands(line: &str) -> Vec<(usize, &'static str, Manager)> {
-    let mut out = Vec::new();
-    let mut seg_start = 0;
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    let mut segments = Vec::new();
-    while i <= bytes.len() {
-        if i == bytes.len() || matches!(bytes[i], b';' | b'&' | b'|' | b'(' | b'`') {
-            segments.push((seg_start, &line[seg_start..i]));
-            seg_start = i + 1;
-        }
-        i += 1;
-    }
-    for (start, seg) in segments {
-        let mut off = start;
-        for word in seg.split(' ') {
-            let here = off;
-            off += word.len() + 1;
-            if word.is_empty()
-                || word == "sudo"
-                || word == "env"
-                || word == "then"
-                || word == "do"
-                || word.contains('=')
-            {
-                continue;
-            }
-            let base = word.rsplit('/').next().unwrap_or(word);
-            let at = here + (word.len() - base.len());
+    scan::commands(line)
+        .into_iter()
+        .filter_map(|c| {
+            let base = c.program;
             if let Some(t) = APT_TOOLS.iter().find(|t| **t == base) {
-                out.push((at, *t, Manager::Apt));
+                Some((c.at, *t, Manager::Apt))
             } else if let Some(t) = RPM_TOOLS.iter().find(|t| **t == base) {
-                out.push((at, *t, Manager::Rpm));
-            } else if let Some((t, family)) = OTHER_TOOLS.iter().find(|(t, _)| *t == base) {
-                out.push((at, *t, Manager::Other(family)));
+                Some((c.at, *t, Manager::Rpm))
+            } else {
+                let (t, family) = OTHER_TOOLS.iter().find(|(t, _)| *t == base)?;
+                Some((c.at, *t, Manager::Other(family)))
             }
-            break;
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -139,28 +139,12 @@ struct Found {
 /// is a tool that no longer accepts some of its options.
 fn finds(line: &str) -> Vec<Found> {
     let mut out = Vec::new();
-    let mut start = 0;
-    for segment in line.split_inclusive([';', '&', '|', '(', '`']) {
-        let here = start;
-        start += segment.len();
-        let mut words = segment.split(' ').scan(here, |at, w| {
-            let a = *at;
-            *at += w.len() + 1;
-            Some((a, w.trim_end_matches([';', '&', '|', '(', '`', '\n'])))
-        });
-        let Some(program) = words
-            .by_ref()
-            .map(|(_, w)| w)
-            .find(|w| !w.is_empty() && !matches!(*w, "sudo" | "env" | "then" | "do") && !w.contains('='))
-        else {
-            continue;
-        };
-        let program = program.rsplit('/').next().unwrap_or(program);
+    for c in scan::commands(line) {
         let mut found: Option<Found> = None;
-        for (a, w) in words {
-            let w = w.trim_matches(['"', '\'']);
+        for (a, w) in c.args {
+            let w = w.trim_end_matches('\n').trim_matches(['"', '\'']);
             for r in REMOVED.iter().filter(|r| r.option == w) {
-                let Some(tool) = r.tools.iter().find(|t| **t == program) else {
+                let Some(tool) = r.tools.iter().find(|t| **t == c.program) else {
                     continue;
                 };
                 let f = found.get_or_insert(Found {

@@ -103,6 +103,42 @@ pub fn literals(e: &Expr) -> Vec<(String, &Expr)> {
     }
 }
 
+/// One command of a line of shell: its program (the base name of its first
+/// word that is not `sudo`, `env`, `then`, `do` or a `VAR=value`), where that
+/// base name starts in the line, and the words after it with their offsets.
+pub struct ShellCommand<'a> {
+    pub program: &'a str,
+    pub at: usize,
+    pub args: Vec<(usize, &'a str)>,
+}
+
+/// The commands of a line of shell, each up to `;`, `&`, `|`, `(` or a
+/// backquote, its words split on spaces.
+pub fn commands(line: &str) -> Vec<ShellCommand<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for segment in line.split([';', '&', '|', '(', '`']) {
+        let mut words = segment.split(' ').scan(start, |at, w| {
+            let a = *at;
+            *at += w.len() + 1;
+            Some((a, w))
+        });
+        start += segment.len() + 1;
+        let first = words
+            .by_ref()
+            .find(|(_, w)| !w.is_empty() && !matches!(*w, "sudo" | "env" | "then" | "do") && !w.contains('='));
+        if let Some((here, word)) = first {
+            let program = word.rsplit('/').next().unwrap_or(word);
+            out.push(ShellCommand {
+                program,
+                at: here + (word.len() - program.len()),
+                args: words.collect(),
+            });
+        }
+    }
+    out
+}
+
 /// Each line of `text` with its offset, skipping comment lines (`#` first).
 pub fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut at = 0;
