@@ -38,6 +38,27 @@ pub struct Settings {
     /// What a Vagrant box gave the code that EC2 images lack.
     #[serde(default)]
     pub compat: CompatSettings,
+    /// Where the Vagrant private networks go.
+    #[serde(default)]
+    pub network: NetworkSettings,
+    /// Minutes CloudFormation waits for a machine's boot script to report that
+    /// provisioning finished (default 30).
+    pub boot_timeout_minutes: Option<u32>,
+}
+
+/// `[network]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// An existing VPC to deploy into (default: the stack creates one).
+    pub vpc: Option<String>,
+    /// With `vpc`: one existing subnet per Vagrant private network, in the
+    /// order the Vagrantfile names them; each must hold its network's addresses.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    /// The VPC's block (default: the smallest covering the Vagrant networks;
+    /// with `vpc`, the existing VPC's block, so addresses outside it are found here).
+    pub cidr: Option<String>,
 }
 
 /// `[compat]`

@@ -198,11 +198,15 @@ fn the_three_targets_carry_the_same_steps_in_the_same_order() {
             let sub = template["Resources"][&id]["Properties"]["UserData"]["Fn::Base64"]["Fn::Sub"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{id}: UserData is Fn::Base64 of Fn::Sub"));
+            // The stack's boots signal their own instance; the others none.
+            let signalled = format!("\nPUPPETLIFT_SIGNAL={id}\n");
+            assert!(sub.contains(&signalled), "{id}: the boot signals its instance");
             let unescaped = sub
                 .replace(
                     "PUPPETLIFT_STACK=${AWS::StackName}",
                     &format!("PUPPETLIFT_STACK={}", planned.plan.name),
                 )
+                .replacen(&signalled, "\nPUPPETLIFT_SIGNAL=\n", 1)
                 .replace("${!", "${");
             // An agent's master is a reference in the stack, a name in user-data.
             let unescaped = match &planned.plan.puppetmaster {
@@ -645,4 +649,38 @@ fn provisioner_paths_outside_the_project_are_errors() {
         outside[0].message
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What EC2 cannot reproduce of a Vagrant network is said at the Vagrantfile
+/// line, and only those addresses are left to EC2.
+#[test]
+fn the_network_says_what_it_cannot_keep_at_the_vagrantfile_line() {
+    let dir = Path::new("fixtures/projects/network-existing-vpc");
+    let project = Project::load(dir, Default::default());
+    let planned = plan::build(&project);
+    let lines: Vec<String> = planned
+        .diagnostics
+        .iter()
+        .map(|d| d.one_line(project.source(&d.file).map(|s| s.as_ref())))
+        .collect();
+    insta::assert_snapshot!("network-diagnostics@network-existing-vpc", lines.join("\n"));
+    let kept: Vec<(&str, Option<&str>)> = (planned.plan.nodes.iter())
+        .map(|n| (n.name.as_str(), n.interfaces[0].address.as_deref()))
+        .collect();
+    assert_eq!(kept, [("web", Some("172.20.5.10")), ("cache", None), ("admin", None)]);
+    let net = planned.plan.network.as_ref().expect("network");
+    assert_eq!(net.vpc.as_deref(), Some("vpc-0a1b2c3d4e5f67890"));
+    // An existing VPC: the stack creates no VPC, gateway or subnet.
+    let (artifacts, _) = emit::render_all(&planned.plan, &project.root, Target::All);
+    let stack: serde_json::Value = serde_json::from_str(&text(&artifacts, "stack.json")).expect("JSON");
+    let types: Vec<&str> = (stack["Resources"].as_object().expect("resources").values())
+        .filter_map(|r| r["Type"].as_str())
+        .collect();
+    for created in ["AWS::EC2::VPC", "AWS::EC2::InternetGateway", "AWS::EC2::Subnet"] {
+        assert!(!types.contains(&created), "{created} in {types:?}");
+    }
+    assert_eq!(
+        stack["Resources"]["Web"]["Properties"]["SubnetId"],
+        "subnet-0fedcba9876543210"
+    );
 }

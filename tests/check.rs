@@ -129,7 +129,6 @@ fn the_pitfalls_project_trips_each_check_once() {
             "cfn-helpers-need-amazon-linux",
             "legacy-puppet-syntax",
             "previous-generation-instance",
-            "private-network-address",
             "public-admin-port",
             "rubylib-missing",
             "secret-in-user-data",

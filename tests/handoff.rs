@@ -164,11 +164,19 @@ fn deploy_stack_creates_a_private_encrypted_tagged_bucket_and_uploads_the_code_f
         .iter()
         .all(|c| !c.contains("put-bucket-policy") && !c.contains("public-read")));
 
-    // The stack's instance role reads exactly that object.
+    // The stack's instance role reads exactly that object, and signals its own stack.
     let stack: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("stack.json")).expect("stack.json")).expect("JSON");
     let statements = &stack["Resources"]["InstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
-    assert_eq!(statements.as_array().map(Vec::len), Some(1), "{statements}");
+    assert_eq!(statements.as_array().map(Vec::len), Some(2), "{statements}");
+    assert_eq!(
+        statements[1]["Action"],
+        serde_json::json!(["cloudformation:SignalResource"])
+    );
+    assert_eq!(
+        statements[1]["Resource"]["Fn::Sub"],
+        "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"
+    );
     assert_eq!(statements[0]["Action"], serde_json::json!(["s3:GetObject"]));
     let resource = statements[0]["Resource"]["Fn::Sub"]
         .as_str()

@@ -6,10 +6,14 @@
 //! shell provisioners.
 //!
 //! ## Why is this bad on EC2?
-//! Those networks exist only on the developer's machine. On EC2 every instance
-//! gets an address in its VPC subnet, a different one at every launch: a
-//! database `bind-address`, an `/etc/hosts` entry or an allow-list with
-//! `192.168.56.11` points at nothing.
+//! Those networks exist only on the developer's machine. The stack puppetlift
+//! plans keeps each machine's Vagrant address in a VPC that covers its private
+//! networks, so code naming those addresses works unchanged; this check reports
+//! only the addresses it cannot keep (an address AWS reserves, a network too far
+//! from the others for one VPC, outside `[network] cidr`) and VirtualBox's NAT
+//! addresses. There the instance gets another address from EC2, and a database
+//! `bind-address`, an `/etc/hosts` entry or an allow-list with `192.168.56.11`
+//! points at nothing.
 //!
 //! ## Example
 //! ```puppet
@@ -41,12 +45,18 @@ pub const CHECK: Check = Check {
 
 fn run(p: &Context) -> Vec<Diagnostic> {
     // The Vagrantfile's private addresses, with the machine each belongs to.
+    // Those the stack does not keep (its network reproduces the rest).
     let mut known: Vec<(String, String)> = Vec::new();
-    if p.planned.is_some() {
+    if let Some(planned) = p.planned {
+        let kept: Vec<&str> = (planned.plan.nodes.iter())
+            .flat_map(|n| n.interfaces.iter().filter_map(|i| i.address.as_deref()))
+            .collect();
         for m in p.project.machines() {
             for n in &m.private_networks {
                 if let Some(Json::String(ip)) = n.get("ip") {
-                    known.push((ip.clone(), m.name.clone()));
+                    if !kept.contains(&ip.as_str()) {
+                        known.push((ip.clone(), m.name.clone()));
+                    }
                 }
             }
         }
@@ -63,7 +73,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     let explain = |ip: &str| -> (String, String) {
         match known.iter().find(|(k, _)| k == ip) {
             Some((_, machine)) => (
-                format!("`{ip}` is machine `{machine}`'s Vagrant private network address; on EC2 ({images}) it gets another one in its VPC subnet"),
+                format!("`{ip}` is machine `{machine}`'s Vagrant private network address, which the stack cannot keep (see the warning at the Vagrantfile); on EC2 ({images}) it gets another one"),
                 "look the address up (a hiera key per environment, DNS, or `$facts['networking']['ip']` for the machine itself)".to_string(),
             ),
             None => (

@@ -2,6 +2,7 @@
 //! what changes per deployment, a security group and an instance per machine,
 //! an instance role only as wide as the boot script needs, and outputs.
 
+use crate::plan::network::Network;
 use crate::plan::{Delivery, Node, Plan};
 use serde_json::{json, Map, Value as Json};
 
@@ -72,6 +73,122 @@ pub fn role_statements(plan: &Plan) -> Vec<Json> {
     statement
 }
 
+/// Tags every resource of the stack carries, with `Name`.
+fn stack_tags(plan: &Plan, name: &str) -> Json {
+    json!([{"Key": "Name", "Value": name}, {"Key": "puppetlift:stack", "Value": plan.name}])
+}
+
+/// The VPC, subnets, internet gateway and route that reproduce the Vagrant
+/// private networks (only the subnets' references for an existing VPC), and a
+/// security group through which the machines reach each other on every port,
+/// as on a host-only network. Returns the VPC and each subnet as references.
+fn network_resources(plan: &Plan, net: &Network, resources: &mut Map<String, Json>) -> (Json, Vec<Json>) {
+    let vpc = match &net.vpc {
+        Some(id) => json!(id),
+        None => {
+            resources.insert(
+                "Vpc".into(),
+                json!({"Type": "AWS::EC2::VPC", "Properties": {
+                    "CidrBlock": net.cidr, "EnableDnsSupport": true, "EnableDnsHostnames": true,
+                    "Tags": stack_tags(plan, &plan.name)}}),
+            );
+            resources.insert(
+                "InternetGateway".into(),
+                json!({"Type": "AWS::EC2::InternetGateway", "Properties": {"Tags": stack_tags(plan, &plan.name)}}),
+            );
+            resources.insert(
+                "InternetGatewayAttachment".into(),
+                json!({"Type": "AWS::EC2::VPCGatewayAttachment", "Properties": {
+                    "VpcId": {"Ref": "Vpc"}, "InternetGatewayId": {"Ref": "InternetGateway"}}}),
+            );
+            resources.insert(
+                "RouteTable".into(),
+                json!({"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}, "Tags": stack_tags(plan, &plan.name)}}),
+            );
+            // Outbound traffic (packages, the Forge, the AWS API) through the gateway.
+            resources.insert(
+                "DefaultRoute".into(),
+                json!({"Type": "AWS::EC2::Route", "DependsOn": "InternetGatewayAttachment", "Properties": {
+                    "RouteTableId": {"Ref": "RouteTable"}, "DestinationCidrBlock": "0.0.0.0/0",
+                    "GatewayId": {"Ref": "InternetGateway"}}}),
+            );
+            json!({"Ref": "Vpc"})
+        }
+    };
+    let mut subnets = Vec::new();
+    for (i, subnet) in net.subnets.iter().enumerate() {
+        if let Some(id) = &subnet.id {
+            subnets.push(json!(id));
+            continue;
+        }
+        let id = format!("Subnet{}", i + 1);
+        // One zone for all: a machine's interfaces must share its zone.
+        resources.insert(
+            id.clone(),
+            json!({"Type": "AWS::EC2::Subnet", "Properties": {
+                "VpcId": vpc, "CidrBlock": subnet.cidr, "MapPublicIpOnLaunch": true,
+                "AvailabilityZone": {"Fn::Select": [0, {"Fn::GetAZs": ""}]},
+                "Tags": stack_tags(plan, &format!("{} {}", plan.name, subnet.cidr))}}),
+        );
+        if net.vpc.is_none() {
+            resources.insert(
+                format!("{id}RouteTableAssociation"),
+                json!({"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {
+                    "SubnetId": {"Ref": id}, "RouteTableId": {"Ref": "RouteTable"}}}),
+            );
+        }
+        subnets.push(json!({"Ref": id}));
+    }
+    resources.insert(
+        "StackSecurityGroup".into(),
+        json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": format!("the machines of the {} stack reach each other, as on their Vagrant network", plan.name),
+            "VpcId": vpc, "Tags": stack_tags(plan, &plan.name)}}),
+    );
+    resources.insert(
+        "StackSecurityGroupIngress".into(),
+        json!({"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+            "GroupId": {"Fn::GetAtt": ["StackSecurityGroup", "GroupId"]}, "IpProtocol": "-1",
+            "SourceSecurityGroupId": {"Fn::GetAtt": ["StackSecurityGroup", "GroupId"]},
+            "Description": "every port from the stack's machines"}}),
+    );
+    (vpc, subnets)
+}
+
+/// A Route 53 private zone per domain of the machines' hostnames, with each
+/// machine's full name: its Vagrant address, or the one EC2 gave it.
+fn zones(plan: &Plan, net: &Network, vpc: &Json, resources: &mut Map<String, Json>) {
+    for (z, domain) in net.domains.iter().enumerate() {
+        let zone = format!("PrivateZone{}", z + 1);
+        resources.insert(
+            zone.clone(),
+            json!({"Type": "AWS::Route53::HostedZone", "Properties": {
+                "Name": domain,
+                "HostedZoneConfig": {"Comment": format!("the {} stack's Vagrant hostnames", plan.name)},
+                "VPCs": [{"VPCId": vpc, "VPCRegion": {"Ref": "AWS::Region"}}],
+                "HostedZoneTags": [{"Key": "puppetlift:stack", "Value": plan.name}]}}),
+        );
+        for node in &plan.nodes {
+            let Some(hostname) = node.hostname.as_deref() else {
+                continue;
+            };
+            if hostname.split_once('.').map(|(_, d)| d) != Some(domain.as_str()) {
+                continue;
+            }
+            let address = match node.interfaces.first().and_then(|i| i.address.as_ref()) {
+                Some(a) => json!(a),
+                None => json!({"Fn::GetAtt": [logical_id(&node.name), "PrivateIp"]}),
+            };
+            resources.insert(
+                format!("{}Record", logical_id(&node.name)),
+                json!({"Type": "AWS::Route53::RecordSet", "Properties": {
+                    "HostedZoneId": {"Ref": zone}, "Name": hostname, "Type": "A", "TTL": "60",
+                    "ResourceRecords": [address]}}),
+            );
+        }
+    }
+}
+
 /// The template.
 pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
     let mut params = Map::new();
@@ -97,8 +214,17 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                    "Description": "Who may reach the ports the Vagrantfile forwarded"}),
         );
     }
-    let statement = role_statements(plan);
-    let needs_role = !statement.is_empty();
+    let mut statement = role_statements(plan);
+    // Each boot reports its end to its own instance's CreationPolicy, and to nothing else.
+    statement.push(json!({
+        "Effect": "Allow", "Action": ["cloudformation:SignalResource"],
+        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"}
+    }));
+    let needs_role = true;
+    let network = plan
+        .network
+        .as_ref()
+        .map(|net| (net, network_resources(plan, net, &mut resources)));
     // The master in the stack: its agents wait for it and reach it on 8140.
     let master = plan
         .puppetmaster
@@ -166,12 +292,18 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
             }
         }
         let sg = format!("{id}SecurityGroup");
+        let mut sg_props = json!({
+            "GroupDescription": format!("{} ({} stack)", node.name, plan.name),
+            "SecurityGroupIngress": ingress
+        });
+        let mut groups = vec![json!({"Fn::GetAtt": [sg, "GroupId"]})];
+        if let Some((_, (vpc, _))) = &network {
+            sg_props["VpcId"] = vpc.clone();
+            groups.push(json!({"Fn::GetAtt": ["StackSecurityGroup", "GroupId"]}));
+        }
         resources.insert(
             sg.clone(),
-            json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
-                "GroupDescription": format!("{} ({} stack)", node.name, plan.name),
-                "SecurityGroupIngress": ingress
-            }}),
+            json!({"Type": "AWS::EC2::SecurityGroup", "Properties": sg_props}),
         );
         let mut tags: Vec<Json> = node
             .instance
@@ -186,7 +318,52 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
         if key_pair.is_some() {
             props.insert("KeyName".into(), json!({"Ref": "KeyName"}));
         }
-        props.insert("SecurityGroupIds".into(), json!([{"Fn::GetAtt": [sg, "GroupId"]}]));
+        match (&network, node.interfaces.as_slice()) {
+            // One interface: the instance's own subnet and address.
+            (Some((_, (_, subnets))), [only]) => {
+                props.insert("SubnetId".into(), subnets[only.subnet].clone());
+                if let Some(a) = &only.address {
+                    props.insert("PrivateIpAddress".into(), json!(a));
+                }
+                props.insert("SecurityGroupIds".into(), Json::Array(groups));
+            }
+            // Several Vagrant networks: an interface each, attached at launch.
+            (Some((_, (_, subnets))), interfaces) if !interfaces.is_empty() => {
+                let mut attached = Vec::new();
+                for (k, interface) in interfaces.iter().enumerate() {
+                    let eni = format!("{id}Interface{k}");
+                    let mut eni_props = json!({
+                        "SubnetId": subnets[interface.subnet], "GroupSet": groups,
+                        "Description": format!("{} interface {k} ({} stack)", node.name, plan.name),
+                        "Tags": stack_tags(plan, &format!("{} {k}", node.name))});
+                    if let Some(a) = &interface.address {
+                        eni_props["PrivateIpAddress"] = json!(a);
+                    }
+                    resources.insert(
+                        eni.clone(),
+                        json!({"Type": "AWS::EC2::NetworkInterface", "Properties": eni_props}),
+                    );
+                    attached.push(json!({"NetworkInterfaceId": {"Ref": eni}, "DeviceIndex": k.to_string()}));
+                }
+                props.insert("NetworkInterfaces".into(), Json::Array(attached));
+                // EC2 gives no public address to an instance launched with
+                // several interfaces: an Elastic IP on the first, for the
+                // packages and the AWS API the boot reaches.
+                resources.insert(
+                    format!("{id}PublicAddress"),
+                    json!({"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc", "Tags": stack_tags(plan, &node.name)}}),
+                );
+                resources.insert(
+                    format!("{id}PublicAddressAssociation"),
+                    json!({"Type": "AWS::EC2::EIPAssociation", "Properties": {
+                        "AllocationId": {"Fn::GetAtt": [format!("{id}PublicAddress"), "AllocationId"]},
+                        "NetworkInterfaceId": {"Ref": format!("{id}Interface0")}}}),
+                );
+            }
+            _ => {
+                props.insert("SecurityGroupIds".into(), Json::Array(groups));
+            }
+        }
         if needs_role {
             props.insert("IamInstanceProfile".into(), json!({"Ref": "InstanceProfile"}));
         }
@@ -202,12 +379,18 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
             );
         }
         // What is known only at deploy time: the stack's name, and an agent's master.
-        let mut body = escape_sub(script).replacen(
-            &format!("\nPUPPETLIFT_STACK={}\n", plan.name),
-            "\nPUPPETLIFT_STACK=${AWS::StackName}\n",
-            1,
-        );
-        let mut instance = json!({"Type": "AWS::EC2::Instance"});
+        // and the resource the boot signals its end to.
+        let mut body = escape_sub(script)
+            .replacen(
+                &format!("\nPUPPETLIFT_STACK={}\n", plan.name),
+                "\nPUPPETLIFT_STACK=${AWS::StackName}\n",
+                1,
+            )
+            .replacen("\nPUPPETLIFT_SIGNAL=\n", &format!("\nPUPPETLIFT_SIGNAL={id}\n"), 1);
+        // Done when provisioning is done: a failed boot rolls the stack back.
+        let mut instance = json!({"Type": "AWS::EC2::Instance", "CreationPolicy": {"ResourceSignal": {
+            "Count": 1, "Timeout": format!("PT{}M", plan.boot_timeout_minutes)}}});
+        let mut depends: Vec<String> = Vec::new();
         if let Some((pm, master)) = master {
             if master != &node.name && pm.agents.contains(&node.name) {
                 let reference = format!("${{{}.PrivateDnsName}}", logical_id(master));
@@ -217,9 +400,21 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                 );
                 // The reference makes the agent wait for its master; without one, say so.
                 if !body.contains(&reference) {
-                    instance["DependsOn"] = json!([logical_id(master)]);
+                    depends.push(logical_id(master));
                 }
             }
+        }
+        // The boot needs the way out: the stack's route, and a public address.
+        if let Some((net, _)) = &network {
+            if net.vpc.is_none() {
+                depends.push("DefaultRoute".into());
+            }
+            if node.interfaces.len() > 1 {
+                depends.push(format!("{id}PublicAddressAssociation"));
+            }
+        }
+        if !depends.is_empty() {
+            instance["DependsOn"] = json!(depends);
         }
         props.insert("UserData".into(), json!({"Fn::Base64": {"Fn::Sub": body}}));
         props.insert("Tags".into(), Json::Array(tags));
@@ -233,6 +428,10 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
             format!("{id}PrivateIp"),
             json!({"Description": format!("{} private IP", node.name), "Value": {"Fn::GetAtt": [id, "PrivateIp"]}}),
         );
+    }
+    if let Some((net, (vpc, _))) = &network {
+        zones(plan, net, vpc, &mut resources);
+        outputs.insert("VpcId".into(), json!({"Description": "The stack's VPC", "Value": vpc}));
     }
     if let Some((_, master)) = master {
         outputs.insert(

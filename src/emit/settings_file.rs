@@ -51,8 +51,13 @@ pub fn commented_with_remote(plan: &Plan, remote: Option<&GitRemote>) -> String 
     );
     let _ = writeln!(
         s,
-        "ingress_cidr = {:?}             # who may reach the forwarded ports\n",
+        "ingress_cidr = {:?}             # who may reach the forwarded ports",
         plan.ingress_cidr
+    );
+    let _ = writeln!(
+        s,
+        "# boot_timeout_minutes = {}    # how long CloudFormation waits for each machine's provisioning\n",
+        plan.boot_timeout_minutes
     );
     let _ = writeln!(s, "[puppet]");
     let _ = writeln!(
@@ -75,6 +80,7 @@ pub fn commented_with_remote(plan: &Plan, remote: Option<&GitRemote>) -> String 
         s,
         "{compat}vagrant_user = true            # the `vagrant` user and group, as Vagrant boxes have them, for code that needs them"
     );
+    network_section(&mut s, plan);
     match &plan.puppetmaster {
         Some(pm) => {
             let _ = writeln!(s, "\n[puppetmaster]");
@@ -246,4 +252,36 @@ fn delivery_section(s: &mut String, plan: &Plan, remote: Option<&GitRemote>) {
             );
         }
     }
+}
+
+/// `[network]`: what the plan made of the Vagrant private networks, commented.
+fn network_section(s: &mut String, plan: &Plan) {
+    use std::fmt::Write;
+    let Some(net) = &plan.network else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "\n# [network]  # the Vagrant private networks: a new VPC {} keeps every address",
+        net.cidr
+    );
+    let _ = writeln!(
+        s,
+        "# vpc = \"vpc-0123456789abcdef0\"   # deploy into an existing VPC instead"
+    );
+    let subnets: Vec<String> = net
+        .subnets
+        .iter()
+        .map(|x| format!("\"subnet-for-{}\"", x.cidr))
+        .collect();
+    let _ = writeln!(
+        s,
+        "# subnets = [{}]   # with vpc: one per network, in this order",
+        subnets.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "# cidr = {:?}   # the VPC's block (with vpc: the existing VPC's)",
+        net.cidr
+    );
 }

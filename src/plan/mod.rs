@@ -7,6 +7,7 @@ pub mod boxes;
 pub mod compat;
 mod delivery;
 pub mod images;
+pub mod network;
 mod puppetfile;
 pub mod puppetmaster;
 pub mod sizing;
@@ -49,6 +50,12 @@ pub struct Plan {
     pub bundle: Vec<String>,
     /// The puppetmaster the agents enroll with, when the setup has one.
     pub puppetmaster: Option<Puppetmaster>,
+    /// The VPC that reproduces the Vagrant private networks; none without
+    /// private networks (the default VPC, addresses from EC2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<network::Network>,
+    /// Minutes CloudFormation waits for each boot to signal (CreationPolicy).
+    pub boot_timeout_minutes: u32,
     /// Whether `delivery` is what `delivery.mode = "auto"` chose.
     #[serde(skip)]
     pub delivery_auto: bool,
@@ -120,6 +127,10 @@ pub struct Node {
     pub instance: InstanceSpec,
     /// Forwarded guest ports, opened to `ingress_cidr`.
     pub ingress: Vec<Ingress>,
+    /// Its network interfaces on the stack's network, the first the primary
+    /// (empty without [`Plan::network`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interfaces: Vec<network::Interface>,
     /// What it does at boot, in order.
     pub steps: Vec<Step>,
 }
@@ -183,6 +194,8 @@ impl PuppetSource {
 pub enum Step {
     /// `config.vm.hostname`.
     SetHostname { hostname: String },
+    /// Every machine's names resolve to its Vagrant address (`/etc/hosts`).
+    SetHosts { entries: Vec<network::HostEntry> },
     /// Install Puppet.
     InstallPuppet { family: Family, source: PuppetSource },
     /// Environment every later step sees.
@@ -277,6 +290,11 @@ impl Step {
     pub fn label(&self, delivery: &Delivery) -> String {
         match self {
             Step::SetHostname { hostname } => hostname.clone(),
+            Step::SetHosts { entries } => entries
+                .iter()
+                .map(|e| e.names[0].as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
             Step::InstallPuppet { source, .. } => match source {
                 PuppetSource::Os => "distribution packages".into(),
                 PuppetSource::OpenVox { version, .. } => format!("openvox{version}"),
@@ -314,6 +332,7 @@ impl Step {
     pub fn kind(&self) -> &'static str {
         match self {
             Step::SetHostname { .. } => "SetHostname",
+            Step::SetHosts { .. } => "SetHosts",
             Step::InstallPuppet { .. } => "InstallPuppet",
             Step::SetEnv { .. } => "SetEnv",
             Step::FetchCode => "FetchCode",
@@ -387,6 +406,30 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
         }
     }
     let puppetmaster = master.map(|c| b.finish_master(c, machines, &mut nodes));
+    let network = network::plan(
+        machines,
+        &mut nodes,
+        &settings.network,
+        project.vagrantfile(),
+        &vf,
+        b.diags,
+    );
+    if let Some(net) = network.as_ref().filter(|n| !n.hosts.is_empty()) {
+        for node in &mut nodes {
+            // After the hostname, as Vagrant's own /etc/hosts line comes first.
+            let at = node
+                .steps
+                .iter()
+                .position(|s| matches!(s, Step::SetHostname { .. }))
+                .map_or(0, |i| i + 1);
+            node.steps.insert(
+                at,
+                Step::SetHosts {
+                    entries: net.hosts.clone(),
+                },
+            );
+        }
+    }
     b.deliver_synced_references(machines, &nodes);
     let sources = b.puppetfiles.values().flatten().map(|pf| pf.source.clone()).collect();
     let mut bundle = std::mem::take(&mut b.bundle);
@@ -416,6 +459,8 @@ pub fn build_on(project: &Project, image: Option<&str>) -> Planned {
         nodes,
         bundle,
         puppetmaster,
+        network,
+        boot_timeout_minutes: settings.boot_timeout_minutes.unwrap_or(30),
         delivery_auto: auto,
         delivery_choice: None,
     };
@@ -469,6 +514,22 @@ pub fn describe(plan: &Plan) -> String {
         let _ = writeln!(s, "           (auto: {why})");
     }
     let _ = writeln!(s, "  ssh from {}", plan.ssh_cidr);
+    if let Some(net) = &plan.network {
+        let vpc = match &net.vpc {
+            Some(id) => format!("existing VPC {id} ({})", net.cidr),
+            None => format!("new VPC {} with an internet gateway", net.cidr),
+        };
+        let subnets: Vec<String> = (net.subnets.iter())
+            .map(|s| match &s.id {
+                Some(id) => format!("{} ({id})", s.cidr),
+                None => s.cidr.clone(),
+            })
+            .collect();
+        let _ = writeln!(s, "  network  {vpc}; subnets {}", subnets.join(", "));
+        if !net.domains.is_empty() {
+            let _ = writeln!(s, "  dns      private zones {}", net.domains.join(", "));
+        }
+    }
     if let Some(pm) = &plan.puppetmaster {
         let master = match &pm.node {
             Some(n) => format!("machine {n}"),
@@ -496,6 +557,18 @@ pub fn describe(plan: &Plan) -> String {
             .unwrap_or_default();
         let _ = writeln!(s, "  image    {} ({ami})", n.image.os);
         let _ = writeln!(s, "  type     {}", n.instance.instance_type);
+        if let Some(net) = &plan.network {
+            let interfaces: Vec<String> = (n.interfaces.iter())
+                .map(|i| {
+                    let subnet = &net.subnets[i.subnet].cidr;
+                    match &i.address {
+                        Some(a) => format!("{a} in {subnet}"),
+                        None => format!("any address in {subnet}"),
+                    }
+                })
+                .collect();
+            let _ = writeln!(s, "  address  {}", interfaces.join("; "));
+        }
         if !n.ingress.is_empty() {
             let ports: Vec<String> = n.ingress.iter().map(|i| format!("{}/{}", i.port, i.protocol)).collect();
             let _ = writeln!(s, "  ports    {} from {}", ports.join(", "), plan.ingress_cidr);

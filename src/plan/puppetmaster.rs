@@ -381,6 +381,7 @@ impl super::Builder<'_> {
                 tags,
             },
             ingress: vec![],
+            interfaces: vec![],
             steps: vec![],
         })
     }

@@ -127,6 +127,7 @@ impl Builder<'_> {
                 tags,
             },
             ingress,
+            interfaces: Vec::new(),
             steps,
         })
     }
