@@ -438,7 +438,7 @@ fn artifacts_pass_cfn_lint_cloud_init_schema_and_shellcheck() {
             "{name}: convert failed:\n{}",
             String::from_utf8_lossy(&build.stderr)
         );
-        for script in ["deploy-stack.sh", "run-instances.sh"] {
+        for script in ["deploy-stack.sh", "run-instances.sh", "destroy.sh"] {
             run(
                 &format!("{name}: shellcheck {script}"),
                 Command::new("shellcheck").args(["-s", "bash"]).arg(out.join(script)),

@@ -71,6 +71,32 @@ fn install(root: &Path, rel: &str, content: &str, mode: u32) {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
+/// Machine `machine`'s user data as the CloudFormation stack `stack` hands it
+/// over (its `Fn::Sub` resolved), from `stack.json` in `out`.
+fn stack_user_data(out: &Path, machine: &str, stack: &str) -> String {
+    let template: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("stack.json")).expect("stack.json")).expect("JSON");
+    let id = puppetlift::emit::cloudformation::logical_id(machine);
+    template["Resources"][&id]["Properties"]["UserData"]["Fn::Base64"]["Fn::Sub"]
+        .as_str()
+        .expect("UserData is Fn::Base64 of Fn::Sub")
+        .replace("${AWS::StackName}", stack)
+        .replace("${!", "${")
+}
+
+/// A recording AWS CLI in a root: every call appended to /var/log/aws-calls.
+const RECORDING_AWS: &str = "#!/bin/sh\necho \"$*\" >> /var/log/aws-calls\n";
+
+/// The `cloudformation signal-resource` calls a root's boot made.
+fn signals(rootfs: &Path) -> Vec<String> {
+    std::fs::read_to_string(rootfs.join("var/log/aws-calls"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("cloudformation signal-resource"))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Runs `/root/user-data.sh` in `rootfs` (own mount and UTS namespaces, as
 /// cloud-init would: root, no tty) with `env` added.
 fn run_user_data(rootfs: &Path, env: &[(&str, &str)]) -> Output {
@@ -236,16 +262,29 @@ fn user_data_really_provisions_a_debian_12_root() {
     let bootstrapped = started.elapsed();
     let project = root().join("fixtures/projects/debian-chroot");
     let out = work.join("out");
-    build_user_data(&project, &out, &[]);
-    std::fs::copy(out.join("default/user-data.sh"), rootfs.join("root/user-data.sh")).expect("script copied");
-    let first = run_user_data(&rootfs, &[]);
+    build_target(&project, &out, "all", &[]);
+    // As the stack hands it over: the boot tells CloudFormation it succeeded.
+    std::fs::write(
+        rootfs.join("root/user-data.sh"),
+        stack_user_data(&out, "default", "chroot-stack"),
+    )
+    .expect("script");
+    install(&rootfs, "usr/local/bin/aws", RECORDING_AWS, 0o755);
+    let first = run_user_data(&rootfs, &[("AWS_REGION", "eu-west-1")]);
     let provisioned = started.elapsed();
     assert!(
         first.status.success(),
         "user-data.sh failed in the chroot:\n{}",
         text(&first)
     );
-    let second = run_user_data(&rootfs, &[]);
+    let signalled = signals(&rootfs);
+    assert!(
+        signalled.len() == 1
+            && signalled[0].contains("--stack-name chroot-stack --logical-resource-id Default")
+            && signalled[0].contains("--status SUCCESS"),
+        "one SUCCESS signal: {signalled:?}"
+    );
+    let second = run_user_data(&rootfs, &[("AWS_REGION", "eu-west-1")]);
     assert!(second.status.success(), "a second run failed:\n{}", text(&second));
     let expected = read_expected(&project);
     let missing = missing(&rootfs, &expected);
@@ -476,10 +515,17 @@ fn a_failing_step_stops_the_boot_and_cloud_init_names_it() {
         "cloud-init: Puppet applied after a failed step"
     );
 
+    // The stack's user data: the same stop, and CloudFormation hears of it.
     let rootfs = work.join("user-data");
     fresh_root(&base, &rootfs);
-    std::fs::copy(out.join("default/user-data.sh"), rootfs.join("root/user-data.sh")).expect("script copied");
-    let run = run_user_data(&rootfs, &[]);
+    let stack = "failing-step-stack";
+    std::fs::write(
+        rootfs.join("root/user-data.sh"),
+        stack_user_data(&out, "default", stack),
+    )
+    .expect("script");
+    install(&rootfs, "usr/local/bin/aws", RECORDING_AWS, 0o755);
+    let run = run_user_data(&rootfs, &[("AWS_REGION", "eu-west-1")]);
     assert!(
         !run.status.success(),
         "user-data.sh succeeded past a failed step:\n{}",
@@ -491,6 +537,17 @@ fn a_failing_step_stops_the_boot_and_cloud_init_names_it() {
         !rootfs.join("var/lib/puppet-apply-ran").exists(),
         "user-data.sh: Puppet applied after a failed step"
     );
+    let signalled = signals(&rootfs);
+    assert_eq!(signalled.len(), 1, "one signal: {signalled:?}\n{log}");
+    for part in [
+        "--region eu-west-1".to_string(),
+        format!("--stack-name {stack}"),
+        "--logical-resource-id Default".to_string(),
+        "--status FAILURE".to_string(),
+        format!("-step-{n}-{kind} "),
+    ] {
+        assert!(signalled[0].contains(&part), "{part} not in {}", signalled[0]);
+    }
     let _ = std::fs::remove_dir_all(&work);
 }
 

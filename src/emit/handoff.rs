@@ -9,7 +9,7 @@ use crate::plan::{Delivery, Plan};
 use crate::vagrant::Machine;
 use serde_json::json;
 
-/// Add README.md, deploy-stack.sh and run-instances.sh to `artifacts`.
+/// Add README.md, deploy-stack.sh, run-instances.sh and destroy.sh to `artifacts`.
 pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Result<(), Box<Diagnostic>> {
     let nodes: Vec<serde_json::Value> = plan
         .nodes
@@ -47,6 +47,10 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
                 "instance_type": n.instance.instance_type,
                 "ports": if ports.is_empty() { "22 only".to_string() } else { format!("22, {}", ports.join(", ")) },
                 "ingress": ports,
+                // SUBNET-INDEX:ADDRESS per interface, for run-instances.sh.
+                "interfaces": n.interfaces.iter()
+                    .map(|i| format!("{}:{}", i.subnet, i.address.as_deref().unwrap_or("")))
+                    .collect::<Vec<_>>().join(" "),
                 "steps": n.steps.iter().map(|s| format!("{} ({})", s.kind(), s.label(&plan.delivery))).collect::<Vec<_>>(),
             })
         })
@@ -138,12 +142,14 @@ pub fn add(plan: &Plan, machines: &[Machine], artifacts: &mut Artifacts) -> Resu
     ctx.insert("agents", &agents);
     ctx.insert("launch_order", &launch_order);
     ctx.insert("puppetmaster", &plan.puppetmaster);
+    ctx.insert("network", &plan.network);
     artifacts.insert("README.md".into(), render("handoff-README.md", &ctx)?.into_bytes());
     artifacts.insert("deploy-stack.sh".into(), render("deploy-stack.sh", &ctx)?.into_bytes());
     artifacts.insert(
         "run-instances.sh".into(),
         render("run-instances.sh", &ctx)?.into_bytes(),
     );
+    artifacts.insert("destroy.sh".into(), render("destroy.sh", &ctx)?.into_bytes());
     Ok(())
 }
 

@@ -77,6 +77,7 @@ fn tera() -> &'static Result<tera::Tera, String> {
             ("newest-ami.sh", include_str!("../../targets/newest-ami.sh.tera")),
             ("code-bucket.sh", include_str!("../../targets/code-bucket.sh.tera")),
             ("deploy-stack.sh", include_str!("../../targets/deploy-stack.sh.tera")),
+            ("destroy.sh", include_str!("../../targets/destroy.sh.tera")),
             ("run-instances.sh", include_str!("../../targets/run-instances.sh.tera")),
         ])
         .map_err(|e| error_chain(&e))?;
