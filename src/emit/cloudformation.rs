@@ -220,7 +220,6 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
         "Effect": "Allow", "Action": ["cloudformation:SignalResource"],
         "Resource": {"Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${AWS::StackName}/*"}
     }));
-    let needs_role = true;
     let network = plan
         .network
         .as_ref()
@@ -230,20 +229,19 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
         .puppetmaster
         .as_ref()
         .and_then(|pm| pm.node.as_ref().map(|n| (pm, n)));
-    if needs_role {
-        resources.insert(
-            "InstanceRole".into(),
-            json!({"Type": "AWS::IAM::Role", "Properties": {
-                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                    "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
-                "Policies": [{"PolicyName": "puppetlift-boot", "PolicyDocument": {"Version": "2012-10-17", "Statement": statement}}]
-            }}),
-        );
-        resources.insert(
-            "InstanceProfile".into(),
-            json!({"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "InstanceRole"}]}}),
-        );
-    }
+    // Every stack has the role: every boot signals with it.
+    resources.insert(
+        "InstanceRole".into(),
+        json!({"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "puppetlift-boot", "PolicyDocument": {"Version": "2012-10-17", "Statement": statement}}]
+        }}),
+    );
+    resources.insert(
+        "InstanceProfile".into(),
+        json!({"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "InstanceRole"}]}}),
+    );
     for (node, script) in scripts {
         let id = logical_id(&node.name);
         let image_param = format!("{id}Image");
@@ -364,9 +362,7 @@ pub fn template(plan: &Plan, scripts: &[(&Node, String)]) -> Json {
                 props.insert("SecurityGroupIds".into(), Json::Array(groups));
             }
         }
-        if needs_role {
-            props.insert("IamInstanceProfile".into(), json!({"Ref": "InstanceProfile"}));
-        }
+        props.insert("IamInstanceProfile".into(), json!({"Ref": "InstanceProfile"}));
         if let Some(gb) = node.instance.disk_gb {
             let device = match node.image.family {
                 crate::plan::images::Family::Debian if node.image.distro == "ubuntu" => "/dev/sda1",
