@@ -185,6 +185,14 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
         .and_then(|l| lexer::first_lex_error_in(l, src))
         .filter(|(_, m)| m.starts_with("Unclosed multiline"))
     {
+        // Puppet's parser meets the comment only if what comes before parses.
+        let before = &src[..pos];
+        if let Err(e) = PuppetGrammar::parse(Rule::program, before) {
+            let earlier = grammar_error(file, before, Rule::program, e);
+            if earlier.span.is_some_and(|s| (s.start as usize) < pos) {
+                return Err(earlier);
+            }
+        }
         return Err(Box::new(Diagnostic::error(
             "syntax-error",
             file,
@@ -289,18 +297,28 @@ fn check_nesting(file: &str, src: &str) -> Option<Diagnostic> {
     None
 }
 
-/// Turns a failed parse into Puppet's wording and position: a lexical error
-/// (unclosed quote or comment, heredoc without end) where Puppet's lexer would
-/// stop, else `Syntax error at 'TOKEN'` at the furthest point the grammar reached.
+/// Turns a failed parse into Puppet's wording and position: `Syntax error at
+/// 'TOKEN'` at the furthest point the grammar reached, or a lexical error
+/// (unclosed quote or comment, heredoc without end) when it comes first or
+/// lies inside that token: Puppet's parser pulls tokens from its lexer one at
+/// a time, so it stops at whichever it meets first.
 fn syntax_error(file: &str, src: &str, rule: Rule, err: pest::error::Error<Rule>) -> Box<Diagnostic> {
-    if let Some((pos, message)) = lexer::first_lex_error(src) {
-        return Box::new(Diagnostic::error(
+    let lexical = lexer::first_lex_error(src);
+    let grammar = grammar_error(file, src, rule, err);
+    match lexical {
+        // Inside the token the grammar stopped at, or before it: the lexer fails first.
+        Some((pos, message)) if grammar.span.is_none_or(|s| pos <= s.end as usize) => Box::new(Diagnostic::error(
             "syntax-error",
             file,
             Some(Span::new(pos, pos)),
             message,
-        ));
+        )),
+        _ => grammar,
     }
+}
+
+/// `Syntax error at 'TOKEN'` at the furthest point the grammar reached.
+fn grammar_error(file: &str, src: &str, rule: Rule, err: pest::error::Error<Rule>) -> Box<Diagnostic> {
     let fallback = match err.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
