@@ -21,6 +21,7 @@ pub mod report;
 pub mod secrets;
 pub mod settings;
 pub mod vagrant;
+pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, SourceFile, Span};
 pub use puppet::Manifest;

@@ -58,6 +58,10 @@ enum Command {
     /// plan's images (or `--image`). A directory without a Vagrantfile is
     /// checked as plain Puppet code (manifests, templates, hiera data) and needs `--image`.
     Check(CheckArgs),
+    /// Validate a Puppet repository, module or file as its pre-commit hooks and
+    /// CI do: manifests as `puppet parser validate`, environment.conf as Puppet
+    /// reads it. Exit 1 when anything is invalid.
+    Validate(ValidateArgs),
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
     Inspect(InspectArgs),
@@ -189,6 +193,37 @@ enum BuildTarget {
 }
 
 #[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("format").multiple(false))]
+struct ValidateArgs {
+    /// Files or directories (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Run only these validators (comma-separated): manifests, environment-conf.
+    #[arg(long, value_delimiter = ',', value_name = "VALIDATORS")]
+    only: Vec<String>,
+    /// Do not run this validator (repeatable).
+    #[arg(long, value_name = "VALIDATOR")]
+    skip: Vec<String>,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    fail_on_warnings: bool,
+    /// One JSON object per finding, one per line.
+    #[arg(long, group = "format")]
+    json: bool,
+    /// A SARIF 2.1.0 log (code scanning).
+    #[arg(long, group = "format")]
+    sarif: bool,
+    /// A JUnit XML report: a test suite per validator, a test case per file.
+    #[arg(long, group = "format")]
+    junit: bool,
+    /// A GitLab Code Quality report (the codeclimate JSON format).
+    #[arg(long, group = "format")]
+    codeclimate: bool,
+    /// GitHub Actions annotations after each finding (the default when GITHUB_ACTIONS is set).
+    #[arg(long)]
+    github: bool,
+}
+
+#[derive(clap::Args)]
 struct InspectArgs {
     /// Print the machines as JSON (the normal form vagrant-compare.py documents).
     #[arg(long)]
@@ -216,6 +251,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(&args),
         Command::Init(args) => init(&args),
         Command::Check(args) => check(&args),
+        Command::Validate(args) => validate(&args),
         Command::Explain { check } => match puppetlift::explain::explain_any(&check) {
             Ok(text) => {
                 print!("{text}");
@@ -719,6 +755,99 @@ fn check(args: &CheckArgs) -> ExitCode {
         .any(|d| d.severity == puppetlift::Severity::Error)
     {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn validate(args: &ValidateArgs) -> ExitCode {
+    use puppetlift::report::diagnostics as out_fmt;
+    use puppetlift::validate::{self, Validator};
+    let mut validators: Vec<Validator> = Validator::ALL.to_vec();
+    let named = |names: &[String]| -> Result<Vec<Validator>, String> {
+        names
+            .iter()
+            .map(|n| {
+                Validator::from_name(n).ok_or_else(|| {
+                    let known: Vec<&str> = Validator::ALL.iter().map(|v| v.name()).collect();
+                    format!("unknown validator '{n}' (known: {})", known.join(", "))
+                })
+            })
+            .collect()
+    };
+    match (named(&args.only), named(&args.skip)) {
+        (Ok(only), Ok(skip)) => {
+            if !only.is_empty() {
+                validators.retain(|v| only.contains(v));
+            }
+            validators.retain(|v| !skip.contains(v));
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let report = validate::run(&paths, &validate::Options { validators });
+    let found: Vec<out_fmt::Found> = report.findings().collect();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let github = args.github || std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
+    if args.json {
+        for (d, src) in &found {
+            let _ = writeln!(out, "{}", out_fmt::json(d, src.map(|s| s.as_ref())));
+        }
+    } else if args.sarif {
+        let _ = writeln!(out, "{:#}", out_fmt::sarif(&found, "puppetlift validate"));
+    } else if args.codeclimate {
+        let _ = writeln!(out, "{:#}", out_fmt::codeclimate(&found));
+    } else if args.junit {
+        let mut groups: Vec<out_fmt::Suite> = Vec::new();
+        if !report.problems.is_empty() {
+            let cases = report
+                .problems
+                .iter()
+                .map(|d| (d.file.as_str(), vec![(d, None)]))
+                .collect();
+            groups.push(("paths", cases));
+        }
+        for v in Validator::ALL {
+            let cases: Vec<out_fmt::Case> = report
+                .files
+                .iter()
+                .filter(|f| f.validator == v)
+                .map(|f| {
+                    (
+                        f.source.path.as_str(),
+                        f.findings.iter().map(|d| (d, Some(&f.source))).collect(),
+                    )
+                })
+                .collect();
+            if !cases.is_empty() {
+                groups.push((v.name(), cases));
+            }
+        }
+        let _ = write!(out, "{}", out_fmt::junit("puppetlift validate", &groups));
+    } else {
+        for (d, src) in &found {
+            let _ = write!(out, "{}", d.render(*src));
+        }
+    }
+    if github {
+        for (d, src) in &found {
+            let _ = writeln!(out, "{}", out_fmt::github(d, src.map(|s| s.as_ref())));
+        }
+    }
+    let failed = found.iter().any(|(d, _)| {
+        d.severity == puppetlift::Severity::Error
+            || (args.fail_on_warnings && d.severity == puppetlift::Severity::Warning)
+    });
+    if failed {
+        ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }

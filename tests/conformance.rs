@@ -185,19 +185,16 @@ impl Rng {
     }
 }
 
-/// Random edits of real manifests (deletions, insertions of Puppet's punctuation
-/// and keywords, duplicated slices): where Puppet accepts the result we must
-/// too, with the same PN; what Puppet rejects we mostly reject.
-#[test]
-#[ignore = "needs puppet 7.23 and the corpus (oracles): run by .ci/run"]
-fn mutated_corpus_agrees_with_puppet() {
+/// Random edits of every fifth corpus manifest, five each (deletions,
+/// insertions of Puppet's punctuation and keywords, duplicated slices),
+/// written under `dir`: the same files on every run.
+fn write_mutants(dir: &Path) -> Vec<PathBuf> {
     const PIECES: [&str; 38] = [
         "{", "}", "[", "]", "(", ")", "\"", "'", "$", "@", "|", "<", ">", "-", "=", "~", "!", "?", ":", ";", ",", ".",
         "#", "/", "*", "\\", "\n", " ", "${", "@(", "/*", "<|", "|>", "=>", "->", "if ", "case ", "\u{e9}",
     ];
     let corpus = pp_files(Path::new(CORPUS));
     assert!(corpus.len() >= 1800, "run the oracle install first");
-    let dir = workdir("mutated");
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut files = Vec::new();
     for (i, f) in corpus.iter().enumerate().filter(|(i, _)| i % 5 == 0) {
@@ -231,6 +228,16 @@ fn mutated_corpus_agrees_with_puppet() {
             files.push(path);
         }
     }
+    files
+}
+
+/// Random edits of real manifests ([`write_mutants`]): where Puppet accepts
+/// the result we must too, with the same PN; what Puppet rejects we mostly reject.
+#[test]
+#[ignore = "needs puppet 7.23 and the corpus (oracles): run by .ci/run"]
+fn mutated_corpus_agrees_with_puppet() {
+    let dir = workdir("mutated");
+    let files = write_mutants(&dir);
     // Both sides, then compare acceptance and PN.
     let report = pn_agreement(&files, "0", &dir);
     let load = |name: &str| -> std::collections::HashMap<String, serde_json::Value> {
@@ -276,6 +283,168 @@ fn mutated_corpus_agrees_with_puppet() {
         we_accept_more * 100 <= rejected * 2,
         "we accept over 2% of what Puppet rejects"
     );
+}
+
+/// `puppet parser validate`'s verdict on each of `files`, from Puppet's parser
+/// and validation pass in one process (tests/oracle/puppet_validate.rb: the
+/// command itself gives up on the first file that makes Puppet raise): for
+/// each file it rejects, the line of the first error (0 when Puppet gives
+/// none, as at the end of the input).
+fn parser_validate(files: &[PathBuf]) -> std::collections::HashMap<String, u32> {
+    require_tool("ruby");
+    require_tool("puppet");
+    let list: String = files.iter().map(|p| format!("{}\n", p.display())).collect();
+    let mut child = Command::new("ruby")
+        .arg(root().join("tests/oracle/puppet_validate.rb"))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("ruby runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(list.as_bytes()).expect("paths written");
+    });
+    let out = child.wait_with_output().expect("oracle finished");
+    writer.join().expect("writer");
+    assert!(out.status.success(), "puppet_validate.rb failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.get("error").is_some())
+        .map(|v| {
+            // Errors raised outside the issue system carry their place in the message.
+            let from_message = position(v["error"].as_str().unwrap_or_default()).map(|(l, _)| l);
+            let line = v["line"].as_u64().map(|l| l as u32).or(from_message).unwrap_or(0);
+            (v["file"].as_str().unwrap_or_default().to_string(), line)
+        })
+        .collect()
+}
+
+/// The oracle script decides as the command does: a sample of files each
+/// through `puppet parser validate` itself.
+fn parser_validate_command_agrees(sample: &[&PathBuf], rejected: &std::collections::HashMap<String, u32>) {
+    for f in sample {
+        let out = Command::new("puppet")
+            .args(["parser", "validate", "--color=false"])
+            .arg(f)
+            .output()
+            .expect("puppet runs");
+        let rejects = String::from_utf8_lossy(&out.stderr).contains("Error:");
+        let name = f.display().to_string();
+        assert_eq!(
+            rejects,
+            rejected.contains_key(&name),
+            "{name}: `puppet parser validate` and puppet_validate.rb disagree"
+        );
+    }
+}
+
+/// `puppetlift validate`'s manifests validator and `puppet parser validate` on
+/// the corpus and its mutants: the same files rejected (at least 99.5%), the
+/// first error on the same line (at least 95% of the files both reject).
+#[test]
+#[ignore = "needs puppet 7.23 and the corpus (oracles): run by .ci/run"]
+fn validate_rejects_what_puppet_parser_validate_rejects() {
+    let dir = workdir("validate");
+    let mut files = pp_files(Path::new(CORPUS));
+    files.extend(write_mutants(&dir));
+    let theirs = parser_validate(&files);
+    let (rejected, accepted): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|f| theirs.contains_key(&f.display().to_string()));
+    let sample: Vec<&PathBuf> = rejected
+        .iter()
+        .step_by(rejected.len() / 8 + 1)
+        .chain(accepted.iter().step_by(accepted.len() / 8 + 1))
+        .copied()
+        .collect();
+    parser_validate_command_agrees(&sample, &theirs);
+    let (mut agree, mut both, mut same_line) = (0, 0, 0);
+    let mut differences = Vec::new();
+    for f in &files {
+        let name = f.display().to_string();
+        let text = String::from_utf8_lossy(&std::fs::read(f).expect("readable")).into_owned();
+        let source = puppetlift::SourceFile::new(name.clone(), text.clone());
+        let ours = puppetlift::validate::manifest(&name, &text)
+            .into_iter()
+            .find(|d| d.severity == puppetlift::Severity::Error)
+            .map(|d| {
+                (
+                    d.span.map_or(0, |s| source.line_col(s.start as usize).0 as u32),
+                    d.message,
+                )
+            });
+        match (theirs.get(&name), &ours) {
+            (None, None) => agree += 1,
+            (Some(line), Some((our_line, message))) => {
+                agree += 1;
+                both += 1;
+                // Puppet gives no line at the end of the input.
+                if line == our_line || (*line == 0 && message.contains("end of input")) {
+                    same_line += 1;
+                } else {
+                    differences.push(format!(
+                        "{name}: first error on line {line}, ours on {our_line}: {message}"
+                    ));
+                }
+            }
+            (Some(line), None) => differences.push(format!("{name}: puppet rejects (line {line}), we accept")),
+            (None, Some((line, message))) => {
+                differences.push(format!("{name}: puppet accepts, we reject (line {line}): {message}"))
+            }
+        }
+    }
+    println!(
+        "validate: {} files, puppet rejects {}; same verdict on {agree} ({:.2}%); \
+         first error on the same line for {same_line}/{both} ({:.2}%)",
+        files.len(),
+        theirs.len(),
+        agree as f64 * 100.0 / files.len() as f64,
+        same_line as f64 * 100.0 / both.max(1) as f64
+    );
+    for d in &differences {
+        println!("  {d}");
+    }
+    assert!(agree * 1000 >= files.len() * 995, "verdicts agree on under 99.5%");
+    assert!(same_line * 100 >= both * 95, "first error lines agree on under 95%");
+}
+
+/// Each validation fixture (one per Puppet issue) fails as Puppet says: the
+/// first error's message, line and column exactly as Puppet's.
+#[test]
+#[ignore = "needs puppet 7.23 (oracle): run by .ci/run"]
+fn validate_fixtures_fail_with_puppets_message_at_puppets_place() {
+    require_tool("ruby");
+    let files = pp_files(&root().join("fixtures/validate/manifests"));
+    assert!(files.len() >= 30);
+    let out = Command::new("ruby")
+        .arg(root().join("tests/oracle/puppet_validate.rb"))
+        .args(&files)
+        .output()
+        .expect("ruby runs");
+    assert!(out.status.success(), "puppet_validate.rb failed");
+    let mut mismatches = Vec::new();
+    for (f, line) in files.iter().zip(String::from_utf8_lossy(&out.stdout).lines()) {
+        let theirs: serde_json::Value = serde_json::from_str(line).expect("one JSON line per file");
+        let name = f.display().to_string();
+        let text = std::fs::read_to_string(f).expect("fixture");
+        let source = puppetlift::SourceFile::new(name.clone(), text.clone());
+        let ours = puppetlift::validate::manifest(&name, &text)
+            .into_iter()
+            .find(|d| d.severity == puppetlift::Severity::Error)
+            .map(|d| {
+                let (l, c) = source.line_col(d.span.map_or(0, |s| s.start as usize));
+                serde_json::json!({ "file": name, "error": d.message, "line": l, "column": c })
+            })
+            .unwrap_or_else(|| serde_json::json!({ "file": name }));
+        if ours != theirs {
+            mismatches.push(format!("puppet: {theirs}\n  ours:   {ours}"));
+        }
+    }
+    assert!(mismatches.is_empty(), "validation differs:\n{}", mismatches.join("\n"));
+    println!("{} validation fixtures fail as Puppet says", files.len());
 }
 
 /// `puppetlift lint` and `puppet-lint` with the same arguments, over the corpus

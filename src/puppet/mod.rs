@@ -2,6 +2,7 @@
 //! lossless token view for checks.
 
 pub mod ast;
+pub mod checker;
 pub mod lexer;
 pub mod parser;
 pub mod pn;

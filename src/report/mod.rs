@@ -1,4 +1,5 @@
 //! Output formats for problems.
 
+pub mod diagnostics;
 pub mod formats;
 pub mod log_format;

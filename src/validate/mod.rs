@@ -1,0 +1,214 @@
+//! `puppetlift validate`: the checks a Puppet repository's pre-commit hooks
+//! and CI run, in one process, each agreeing with the tool it replaces:
+//! manifests as `puppet parser validate` (the grammar and Puppet's validation
+//! pass), `environment.conf` as Puppet reads it.
+//!
+//! [`run`] finds the files under the given paths, validates each with its
+//! validator in parallel, and returns every finding per file.
+
+pub mod environment_conf;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::files;
+use crate::puppet::{checker, Manifest};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One validator: which files it claims and which tool it replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Validator {
+    /// `*.pp` outside `plans/`: `puppet parser validate`.
+    Manifests,
+    /// `environment.conf`: what Puppet reads from an environment directory.
+    EnvironmentConf,
+}
+
+impl Validator {
+    /// Every validator, in the order results are reported.
+    pub const ALL: [Validator; 2] = [Validator::Manifests, Validator::EnvironmentConf];
+
+    /// The name on the command line (`--only`, `--skip`) and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Validator::Manifests => "manifests",
+            Validator::EnvironmentConf => "environment-conf",
+        }
+    }
+
+    /// The validator called `name`.
+    pub fn from_name(name: &str) -> Option<Validator> {
+        Validator::ALL.into_iter().find(|v| v.name() == name)
+    }
+
+    /// The tool whose verdicts it reproduces.
+    pub fn replaces(self) -> &'static str {
+        match self {
+            Validator::Manifests => "puppet parser validate (Puppet 7.23)",
+            Validator::EnvironmentConf => "Puppet 7.23 loading environment.conf",
+        }
+    }
+
+    /// The validator of the file at `path`, by its name and place.
+    pub fn of(path: &Path) -> Option<Validator> {
+        let name = path.file_name()?.to_str()?;
+        if name == "environment.conf" {
+            return Some(Validator::EnvironmentConf);
+        }
+        if name.ends_with(".pp") && !in_plans(path) {
+            return Some(Validator::Manifests);
+        }
+        None
+    }
+}
+
+/// Whether `path` is a Bolt plan (`plans/` of a module), which Puppet parses in
+/// tasks mode; puppetlift does not parse tasks mode yet.
+fn in_plans(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "plans")
+}
+
+/// Directories a module's tooling never validates: fixtures other modules are
+/// copied into for tests, vendored gems, built packages.
+fn skipped_dir(relative: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = relative.components().map(|c| c.as_os_str()).collect();
+    parts
+        .iter()
+        .any(|p| *p == "vendor" || *p == "pkg" || *p == "node_modules")
+        || parts.windows(2).any(|w| w[0] == "spec" && w[1] == "fixtures")
+}
+
+/// Which validators run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The validators to run.
+    pub validators: Vec<Validator>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            validators: Validator::ALL.to_vec(),
+        }
+    }
+}
+
+/// One validated file and what was found in it.
+#[derive(Debug)]
+pub struct Validated {
+    /// The validator that read it.
+    pub validator: Validator,
+    /// Its name (as found from the paths given) and text.
+    pub source: Arc<SourceFile>,
+    /// Its findings, in order.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Everything a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every file validated, sorted by validator then name.
+    pub files: Vec<Validated>,
+    /// Paths that could not be read or walked, and what was left out.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Every finding with its file's source, in report order.
+    pub fn findings(&self) -> impl Iterator<Item = (&Diagnostic, Option<&Arc<SourceFile>>)> {
+        self.problems.iter().map(|d| (d, None)).chain(
+            self.files
+                .iter()
+                .flat_map(|f| f.findings.iter().map(move |d| (d, Some(&f.source)))),
+        )
+    }
+}
+
+/// Validates the files under `paths` (files as given, directories walked).
+pub fn run(paths: &[PathBuf], options: &Options) -> Report {
+    let mut report = Report::default();
+    let mut found: Vec<(Validator, PathBuf)> = Vec::new();
+    let mut plans = 0usize;
+    for p in paths {
+        let (root, walked) = if p.is_dir() {
+            (p.clone(), files::Root::new(p, &[]).walk(p))
+        } else {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            (dir.to_path_buf(), files::Root::new(dir, &[]).walk(p))
+        };
+        report.problems.extend(walked.problems);
+        for f in walked.files {
+            let relative = f.strip_prefix(&root).unwrap_or(&f);
+            if f != *p && skipped_dir(relative.parent().unwrap_or(Path::new(""))) {
+                continue;
+            }
+            match Validator::of(&f) {
+                Some(v) if options.validators.contains(&v) => found.push((v, f)),
+                Some(_) => {}
+                None => plans += usize::from(options.validators.contains(&Validator::Manifests) && is_plan(&f)),
+            }
+        }
+    }
+    if plans > 0 {
+        report.problems.push(Diagnostic::warning(
+            "plans-not-validated",
+            &paths.first().map(|p| p.display().to_string()).unwrap_or_default(),
+            None,
+            format!(
+                "{plans} Bolt plan{} under plans/ not validated: Puppet parses plans in tasks mode, which puppetlift does not parse yet",
+                if plans == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    found.sort();
+    found.dedup();
+    report.files = found
+        .par_iter()
+        .filter_map(|(v, f)| {
+            let name = f.display().to_string();
+            match files::read_text(f) {
+                Ok(text) => {
+                    let findings = validate_text(*v, &name, &text);
+                    Some(Ok(Validated {
+                        validator: *v,
+                        source: SourceFile::new(name, text),
+                        findings,
+                    }))
+                }
+                Err(d) => Some(Err(*d)),
+            }
+        })
+        .collect::<Vec<Result<Validated, Diagnostic>>>()
+        .into_iter()
+        .filter_map(|r| r.map_err(|d| report.problems.push(d)).ok())
+        .collect();
+    report
+}
+
+fn is_plan(path: &Path) -> bool {
+    in_plans(path) && path.extension().is_some_and(|e| e == "pp")
+}
+
+/// What `validator` finds in `text` (the file `name`).
+pub fn validate_text(validator: Validator, name: &str, text: &str) -> Vec<Diagnostic> {
+    match validator {
+        Validator::Manifests => manifest(name, text),
+        Validator::EnvironmentConf => environment_conf::validate(name, text),
+    }
+}
+
+/// What `puppet parser validate` reports on a manifest: the syntax error, or
+/// the validation pass's findings.
+pub fn manifest(name: &str, text: &str) -> Vec<Diagnostic> {
+    if let Some(d) = crate::puppet::parser::too_large(name, text.len()) {
+        return vec![*d];
+    }
+    let m = Manifest::parse(name, text);
+    match &m.body {
+        Err(d) => vec![d.clone()],
+        Ok(body) => checker::check(body, text, name),
+    }
+}

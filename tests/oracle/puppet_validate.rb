@@ -1,0 +1,42 @@
+#!/usr/bin/env ruby
+# Oracle: what `puppet parser validate` decides for each file, for many files
+# in one process (the command itself stops at the first file that raises).
+# Parses each file with Puppet's parser, then runs Puppet's validation pass,
+# as the command does; prints one JSON object per file, in input order:
+#   {"file": PATH}                                  accepted
+#   {"file": PATH, "error": MSG, "line": L, "column": C}   the first error (no line at the end of input)
+#
+#   ruby puppet_validate.rb [--tasks] FILE...   or   ... | ruby puppet_validate.rb [--tasks] -
+$VERBOSE = nil
+require 'json'
+require 'tmpdir'
+require 'puppet'
+tasks = ARGV.delete('--tasks')
+conf = Dir.mktmpdir('puppet-validate-oracle')
+Puppet.initialize_settings(['--confdir', conf, '--vardir', File.join(conf, 'var')])
+Puppet[:tasks] = true if tasks
+require 'puppet/pops'
+
+files = ARGV == ['-'] ? $stdin.each_line.map(&:chomp).reject(&:empty?) : ARGV
+evaluating = Puppet::Pops::Parser::EvaluatingParser.new
+$stdout.sync = false
+files.each do |f|
+  out = { 'file' => f }
+  begin
+    result = Puppet::Pops::Parser::Parser.new.parse_file(f)
+    first = evaluating.validate(result.model).errors.first
+    if first
+      out['error'] = first.issue.format(first.arguments)
+      pos = first.source_pos
+      out['line'] = pos.line
+      out['column'] = pos.pos
+    end
+  rescue Puppet::ParseErrorWithIssue => e
+    out['error'] = e.basic_message
+    out['line'] = e.line if e.line
+    out['column'] = e.pos if e.pos
+  rescue Puppet::ParseError, StandardError => e
+    out['error'] = "#{e.class}: #{e.message}"
+  end
+  puts JSON.generate(out)
+end

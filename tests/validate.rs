@@ -1,0 +1,108 @@
+//! `puppetlift validate`, by example: each validator's fixtures in, every
+//! finding out (snapshots), and the command's output formats.
+
+use puppetlift::validate::{self, Validator};
+use puppetlift::SourceFile;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every finding of `validator` on the fixture `rel`, one line each.
+fn findings(validator: Validator, rel: &str) -> String {
+    let text = std::fs::read_to_string(root().join(rel)).expect("readable fixture");
+    let source = SourceFile::new(rel, text.clone());
+    validate::validate_text(validator, rel, &text)
+        .iter()
+        .map(|d| d.one_line(Some(&source)) + "\n")
+        .collect()
+}
+
+#[test]
+fn each_manifest_fixture_shows_its_finding() {
+    let dir = root().join("fixtures/validate/manifests");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30, "a fixture per validation issue");
+    for f in files {
+        let stem = f.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+        let rel = format!("fixtures/validate/manifests/{stem}.pp");
+        let out = findings(Validator::Manifests, &rel);
+        if stem == "clean" {
+            assert_eq!(out, "", "the clean fixture has findings");
+            continue;
+        }
+        // Each fixture is named for the first finding it shows.
+        let first_code = out.split('[').nth(1).and_then(|s| s.split(']').next()).unwrap_or("");
+        assert!(
+            stem == first_code || stem == "idem-binary-not-last",
+            "{rel}: first finding is {first_code}:\n{out}"
+        );
+        insta::assert_snapshot!(format!("manifest__{stem}"), out);
+    }
+}
+
+#[test]
+fn environment_conf_findings() {
+    insta::assert_snapshot!(findings(
+        Validator::EnvironmentConf,
+        "fixtures/validate/environment-conf/environment.conf"
+    ));
+}
+
+fn run(args: &[&str]) -> (String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+        .current_dir(root())
+        .env_remove("GITHUB_ACTIONS")
+        .arg("validate")
+        .args(args)
+        .output()
+        .expect("puppetlift runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_module_checkout_in_every_output_format() {
+    let repo = "fixtures/validate/repo";
+    for (name, flags) in [
+        ("human", vec![]),
+        ("json", vec!["--json"]),
+        ("sarif", vec!["--sarif"]),
+        ("junit", vec!["--junit"]),
+        ("codeclimate", vec!["--codeclimate"]),
+        ("github", vec!["--github", "--json"]),
+    ] {
+        let mut args = flags.clone();
+        args.push(repo);
+        let (out, code) = run(&args);
+        assert_eq!(code, 1, "{name}: an invalid manifest fails the run");
+        insta::assert_snapshot!(format!("repo__{name}"), out);
+    }
+}
+
+#[test]
+fn validators_can_be_chosen() {
+    let repo = "fixtures/validate/repo";
+    let (out, code) = run(&["--only", "environment-conf", repo]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("environment_timeout") && !out.contains("declared more than once"));
+    let (out, code) = run(&["--skip", "manifests", "--skip", "environment-conf", repo]);
+    assert_eq!((out.as_str(), code), ("", 0));
+    let (out, code) = run(&["--only", "yaml", repo]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("unknown validator 'yaml' (known: manifests, environment-conf"),
+        "{out}"
+    );
+    // A file named on the command line is validated even in a skipped directory.
+    let (out, code) = run(&["fixtures/validate/repo/spec/fixtures/modules/other/manifests/init.pp"]);
+    assert_eq!(code, 1, "{out}");
+}
