@@ -133,7 +133,7 @@ fn run(p: &Context) -> Vec<Diagnostic> {
     for m in &manifests {
         let Ok(body) = &m.body else { continue };
         let mut found = Vec::new();
-        language::check(body, &mut found);
+        language::check(m, body, &mut found);
         variables::check(&ix, m, &mut found);
         out.extend(
             found

@@ -289,12 +289,19 @@ impl Checker<'_> {
         Some(Span::new(at, at + token.len()))
     }
 
-    fn error(&mut self, code: &'static str, span: Span, message: String) {
-        self.out.push(Diagnostic::error(code, self.file, Some(span), message));
+    /// Records an error; the caller may add its help.
+    fn error(&mut self, code: &'static str, span: Span, message: String) -> &mut Diagnostic {
+        self.push(Diagnostic::error(code, self.file, Some(span), message))
     }
 
-    fn warning(&mut self, code: &'static str, span: Span, message: String) {
-        self.out.push(Diagnostic::warning(code, self.file, Some(span), message));
+    fn warning(&mut self, code: &'static str, span: Span, message: String) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(code, self.file, Some(span), message))
+    }
+
+    fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        self.out.push(d);
+        let last = self.out.len() - 1;
+        &mut self.out[last]
     }
 
     /// Checks `e`, then its children with `e` as their container.
@@ -496,7 +503,8 @@ impl Checker<'_> {
         if let (Some(name), Some(first)) = (resource_without_title(stmts), stmts.first()) {
             let message =
                 format!("This expression is invalid. Did you try declaring a '{name}' resource without a title?");
-            self.error("resource-without-title", first.span, message);
+            self.error("resource-without-title", first.span, message).help =
+                Some(format!("give it a title: `{name} {{ 'TITLE': ... }}`"));
             return;
         }
         if let Some(s) = stmts[..stmts.len().saturating_sub(1)].iter().find(|s| idem(Some(s))) {
@@ -505,7 +513,11 @@ impl Checker<'_> {
                  (one or more preceding expressions may have the wrong form)",
                 label(s)
             );
-            self.error("idem-expression-not-last", self.place(s), message);
+            self.error("idem-expression-not-last", self.place(s), message).help = Some(
+                "remove it, or make it a statement (an assignment, a resource, a function call); a line \
+                 break inside a call or a missing comma often splits one expression into two"
+                    .into(),
+            );
         }
     }
 
@@ -522,7 +534,8 @@ impl Checker<'_> {
                 label(last),
                 a_an_uc(container)
             );
-            self.error("idem-not-allowed-last", self.place(last), message);
+            self.error("idem-not-allowed-last", self.place(last), message).help =
+                Some("remove it, or make it a statement".into());
         }
     }
 
@@ -560,7 +573,10 @@ impl Checker<'_> {
                 def.name,
                 a_an(&label(e))
             );
-            self.error("illegal-definition-name", e.span, message);
+            self.error("illegal-definition-name", e.span, message).help = Some(format!(
+                "name it `{}` (lower-case letters, digits and `_`; the file name follows it)",
+                lower_name(&def.name)
+            ));
         }
         if RESERVED_TYPE_NAMES.contains(&def.name.as_str()) {
             let message = format!(
@@ -568,7 +584,10 @@ impl Checker<'_> {
                 def.name,
                 a_an(&label(e))
             );
-            self.error("reserved-type-name", e.span, message);
+            self.error("reserved-type-name", e.span, message).help = Some(match def.name.as_str() {
+                "init" => "a module's init.pp defines the class named after the module: `class MODULE { ... }`".into(),
+                name => format!("rename it (e.g. `{name}_config`) and its declarations"),
+            });
         }
         if def.name == "plan" {
             self.warning(
@@ -649,7 +668,8 @@ impl Checker<'_> {
                 "The numeric parameter name '${}' cannot be used (clashes with numeric match result variables)",
                 p.name
             );
-            self.error("illegal-numeric-parameter", p.span, message);
+            self.error("illegal-numeric-parameter", p.span, message).help =
+                Some("name the parameter with a letter first".into());
         }
         let mut c = p.name.chars();
         let param_name = c.next().is_some_and(|f| f.is_ascii_lowercase() || f == '_') && c.all(is_word);
@@ -658,7 +678,8 @@ impl Checker<'_> {
                 "Illegal parameter name. The given name '{}' does not conform to the naming rule /^[a-z_]\\w*$/",
                 p.name
             );
-            self.error("illegal-param-name", p.span, message);
+            self.error("illegal-param-name", p.span, message).help =
+                Some(format!("name it `${}` (and its uses)", lower_name(&p.name)));
         }
         if let Some(v) = &p.value {
             self.no_assignment(v);
@@ -671,11 +692,10 @@ impl Checker<'_> {
             ExprKind::Binary {
                 op: BinaryOp::Assign | BinaryOp::AddAssign | BinaryOp::SubAssign,
                 ..
-            } => self.error(
-                "illegal-assignment-context",
-                self.place(e),
-                "Assignment not allowed here".into(),
-            ),
+            } => {
+                let at = self.place(e);
+                self.error("illegal-assignment-context", at, "Assignment not allowed here".into());
+            }
             ExprKind::Lambda(_) => {}
             // A lambda may assign its own locals.
             ExprKind::CallNamed { functor, args, .. } | ExprKind::CallMethod { functor, args, .. } => {
@@ -737,11 +757,10 @@ impl Checker<'_> {
                     self.error("cross-scope-assignment", e.span, message);
                 }
             }
-            ExprKind::Access { .. } => self.error(
-                "illegal-indexed-assignment",
-                e.span,
-                "Illegal attempt to assign via [index/key]. Not an assignable reference".into(),
-            ),
+            ExprKind::Access { .. } => {
+                let message = "Illegal attempt to assign via [index/key]. Not an assignable reference";
+                self.error("illegal-indexed-assignment", e.span, message.into());
+            }
             ExprKind::List(values) => values.iter().for_each(|v| self.assign(v, false)),
             _ if via_index => {
                 let message = format!(
@@ -917,7 +936,8 @@ impl Checker<'_> {
                         if !seen.insert(key.clone()) {
                             let message = format!("The key '{key}' is declared more than once");
                             let at = self.between(en.key.span, en.value.span, "=>").unwrap_or(en.span);
-                            self.warning("duplicate-key", at, message);
+                            self.warning("duplicate-key", at, message).help =
+                                Some("keep one entry per key: the later one is the value Puppet 7 uses".into());
                         }
                     }
                 }
@@ -990,6 +1010,9 @@ impl Checker<'_> {
                         "Node inheritance is not supported in Puppet >= 4.0.0. \
                          See http://links.puppet.com/puppet-node-inheritance-deprecation"
                             .into(),
+                    )
+                    .help = Some(
+                        "declare the shared classes in a class (a role or profile) and include it in each node".into(),
                     );
                 }
             }
@@ -1032,11 +1055,33 @@ impl Checker<'_> {
                     let message = format!(
                         "Illegal variable name, The given name '{name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/"
                     );
-                    self.error("illegal-var-name", e.span, message);
+                    self.error("illegal-var-name", e.span, message).help = Some(format!(
+                        "name it `${}` everywhere it is used",
+                        name.to_ascii_lowercase()
+                    ));
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// A name Puppet accepts for `name`: lower case, `_` for other characters, a letter first.
+fn lower_name(name: &str) -> String {
+    let s: String = name
+        .trim_start_matches("::")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == ':' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match s.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("v{s}"),
+        _ => s,
     }
 }
 
