@@ -59,8 +59,9 @@ enum Command {
     /// checked as plain Puppet code (manifests, templates, hiera data) and needs `--image`.
     Check(CheckArgs),
     /// Validate a Puppet repository, module or file as its pre-commit hooks and
-    /// CI do: manifests as `puppet parser validate`, environment.conf as Puppet
-    /// reads it. Exit 1 when anything is invalid.
+    /// CI do: manifests as `puppet parser validate`, metadata.json as
+    /// metadata-json-lint, environment.conf as Puppet reads it. Exit 1 when
+    /// anything is invalid.
     Validate(ValidateArgs),
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
@@ -197,7 +198,7 @@ enum BuildTarget {
 struct ValidateArgs {
     /// Files or directories (default: the current directory).
     paths: Vec<PathBuf>,
-    /// Run only these validators (comma-separated): manifests, environment-conf.
+    /// Run only these validators (comma-separated): manifests, metadata, environment-conf.
     #[arg(long, value_delimiter = ',', value_name = "VALIDATORS")]
     only: Vec<String>,
     /// Do not run this validator (repeatable).
@@ -206,6 +207,9 @@ struct ValidateArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     fail_on_warnings: bool,
+    /// metadata.json: a dependency's version range must have an upper bound.
+    #[arg(long)]
+    strict_dependencies: bool,
     /// One JSON object per finding, one per line.
     #[arg(long, group = "format")]
     json: bool,
@@ -792,7 +796,14 @@ fn validate(args: &ValidateArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let report = validate::run(&paths, &validate::Options { validators });
+    let options = validate::Options {
+        validators,
+        metadata: validate::metadata::Options {
+            strict_dependencies: args.strict_dependencies,
+            ..Default::default()
+        },
+    };
+    let report = validate::run(&paths, &options);
     let found: Vec<out_fmt::Found> = report.findings().collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -14,7 +14,7 @@ fn root() -> &'static Path {
 fn findings(validator: Validator, rel: &str) -> String {
     let text = std::fs::read_to_string(root().join(rel)).expect("readable fixture");
     let source = SourceFile::new(rel, text.clone());
-    validate::validate_text(validator, rel, &text)
+    validate::validate_text(validator, rel, &text, &validate::Options::default())
         .iter()
         .map(|d| d.one_line(Some(&source)) + "\n")
         .collect()
@@ -94,12 +94,20 @@ fn validators_can_be_chosen() {
     let (out, code) = run(&["--only", "environment-conf", repo]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("environment_timeout") && !out.contains("declared more than once"));
-    let (out, code) = run(&["--skip", "manifests", "--skip", "environment-conf", repo]);
+    let none = [
+        "--skip",
+        "manifests",
+        "--skip",
+        "metadata",
+        "--skip",
+        "environment-conf",
+    ];
+    let (out, code) = run(&[&none[..], &[repo]].concat());
     assert_eq!((out.as_str(), code), ("", 0));
     let (out, code) = run(&["--only", "yaml", repo]);
     assert_eq!(code, 2);
     assert!(
-        out.contains("unknown validator 'yaml' (known: manifests, environment-conf"),
+        out.contains("unknown validator 'yaml' (known: manifests, metadata, environment-conf"),
         "{out}"
     );
     // A file named on the command line is validated even in a skipped directory.

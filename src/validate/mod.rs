@@ -1,12 +1,14 @@
 //! `puppetlift validate`: the checks a Puppet repository's pre-commit hooks
 //! and CI run, in one process, each agreeing with the tool it replaces:
 //! manifests as `puppet parser validate` (the grammar and Puppet's validation
-//! pass), `environment.conf` as Puppet reads it.
+//! pass), `metadata.json` as metadata-json-lint, `environment.conf` as Puppet
+//! reads it.
 //!
 //! [`run`] finds the files under the given paths, validates each with its
 //! validator in parallel, and returns every finding per file.
 
 pub mod environment_conf;
+pub mod metadata;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::files;
@@ -20,18 +22,21 @@ use std::sync::Arc;
 pub enum Validator {
     /// `*.pp` outside `plans/`: `puppet parser validate`.
     Manifests,
+    /// `metadata.json`: metadata-json-lint.
+    Metadata,
     /// `environment.conf`: what Puppet reads from an environment directory.
     EnvironmentConf,
 }
 
 impl Validator {
     /// Every validator, in the order results are reported.
-    pub const ALL: [Validator; 2] = [Validator::Manifests, Validator::EnvironmentConf];
+    pub const ALL: [Validator; 3] = [Validator::Manifests, Validator::Metadata, Validator::EnvironmentConf];
 
     /// The name on the command line (`--only`, `--skip`) and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Validator::Manifests => "manifests",
+            Validator::Metadata => "metadata",
             Validator::EnvironmentConf => "environment-conf",
         }
     }
@@ -45,6 +50,7 @@ impl Validator {
     pub fn replaces(self) -> &'static str {
         match self {
             Validator::Manifests => "puppet parser validate (Puppet 7.23)",
+            Validator::Metadata => "metadata-json-lint 3.0.0",
             Validator::EnvironmentConf => "Puppet 7.23 loading environment.conf",
         }
     }
@@ -52,8 +58,10 @@ impl Validator {
     /// The validator of the file at `path`, by its name and place.
     pub fn of(path: &Path) -> Option<Validator> {
         let name = path.file_name()?.to_str()?;
-        if name == "environment.conf" {
-            return Some(Validator::EnvironmentConf);
+        match name {
+            "environment.conf" => return Some(Validator::EnvironmentConf),
+            "metadata.json" => return Some(Validator::Metadata),
+            _ => {}
         }
         if name.ends_with(".pp") && !in_plans(path) {
             return Some(Validator::Manifests);
@@ -78,17 +86,20 @@ fn skipped_dir(relative: &Path) -> bool {
         || parts.windows(2).any(|w| w[0] == "spec" && w[1] == "fixtures")
 }
 
-/// Which validators run.
+/// Which validators run, and how.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The validators to run.
     pub validators: Vec<Validator>,
+    /// metadata-json-lint's options.
+    pub metadata: metadata::Options,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             validators: Validator::ALL.to_vec(),
+            metadata: metadata::Options::default(),
         }
     }
 }
@@ -171,7 +182,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
             let name = f.display().to_string();
             match files::read_text(f) {
                 Ok(text) => {
-                    let findings = validate_text(*v, &name, &text);
+                    let findings = validate_text(*v, &name, &text, options);
                     Some(Ok(Validated {
                         validator: *v,
                         source: SourceFile::new(name, text),
@@ -193,9 +204,10 @@ fn is_plan(path: &Path) -> bool {
 }
 
 /// What `validator` finds in `text` (the file `name`).
-pub fn validate_text(validator: Validator, name: &str, text: &str) -> Vec<Diagnostic> {
+pub fn validate_text(validator: Validator, name: &str, text: &str, options: &Options) -> Vec<Diagnostic> {
     match validator {
         Validator::Manifests => manifest(name, text),
+        Validator::Metadata => metadata::validate(name, text, options.metadata),
         Validator::EnvironmentConf => environment_conf::validate(name, text),
     }
 }
