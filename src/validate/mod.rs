@@ -176,26 +176,25 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     }
     found.sort();
     found.dedup();
-    report.files = found
+    let results: Vec<Result<Validated, Box<Diagnostic>>> = found
         .par_iter()
-        .filter_map(|(v, f)| {
+        .map(|(v, f)| {
             let name = f.display().to_string();
-            match files::read_text(f) {
-                Ok(text) => {
-                    let findings = validate_text(*v, &name, &text, options);
-                    Some(Ok(Validated {
-                        validator: *v,
-                        source: SourceFile::new(name, text),
-                        findings,
-                    }))
-                }
-                Err(d) => Some(Err(*d)),
-            }
+            let text = files::read_text(f)?;
+            let findings = validate_text(*v, &name, &text, options);
+            Ok(Validated {
+                validator: *v,
+                source: SourceFile::new(name, text),
+                findings,
+            })
         })
-        .collect::<Vec<Result<Validated, Diagnostic>>>()
-        .into_iter()
-        .filter_map(|r| r.map_err(|d| report.problems.push(d)).ok())
         .collect();
+    for r in results {
+        match r {
+            Ok(v) => report.files.push(v),
+            Err(d) => report.problems.push(*d),
+        }
+    }
     report
 }
 
