@@ -1024,3 +1024,32 @@ fn agrees_with_metadata_json_lint() {
         "rejection agreement {agreement:.2}% < 99.5%:\n{report}"
     );
 }
+
+/// Hostile input: every prefix of every fixture, and strings cut inside an
+/// escape or a comment, give findings, never a panic.
+#[test]
+fn every_prefix_is_validated_without_panic() {
+    let dir = root().join("fixtures/validate/metadata");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path().join("metadata.json")).expect("fixture"))
+        .collect();
+    texts.extend(
+        [
+            "\"\\",
+            "{\"a\": \"\\",
+            "{\"a\":\"\\u12",
+            "{\"a\":\"\\ud800",
+            "/*",
+            "{\"a\":1}//",
+            "[",
+            "\u{feff}{}",
+        ]
+        .map(String::from),
+    );
+    for text in &texts {
+        for (at, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            let _ = metadata::validate("metadata.json", &text[..at], Options::default());
+        }
+    }
+}
