@@ -114,3 +114,15 @@ fn validators_can_be_chosen() {
     let (out, code) = run(&["fixtures/validate/repo/spec/fixtures/modules/other/manifests/init.pp"]);
     assert_eq!(code, 1, "{out}");
 }
+
+#[test]
+fn the_deepest_program_the_parser_takes_validates_on_a_small_stack() {
+    let deep = format!("$x = {}\n", vec!["1"; 390].join(" + "));
+    let found = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || validate::manifest("deep.pp", &deep))
+        .expect("thread")
+        .join()
+        .expect("no stack overflow");
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -306,6 +306,11 @@ impl Checker<'_> {
 
     /// Checks `e`, then its children with `e` as their container.
     fn visit(&mut self, e: &Expr) {
+        // The parser bounds the depth; a caller's thread may still have a small stack.
+        stacker::maybe_grow(64 << 10, 4 << 20, || self.visit_here(e));
+    }
+
+    fn visit_here(&mut self, e: &Expr) {
         self.check(e);
         let ctx = match &e.kind {
             ExprKind::Block(_) => Ctx::Block {
