@@ -393,16 +393,19 @@ impl Checker<'_> {
                 }
                 self.ops(ops);
             }
-            ExprKind::Hash(entries) | ExprKind::Selector { entries, .. } => {
-                if let ExprKind::Selector { left, .. } = &e.kind {
-                    self.visit(left);
-                }
+            // A hash entry's key and value are used; of a selector's entries, the key only.
+            ExprKind::Hash(entries) => {
                 for en in entries {
-                    // A hash entry's key and value are used; a selector's value is not checked.
                     self.rvalue(&en.key);
-                    if matches!(e.kind, ExprKind::Hash(_)) {
-                        self.rvalue(&en.value);
-                    }
+                    self.rvalue(&en.value);
+                    self.visit(&en.key);
+                    self.visit(&en.value);
+                }
+            }
+            ExprKind::Selector { left, entries } => {
+                self.visit(left);
+                for en in entries {
+                    self.rvalue(&en.key);
                     self.visit(&en.key);
                     self.visit(&en.value);
                 }
