@@ -60,8 +60,8 @@ enum Command {
     Check(CheckArgs),
     /// Validate a Puppet repository, module or file as its pre-commit hooks and
     /// CI do: manifests as `puppet parser validate`, metadata.json as
-    /// metadata-json-lint, environment.conf as Puppet reads it. Exit 1 when
-    /// anything is invalid.
+    /// metadata-json-lint, Hiera data as puppet-syntax, environment.conf as
+    /// Puppet reads it. Exit 1 when anything is invalid.
     Validate(ValidateArgs),
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
@@ -198,7 +198,7 @@ enum BuildTarget {
 struct ValidateArgs {
     /// Files or directories (default: the current directory).
     paths: Vec<PathBuf>,
-    /// Run only these validators (comma-separated): manifests, metadata, environment-conf.
+    /// Run only these validators (comma-separated): manifests, metadata, hiera, environment-conf.
     #[arg(long, value_delimiter = ',', value_name = "VALIDATORS")]
     only: Vec<String>,
     /// Do not run this validator (repeatable).

@@ -100,6 +100,8 @@ fn validators_can_be_chosen() {
         "--skip",
         "metadata",
         "--skip",
+        "hiera",
+        "--skip",
         "environment-conf",
     ];
     let (out, code) = run(&[&none[..], &[repo]].concat());
@@ -107,7 +109,7 @@ fn validators_can_be_chosen() {
     let (out, code) = run(&["--only", "yaml", repo]);
     assert_eq!(code, 2);
     assert!(
-        out.contains("unknown validator 'yaml' (known: manifests, metadata, environment-conf"),
+        out.contains("unknown validator 'yaml' (known: manifests, metadata, hiera, environment-conf"),
         "{out}"
     );
     // A file named on the command line is validated even in a skipped directory.

@@ -1,13 +1,14 @@
 //! `puppetlift validate`: the checks a Puppet repository's pre-commit hooks
 //! and CI run, in one process, each agreeing with the tool it replaces:
 //! manifests as `puppet parser validate` (the grammar and Puppet's validation
-//! pass), `metadata.json` as metadata-json-lint, `environment.conf` as Puppet
-//! reads it.
+//! pass), `metadata.json` as metadata-json-lint, Hiera data and `hiera.yaml`
+//! as the puppet-syntax gem, `environment.conf` as Puppet reads it.
 //!
 //! [`run`] finds the files under the given paths, validates each with its
 //! validator in parallel, and returns every finding per file.
 
 pub mod environment_conf;
+pub mod hiera;
 pub mod metadata;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
@@ -24,19 +25,27 @@ pub enum Validator {
     Manifests,
     /// `metadata.json`: metadata-json-lint.
     Metadata,
+    /// Hiera data (YAML under `data/` or `hieradata/`) and `hiera.yaml`: puppet-syntax.
+    Hiera,
     /// `environment.conf`: what Puppet reads from an environment directory.
     EnvironmentConf,
 }
 
 impl Validator {
     /// Every validator, in the order results are reported.
-    pub const ALL: [Validator; 3] = [Validator::Manifests, Validator::Metadata, Validator::EnvironmentConf];
+    pub const ALL: [Validator; 4] = [
+        Validator::Manifests,
+        Validator::Metadata,
+        Validator::Hiera,
+        Validator::EnvironmentConf,
+    ];
 
     /// The name on the command line (`--only`, `--skip`) and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Validator::Manifests => "manifests",
             Validator::Metadata => "metadata",
+            Validator::Hiera => "hiera",
             Validator::EnvironmentConf => "environment-conf",
         }
     }
@@ -51,6 +60,7 @@ impl Validator {
         match self {
             Validator::Manifests => "puppet parser validate (Puppet 7.23)",
             Validator::Metadata => "metadata-json-lint 3.0.0",
+            Validator::Hiera => "puppet-syntax 3.2.1 (Hiera data), Hiera 5's hiera.yaml",
             Validator::EnvironmentConf => "Puppet 7.23 loading environment.conf",
         }
     }
@@ -61,13 +71,23 @@ impl Validator {
         match name {
             "environment.conf" => return Some(Validator::EnvironmentConf),
             "metadata.json" => return Some(Validator::Metadata),
+            "hiera.yaml" => return Some(Validator::Hiera),
             _ => {}
+        }
+        if (name.ends_with(".yaml") || name.ends_with(".yml")) && in_data(path) {
+            return Some(Validator::Hiera);
         }
         if name.ends_with(".pp") && !in_plans(path) {
             return Some(Validator::Manifests);
         }
         None
     }
+}
+
+/// Whether `path` is in a Hiera data directory (`data/`, `hieradata/`).
+fn in_data(path: &Path) -> bool {
+    path.components()
+        .any(|c| c.as_os_str() == "data" || c.as_os_str() == "hieradata")
 }
 
 /// Whether `path` is a Bolt plan (`plans/` of a module), which Puppet parses in
@@ -207,6 +227,8 @@ pub fn validate_text(validator: Validator, name: &str, text: &str, options: &Opt
     match validator {
         Validator::Manifests => manifest(name, text),
         Validator::Metadata => metadata::validate(name, text, options.metadata),
+        Validator::Hiera if name.ends_with("hiera.yaml") => hiera::validate_config(name, text),
+        Validator::Hiera => hiera::validate_data(name, text),
         Validator::EnvironmentConf => environment_conf::validate(name, text),
     }
 }
