@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod settings;
 pub mod vagrant;
 pub mod validate;
+pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity, SourceFile, Span};
 pub use puppet::Manifest;

@@ -396,3 +396,34 @@ fn conformance_with_puppet_syntax() {
     assert!(verdicts >= 0.995, "verdicts agree on {:.2}%", verdicts * 100.0);
     assert!(firsts >= 0.95, "first findings agree on {:.2}%", firsts * 100.0);
 }
+
+/// Hostile input: every prefix of every fixture, data and config, gives
+/// findings, never a panic.
+#[test]
+fn every_prefix_is_validated_without_panic() {
+    let dir = root().join("fixtures/validate/hiera");
+    for case in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+        for file in ["data.yaml", "hiera.yaml"] {
+            let Ok(text) = std::fs::read_to_string(case.path().join(file)) else {
+                continue;
+            };
+            for (at, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                let _ = hiera::validate_data("data.yaml", &text[..at]);
+                let _ = hiera::validate_config("hiera.yaml", &text[..at]);
+            }
+        }
+    }
+    for odd in [
+        "\t",
+        "- [",
+        "a: &x [*x]",
+        "? ",
+        "!!binary x",
+        "a: |\n b\n\tc",
+        "%YAML 1.2\n---",
+        "\u{feff}a: 1",
+    ] {
+        let _ = hiera::validate_data("data.yaml", odd);
+        let _ = hiera::validate_config("hiera.yaml", odd);
+    }
+}

@@ -33,22 +33,24 @@ pub fn load(text: &str, file: Option<&str>, allow: Allow) -> Result<Value, Raise
         doc: None,
         error: None,
     };
-    let mut input = text.as_bytes();
+    let fed = crate::yaml::input(text);
+    let mut input = fed.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
     loop {
         let event = match parser.parse() {
-            Ok(e) => e,
+            Ok(e) => crate::yaml::as_given(e, text),
             Err(e) => {
                 // Psych's message: the problem, its context, and the context's place.
                 let at = e.context_mark().or(e.problem_mark()).unwrap_or_default();
                 let context = e.context().map(|c| format!(" {c}")).unwrap_or_default();
+                let (line, column) = crate::yaml::place(text, at);
                 let msg = format!(
                     "({}): {}{context} at line {} column {}",
                     file.unwrap_or("<unknown>"),
                     e.problem(),
-                    at.line + 1,
-                    at.column + 1
+                    line + 1,
+                    column + 1
                 );
                 return Err(("Psych::SyntaxError".into(), msg));
             }

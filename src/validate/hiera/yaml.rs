@@ -113,7 +113,8 @@ pub(super) fn load(text: &str) -> Result<Option<Node>, LoadError> {
 /// libyaml's events as a tree; a syntax error at the place Psych names.
 fn parse(text: &str) -> Result<Option<Node>, LoadError> {
     let lines = LineIndex::new(text);
-    let mut input = text.as_bytes();
+    let fed = crate::yaml::input(text);
+    let mut input = fed.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
     // Open collections: their items, the start, whether it is a mapping.
@@ -125,17 +126,14 @@ fn parse(text: &str) -> Result<Option<Node>, LoadError> {
             let at = e.context_mark().or(e.problem_mark()).unwrap_or_default();
             let context = e.context().map(|c| format!(" {c}")).unwrap_or_default();
             let start = lines.offset(at);
+            let (line, column) = crate::yaml::place(text, at);
             LoadError {
                 code: "hiera-yaml-syntax",
                 span: Span::new(start, lines.char_end(start)),
-                message: format!(
-                    "{}{context} at line {} column {}",
-                    e.problem(),
-                    at.line + 1,
-                    at.column + 1
-                ),
+                message: format!("{}{context} at line {} column {}", e.problem(), line + 1, column + 1),
             }
         })?;
+        let event = crate::yaml::as_given(event, text);
         let span = Span::new(lines.offset(event.start_mark), lines.offset(event.end_mark));
         let node = match event.data {
             // `load` reads the first document; what follows it is not parsed.
