@@ -465,7 +465,11 @@ fn parse(pn: bool, paths: &[PathBuf]) -> ExitCode {
         .par_iter()
         .map(|f| {
             let name = f.display().to_string();
-            let m = files::read_text(f).map(|text| Manifest::parse(name.clone(), text));
+            let epp = f.extension().is_some_and(|x| x == "epp");
+            let m = files::read_text(f).map(|text| match epp {
+                true => Manifest::parse_epp(name.clone(), text),
+                false => Manifest::parse(name.clone(), text),
+            });
             (name, m)
         })
         .collect();

@@ -98,6 +98,8 @@ fn validators_can_be_chosen() {
         "--skip",
         "manifests",
         "--skip",
+        "epp",
+        "--skip",
         "metadata",
         "--skip",
         "hiera",
@@ -109,7 +111,7 @@ fn validators_can_be_chosen() {
     let (out, code) = run(&["--only", "yaml", repo]);
     assert_eq!(code, 2);
     assert!(
-        out.contains("unknown validator 'yaml' (known: manifests, metadata, hiera, environment-conf"),
+        out.contains("unknown validator 'yaml' (known: manifests, epp, metadata, hiera, environment-conf"),
         "{out}"
     );
     // A file named on the command line is validated even in a skipped directory.

@@ -456,6 +456,18 @@ pub enum ExprKind {
         /// What it maps to.
         mapping: Box<Expr>,
     },
+    /// An EPP template's body (`EppExpression`), inside the lambda that is
+    /// the template's program.
+    Epp {
+        /// Whether the template declares parameters (`<% | ... | %>`, even none).
+        parameters_specified: bool,
+        /// The statements: text, rendered expressions and code.
+        body: Option<Box<Expr>>,
+    },
+    /// Text of an EPP template, as rendered (`RenderStringExpression`).
+    RenderString(String),
+    /// `<%= expression %>` (`RenderExpression`).
+    Render(Box<Expr>),
     /// `type Name inherits Parent { }`
     TypeDefinition {
         /// The type's name.

@@ -103,6 +103,9 @@ fn label(e: &Expr) -> String {
         ExprKind::TypeAlias { .. } => "Type Alias".into(),
         ExprKind::TypeMapping { .. } => "Type Mapping".into(),
         ExprKind::TypeDefinition { .. } => "Type Definition".into(),
+        ExprKind::Epp { .. } => "Epp Template".into(),
+        ExprKind::RenderString(_) => "Epp Text".into(),
+        ExprKind::Render(_) => "Epp Interpolated Expression".into(),
     }
 }
 

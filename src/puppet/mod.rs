@@ -41,6 +41,22 @@ impl Manifest {
         }
     }
 
+    /// Parses the EPP template `text`, naming it `path` in diagnostics: the
+    /// body is the lambda Puppet's EPP parser makes of a template.
+    pub fn parse_epp(path: impl Into<String>, text: impl Into<String>) -> Manifest {
+        let source = SourceFile::new(path, text);
+        let (body, warnings) = match parser::parse_epp(&source.path, &source.text) {
+            Ok(p) => (Ok(p.body), p.warnings),
+            Err(d) => (Err(*d), Vec::new()),
+        };
+        Manifest {
+            source,
+            body,
+            warnings,
+            tokens: OnceLock::new(),
+        }
+    }
+
     /// `text` read for `lint`, which only reads tokens: not parsed (half of the
     /// work), `body` is an `unparsed` error saying so. Use [`Manifest::parse`]
     /// for anything that needs the program.

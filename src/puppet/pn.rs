@@ -115,6 +115,21 @@ impl Writer {
             ExprKind::Str(s) => self.string(s),
             ExprKind::Concat(segs) => self.call_n("concat", segs),
             ExprKind::Text(inner) => self.call1("str", inner),
+            ExprKind::Render(inner) => self.call1("render", inner),
+            ExprKind::RenderString(s) => {
+                self.open("render-s");
+                self.out.push(' ');
+                self.string(s);
+                self.close();
+            }
+            ExprKind::Epp { body: None, .. } => {
+                self.open("epp");
+                self.close();
+            }
+            ExprKind::Epp { body: Some(b), .. } => match &b.kind {
+                ExprKind::Block(stmts) => self.call_n("epp", stmts),
+                _ => self.call_n("epp", std::slice::from_ref(&**b)),
+            },
             ExprKind::Heredoc { syntax, text } => {
                 self.open("heredoc");
                 self.out.push_str(" {");

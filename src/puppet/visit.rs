@@ -36,6 +36,7 @@ pub fn for_each_child<'a>(e: &'a Expr, mut f: impl FnMut(&'a Expr)) {
         | ExprKind::UnaryMinus(x)
         | ExprKind::Unfold(x)
         | ExprKind::Paren(x)
+        | ExprKind::Render(x)
         | ExprKind::Heredoc { text: x, .. } => f(x),
         ExprKind::Hash(entries) => entries.iter().for_each(|en| {
             f(&en.key);
@@ -146,8 +147,9 @@ pub fn for_each_child<'a>(e: &'a Expr, mut f: impl FnMut(&'a Expr)) {
             f(type_expr);
             f(mapping)
         }
-        ExprKind::TypeDefinition { body, .. } => body.iter().for_each(|b| f(b)),
+        ExprKind::TypeDefinition { body, .. } | ExprKind::Epp { body, .. } => body.iter().for_each(|b| f(b)),
         ExprKind::Nop
+        | ExprKind::RenderString(_)
         | ExprKind::Undef
         | ExprKind::Default
         | ExprKind::Boolean(_)

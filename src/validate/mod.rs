@@ -23,6 +23,8 @@ use std::sync::Arc;
 pub enum Validator {
     /// `*.pp` outside `plans/`: `puppet parser validate`.
     Manifests,
+    /// `*.epp` templates: `puppet epp validate`.
+    Epp,
     /// `metadata.json`: metadata-json-lint.
     Metadata,
     /// Hiera data (YAML under `data/` or `hieradata/`) and `hiera.yaml`: puppet-syntax.
@@ -33,8 +35,9 @@ pub enum Validator {
 
 impl Validator {
     /// Every validator, in the order results are reported.
-    pub const ALL: [Validator; 4] = [
+    pub const ALL: [Validator; 5] = [
         Validator::Manifests,
+        Validator::Epp,
         Validator::Metadata,
         Validator::Hiera,
         Validator::EnvironmentConf,
@@ -44,6 +47,7 @@ impl Validator {
     pub fn name(self) -> &'static str {
         match self {
             Validator::Manifests => "manifests",
+            Validator::Epp => "epp",
             Validator::Metadata => "metadata",
             Validator::Hiera => "hiera",
             Validator::EnvironmentConf => "environment-conf",
@@ -59,6 +63,7 @@ impl Validator {
     pub fn replaces(self) -> &'static str {
         match self {
             Validator::Manifests => "puppet parser validate (Puppet 7.23)",
+            Validator::Epp => "puppet epp validate (Puppet 7.23)",
             Validator::Metadata => "metadata-json-lint 3.0.0",
             Validator::Hiera => "puppet-syntax 3.2.1 (Hiera data), Hiera 5's hiera.yaml",
             Validator::EnvironmentConf => "Puppet 7.23 loading environment.conf",
@@ -79,6 +84,9 @@ impl Validator {
         }
         if name.ends_with(".pp") && !in_plans(path) {
             return Some(Validator::Manifests);
+        }
+        if name.ends_with(".epp") {
+            return Some(Validator::Epp);
         }
         None
     }
@@ -226,6 +234,7 @@ fn is_plan(path: &Path) -> bool {
 pub fn validate_text(validator: Validator, name: &str, text: &str, options: &Options) -> Vec<Diagnostic> {
     match validator {
         Validator::Manifests => manifest(name, text),
+        Validator::Epp => epp(name, text),
         Validator::Metadata => metadata::validate(name, text, options.metadata),
         Validator::Hiera if name.ends_with("hiera.yaml") => hiera::validate_config(name, text),
         Validator::Hiera => hiera::validate_data(name, text),
@@ -240,6 +249,16 @@ pub fn manifest(name: &str, text: &str) -> Vec<Diagnostic> {
         return vec![*d];
     }
     let m = Manifest::parse(name, text);
+    match &m.body {
+        Err(d) => vec![d.clone()],
+        Ok(body) => checker::check(body, text, name),
+    }
+}
+
+/// What `puppet epp validate` reports on a template: the syntax error, or the
+/// validation pass's findings.
+pub fn epp(name: &str, text: &str) -> Vec<Diagnostic> {
+    let m = Manifest::parse_epp(name, text);
     match &m.body {
         Err(d) => vec![d.clone()],
         Ok(body) => checker::check(body, text, name),

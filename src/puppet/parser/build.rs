@@ -716,6 +716,8 @@ impl<'a> Builder<'a> {
             Rule::node_definition => return self.node_definition(p),
             Rule::type_alias => return self.type_alias(p),
             Rule::type_definition => return self.type_definition(p),
+            Rule::render_string => return Ok(self.render_string(p)),
+            Rule::render_expr => return self.render_expr(p),
             _ => return Err(self.unexpected(&p)),
         };
         Ok(Expr::new(kind, span))

@@ -18,9 +18,12 @@ use std::sync::OnceLock;
 
 mod build;
 mod definitions;
+mod epp;
 #[cfg(test)]
 mod grammars;
 mod text;
+
+pub use epp::parse_epp;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/puppet.pest"]
@@ -364,6 +367,7 @@ fn furthest_attempt(src: &str, rule: Rule) -> Option<(usize, bool)> {
     let rule = match rule {
         Rule::heredoc_text => exact::Rule::heredoc_text,
         Rule::heredoc_text_ne => exact::Rule::heredoc_text_ne,
+        Rule::epp_program => exact::Rule::epp_program,
         _ => exact::Rule::program,
     };
     let result = exact::ExactGrammar::parse(rule, src);
