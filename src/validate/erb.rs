@@ -44,13 +44,24 @@ pub fn validate(name: &str, text: &str) -> Vec<Diagnostic> {
 /// open is reported where the file ends.
 fn first_error(name: &str, code: &str, e: Diagnostic) -> Diagnostic {
     let Err(stop) = lexer::lex(code) else { return e };
-    let cut = floor_boundary(code, stop.at);
-    let before = &code[..cut];
-    if lexer::lex(before).is_ok() {
-        if let Err(earlier) = parser::parse(name, before) {
-            if earlier.span.is_some_and(|s| (s.start as usize) < before.trim_end().len()) {
-                return *earlier;
+    // The code before the token the lexer stopped in (its offset may be
+    // inside the token, as in a `%` literal's delimiter), with a `;` after
+    // it so that the parser judges the last token rather than the end of
+    // the input.
+    let mut cut = floor_boundary(code, stop.at);
+    for _ in 0..4 {
+        let before = format!("{};", &code[..cut]);
+        match lexer::lex(&before) {
+            Ok(_) => {
+                let last = code[..cut].trim_end().len();
+                if let Err(earlier) = parser::parse(name, &before) {
+                    if earlier.span.is_some_and(|s| (s.start as usize) < last) {
+                        return *earlier;
+                    }
+                }
+                break;
             }
+            Err(again) => cut = floor_boundary(code, again.at.min(cut.saturating_sub(1))),
         }
     }
     let left_open = ["literal is never closed", "interpolation is never closed", "comment is never closed"];
