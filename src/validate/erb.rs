@@ -64,7 +64,11 @@ fn first_error(name: &str, code: &str, e: Diagnostic) -> Diagnostic {
             Err(again) => cut = floor_boundary(code, again.at.min(cut.saturating_sub(1))),
         }
     }
-    let left_open = ["literal is never closed", "interpolation is never closed", "comment is never closed"];
+    let left_open = [
+        "literal is never closed",
+        "interpolation is never closed",
+        "comment is never closed",
+    ];
     if left_open.iter().any(|m| e.message.contains(m)) {
         return Diagnostic {
             span: Some(Span::new(code.len(), code.len())),
@@ -241,7 +245,10 @@ pub fn compile(text: &str) -> Compiled {
             None => {
                 let (q, found) = next_opening(b, p);
                 if q > p {
-                    content.push(Piece { text: &text[p..q], at: p });
+                    content.push(Piece {
+                        text: &text[p..q],
+                        at: p,
+                    });
                 }
                 let Some((opening, len)) = found else {
                     p = q;
@@ -260,7 +267,10 @@ pub fn compile(text: &str) -> Compiled {
             Some((tag, tag_at)) => {
                 let (q, found) = next_closing(b, p);
                 if q > p {
-                    content.push(Piece { text: &text[p..q], at: p });
+                    content.push(Piece {
+                        text: &text[p..q],
+                        at: p,
+                    });
                 }
                 match found {
                     None => p = q,
@@ -390,17 +400,16 @@ fn magic_comment_lines(text: &str) -> Vec<String> {
     let mut p = 0;
     while text[p..].starts_with("<%#") {
         let line_end = text[p..].find('\n').map_or(text.len(), |i| p + i);
-        let Some(close) = text[p + 3..line_end].rfind("%>") else { break };
+        let Some(close) = text[p + 3..line_end].rfind("%>") else {
+            break;
+        };
         let comment = emacs_style(&text[p + 3..p + 3 + close]);
         let name_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
         if let Some(name) = setting(comment, &["coding"], &['=', ':'], name_char) {
             coding = name.to_string();
-        } else if let Some(value) = setting(
-            comment,
-            &["frozen", "string", "literal"],
-            &[':'],
-            |c| c.is_ascii_alphanumeric(),
-        ) {
+        } else if let Some(value) = setting(comment, &["frozen", "string", "literal"], &[':'], |c| {
+            c.is_ascii_alphanumeric()
+        }) {
             frozen = Some(value.to_string());
         }
         p = p + 3 + close + 2;
@@ -416,7 +425,9 @@ fn magic_comment_lines(text: &str) -> Vec<String> {
 fn emacs_style(comment: &str) -> &str {
     let Some(i) = comment.find("-*-") else { return comment };
     let rest = comment[i + 3..].trim_start();
-    let Some(body) = rest.strip_suffix('-') else { return comment };
+    let Some(body) = rest.strip_suffix('-') else {
+        return comment;
+    };
     body.trim_end_matches('-').trim_end()
 }
 
@@ -457,7 +468,9 @@ mod tests {
 
     #[test]
     fn generated_code_is_what_erb_prints() {
-        let c = compile("<% if x -%>\nhello <%= y %>\n<%# a\ncomment\n%>\n<%- z.each do |q| -%>\n  <%% lit %%>\n<% end %>\n");
+        let c = compile(
+            "<% if x -%>\nhello <%= y %>\n<%# a\ncomment\n%>\n<%- z.each do |q| -%>\n  <%% lit %%>\n<% end %>\n",
+        );
         assert_eq!(
             c.code,
             "#coding:UTF-8\n_erbout = +'';  if x \n_erbout.<< \"hello \".freeze; _erbout.<<(( y ).to_s); _erbout.<< \"\\n\".freeze\n; _erbout.<< \"\\n\".freeze\n;  z.each do |q| \n_erbout.<< \"  <% lit %%>\\n\".freeze\n;  end ; _erbout.<< \"\\n\".freeze\n; _erbout\n"
