@@ -355,3 +355,20 @@ fn conformance_with_erb_and_ruby_c() {
     assert!(verdicts >= 0.995, "verdicts agree on {:.2}%", verdicts * 100.0);
     assert!(lines >= 0.95, "first error lines agree on {:.2}%", lines * 100.0);
 }
+
+/// Large and deep templates finish, with a finding or none, never a crash.
+/// Nesting deeper than the Ruby front end's limit is a finding of its own
+/// (`nesting-too-deep`), though Ruby accepts it.
+#[test]
+fn large_and_deep_templates_are_bounded() {
+    let many_tags = "<%= x %>\n".repeat(2_000);
+    assert!(erb::validate("t.erb", &many_tags).is_empty());
+    let deep = format!("{}{}", "<% if x %>".repeat(5_000), "<% end %>".repeat(5_000));
+    let found = erb::validate("t.erb", &deep);
+    assert_eq!(found.first().map(|d| d.code), Some("nesting-too-deep"));
+    let huge_text = "é\"#{}\\ text\n".repeat(100_000);
+    let found = erb::validate("t.erb", &huge_text);
+    assert_eq!(found.first().map(|d| d.code), Some("erb-too-large"));
+    let never_closed = "<% x = \"".repeat(50_000);
+    assert!(erb::validate("t.erb", &never_closed).is_empty());
+}

@@ -38,31 +38,35 @@ pub fn validate(name: &str, text: &str) -> Vec<Diagnostic> {
     }
 }
 
+/// The parser's error in the code before `cut`, when it is before the
+/// last token there: the code cannot go on, whatever follows. A `;` after
+/// it makes the parser judge the last token rather than the end of the
+/// input; a cut inside a literal moves back to before the literal (the
+/// lexer's offset may be inside a token, as in a `%` literal's delimiter).
+fn error_before(name: &str, code: &str, cut: usize) -> Option<Diagnostic> {
+    let mut cut = floor_boundary(code, cut);
+    for _ in 0..4 {
+        let before = format!("{};", &code[..cut]);
+        match lexer::lex(&before) {
+            Ok(_) => {
+                let last = code[..cut].trim_end().len();
+                let d = parser::parse(name, &before).err()?;
+                return d.span.is_some_and(|s| (s.start as usize) < last).then_some(*d);
+            }
+            Err(again) => cut = floor_boundary(code, again.at.min(cut.saturating_sub(1))),
+        }
+    }
+    None
+}
+
 /// The error Ruby reports first. Our lexer reads the whole file before the
 /// grammar does, where Ruby's parser reads one token at a time: a grammar
 /// error before the place the lexer stopped comes first, and a literal left
 /// open is reported where the file ends.
 fn first_error(name: &str, code: &str, e: Diagnostic) -> Diagnostic {
     let Err(stop) = lexer::lex(code) else { return e };
-    // The code before the token the lexer stopped in (its offset may be
-    // inside the token, as in a `%` literal's delimiter), with a `;` after
-    // it so that the parser judges the last token rather than the end of
-    // the input.
-    let mut cut = floor_boundary(code, stop.at);
-    for _ in 0..4 {
-        let before = format!("{};", &code[..cut]);
-        match lexer::lex(&before) {
-            Ok(_) => {
-                let last = code[..cut].trim_end().len();
-                if let Err(earlier) = parser::parse(name, &before) {
-                    if earlier.span.is_some_and(|s| (s.start as usize) < last) {
-                        return *earlier;
-                    }
-                }
-                break;
-            }
-            Err(again) => cut = floor_boundary(code, again.at.min(cut.saturating_sub(1))),
-        }
+    if let Some(earlier) = error_before(name, code, stop.at) {
+        return earlier;
     }
     let left_open = [
         "literal is never closed",
