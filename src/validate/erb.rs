@@ -59,6 +59,60 @@ fn error_before(name: &str, code: &str, cut: usize) -> Option<Diagnostic> {
     None
 }
 
+/// [`validate`] for a file's bytes, which need not be UTF-8: `erb` reads
+/// the template as UTF-8 without checking, writes text as escapes, and
+/// Ruby refuses an invalid byte in its code only inside a token (a string,
+/// a name), not in a comment. Findings are placed in the bytes; the text
+/// they are shown against is the bytes with each invalid one read as `?`.
+pub fn validate_bytes(name: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
+    let mut invalid = Vec::new();
+    let mut text = Vec::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.extend_from_slice(chunk.valid().as_bytes());
+        for _ in chunk.invalid() {
+            invalid.push(text.len());
+            text.push(b'?');
+        }
+    }
+    let text = String::from_utf8(text).unwrap_or_default();
+    if invalid.is_empty() {
+        let found = validate(name, &text);
+        return (text, found);
+    }
+    let ruby = compile(&text);
+    let tokens = lexer::lex(&ruby.code).map(|l| l.tokens).unwrap_or_default();
+    let in_token = |at: usize| {
+        tokens
+            .iter()
+            .any(|t| (t.span.start as usize) <= at && at < t.span.end as usize)
+    };
+    // Copied runs in template order, for finding where a byte went.
+    let copied: Vec<Place> = ruby.places.iter().copied().filter(|p| p.same > 0).collect();
+    let code_offset = |b: usize| {
+        let i = copied.partition_point(|p| p.template <= b).checked_sub(1)?;
+        let p = copied[i];
+        (b < p.template + p.same).then(|| p.code + (b - p.template))
+    };
+    let refused = invalid.iter().copied().find(|&b| code_offset(b).is_some_and(in_token));
+    let mut found = validate(name, &text);
+    if let Some(at) = refused {
+        let earlier = found
+            .first()
+            .and_then(|d| d.span)
+            .is_some_and(|s| (s.start as usize) < at);
+        if !earlier {
+            found = vec![Diagnostic::error(
+                "erb-encoding",
+                name,
+                Some(Span::new(at, at + 1)),
+                "invalid multibyte char (UTF-8): this byte in the template's Ruby is not UTF-8",
+            )
+            .with_help("write the text in UTF-8, or only in comments and outside tags")];
+        }
+    }
+    (text, found)
+}
+
 /// The error Ruby reports first. Our lexer reads the whole file before the
 /// grammar does, where Ruby's parser reads one token at a time: a grammar
 /// error before the place the lexer stopped comes first, and a literal left
@@ -479,6 +533,14 @@ mod tests {
             c.code,
             "#coding:UTF-8\n_erbout = +'';  if x \n_erbout.<< \"hello \".freeze; _erbout.<<(( y ).to_s); _erbout.<< \"\\n\".freeze\n; _erbout.<< \"\\n\".freeze\n;  z.each do |q| \n_erbout.<< \"  <% lit %%>\\n\".freeze\n;  end ; _erbout.<< \"\\n\".freeze\n; _erbout\n"
         );
+    }
+
+    #[test]
+    fn bytes_not_utf8_are_refused_only_in_ruby_tokens() {
+        let refused = |b: &[u8]| validate_bytes("t.erb", b).1.first().map(|d| d.code);
+        assert_eq!(refused(b"text \xfe\n<% # \xff note %>\n"), None);
+        assert_eq!(refused(b"<%= \"\xff\" %>\n"), Some("erb-encoding"));
+        assert_eq!(refused(b"<%# \xff %><% if x %>\n"), Some("erb-syntax-error"));
     }
 
     #[test]

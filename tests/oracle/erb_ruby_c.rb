@@ -43,10 +43,10 @@ class TrackingERB < ERB
 end
 
 def template_line(text, src, generated_line, dropped)
-  header = src.each_line.take_while { |l| !l.start_with?("_erbout = +''") }.size
+  header = src.b.each_line.take_while { |l| !l.start_with?("_erbout = +''") }.size
   line = generated_line - header
   dropped.each { |(at, n)| line += n if at <= generated_line }
-  [[line, 1].max, text.count("\n") + 1].min
+  [[line, 1].max, text.b.count("\n") + 1].min
 end
 
 def ruby_c(src)
