@@ -8,6 +8,7 @@
 //! validator in parallel, and returns every finding per file.
 
 pub mod environment_conf;
+pub mod erb;
 pub mod hiera;
 pub mod metadata;
 
