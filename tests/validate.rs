@@ -100,6 +100,8 @@ fn validators_can_be_chosen() {
         "--skip",
         "epp",
         "--skip",
+        "erb",
+        "--skip",
         "metadata",
         "--skip",
         "hiera",
@@ -111,7 +113,7 @@ fn validators_can_be_chosen() {
     let (out, code) = run(&["--only", "yaml", repo]);
     assert_eq!(code, 2);
     assert!(
-        out.contains("unknown validator 'yaml' (known: manifests, epp, metadata, hiera, environment-conf"),
+        out.contains("unknown validator 'yaml' (known: manifests, epp, erb, metadata, hiera, environment-conf"),
         "{out}"
     );
     // A file named on the command line is validated even in a skipped directory.

@@ -26,6 +26,8 @@ pub enum Validator {
     Manifests,
     /// `*.epp` templates: `puppet epp validate`.
     Epp,
+    /// `*.erb` templates: `erb -P -x -T - | ruby -c`.
+    Erb,
     /// `metadata.json`: metadata-json-lint.
     Metadata,
     /// Hiera data (YAML under `data/` or `hieradata/`) and `hiera.yaml`: puppet-syntax.
@@ -36,9 +38,10 @@ pub enum Validator {
 
 impl Validator {
     /// Every validator, in the order results are reported.
-    pub const ALL: [Validator; 5] = [
+    pub const ALL: [Validator; 6] = [
         Validator::Manifests,
         Validator::Epp,
+        Validator::Erb,
         Validator::Metadata,
         Validator::Hiera,
         Validator::EnvironmentConf,
@@ -49,6 +52,7 @@ impl Validator {
         match self {
             Validator::Manifests => "manifests",
             Validator::Epp => "epp",
+            Validator::Erb => "erb",
             Validator::Metadata => "metadata",
             Validator::Hiera => "hiera",
             Validator::EnvironmentConf => "environment-conf",
@@ -65,6 +69,7 @@ impl Validator {
         match self {
             Validator::Manifests => "puppet parser validate (Puppet 7.23)",
             Validator::Epp => "puppet epp validate (Puppet 7.23)",
+            Validator::Erb => "erb -P -x -T - | ruby -c (Ruby 3.1)",
             Validator::Metadata => "metadata-json-lint 3.0.0",
             Validator::Hiera => "puppet-syntax 3.2.1 (Hiera data), Hiera 5's hiera.yaml",
             Validator::EnvironmentConf => "Puppet 7.23 loading environment.conf",
@@ -88,6 +93,9 @@ impl Validator {
         }
         if name.ends_with(".epp") {
             return Some(Validator::Epp);
+        }
+        if name.ends_with(".erb") {
+            return Some(Validator::Erb);
         }
         None
     }
@@ -209,8 +217,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
         .par_iter()
         .map(|(v, f)| {
             let name = f.display().to_string();
-            let text = files::read_text(f)?;
-            let findings = validate_text(*v, &name, &text, options);
+            let (text, findings) = if *v == Validator::Erb {
+                // `erb` reads bytes: what is not UTF-8 matters only inside Ruby's tokens.
+                erb::validate_bytes(&name, &files::read_bytes(f)?)
+            } else {
+                let text = files::read_text(f)?;
+                let findings = validate_text(*v, &name, &text, options);
+                (text, findings)
+            };
             Ok(Validated {
                 validator: *v,
                 source: SourceFile::new(name, text),
@@ -236,6 +250,7 @@ pub fn validate_text(validator: Validator, name: &str, text: &str, options: &Opt
     match validator {
         Validator::Manifests => manifest(name, text),
         Validator::Epp => epp(name, text),
+        Validator::Erb => erb::validate(name, text),
         Validator::Metadata => metadata::validate(name, text, options.metadata),
         Validator::Hiera if name.ends_with("hiera.yaml") => hiera::validate_config(name, text),
         Validator::Hiera => hiera::validate_data(name, text),
