@@ -10,6 +10,7 @@
 pub mod environment_conf;
 pub mod hiera;
 pub mod metadata;
+pub mod puppetfile;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::files;
