@@ -25,7 +25,8 @@ pub fn validate(name: &str, text: &str) -> Vec<Diagnostic> {
     let path = Path::new(name);
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let evaluated = evaluate(text.to_string(), path, name, &Root::new(dir, &[]));
-    if let Some(d) = evaluated.syntax_error {
+    if let Some(d) = evaluated.syntax_error.or_else(|| ends_with_comma(name, text)) {
+        let d = ruby_first(name, text, d);
         let mut out = Diagnostic::error("puppetfile-syntax-error", name, d.span, d.message);
         out.help = d.help;
         out.labels = d.labels;
@@ -81,6 +82,46 @@ pub fn validate(name: &str, text: &str) -> Vec<Diagnostic> {
         d.severity != Severity::Error && !d.span.is_some_and(|s| undefined.contains(&s))
     }));
     out
+}
+
+/// The syntax error Ruby meets first. puppetlift lexes the whole file before
+/// parsing it, Ruby lexes as it parses: a literal never closed, or a token the
+/// lexer refuses, is found here even when Ruby's parser stops earlier. So the
+/// text before the error is parsed alone; an error inside it (not merely at its
+/// end) comes first. An unterminated literal is Ruby's error at the end of the
+/// file, on the last line.
+fn ruby_first(name: &str, text: &str, mut d: Diagnostic) -> Diagnostic {
+    // Each step moves the error earlier; a few are enough in practice.
+    for _ in 0..8 {
+        let Some(at) = d.span.map(|s| s.start as usize).filter(|&at| at > 0 && at < text.len()) else {
+            break;
+        };
+        let Some(prefix) = text.get(..at) else { break };
+        match crate::vagrant::parser::parse(name, prefix) {
+            Err(earlier) if earlier.span.is_some_and(|s| (s.start as usize) < prefix.len()) => d = *earlier,
+            _ => break,
+        }
+    }
+    let at_end = d.span.is_some_and(|s| s.start as usize >= text.len());
+    if (at_end || d.message.contains("never closed")) && !text.is_empty() {
+        // Ruby counts the end of the file on the line of its last character.
+        let last = text.len() - text.chars().next_back().map_or(0, char::len_utf8);
+        d.span = Some(Span::new(last, text.len()));
+    }
+    d
+}
+
+/// Ruby's error for a file whose last token is a comma (an argument list
+/// left open), which puppetlift's grammar lets end at the end of the file.
+fn ends_with_comma(name: &str, text: &str) -> Option<Diagnostic> {
+    let body = text.trim_end();
+    let last_line = body.rsplit('\n').next().unwrap_or(body);
+    // After `__END__` is data, not Ruby.
+    let data = text.starts_with("__END__\n") || text.contains("\n__END__\n");
+    (body.ends_with(',') && !last_line.contains('#') && !data).then(|| {
+        Diagnostic::error("syntax-error", name, Some(Span::new(text.len(), text.len())), "unexpected end of file")
+            .with_help("the last argument is missing, or the comma before it is one too many")
+    })
 }
 
 /// r10k's check of the number of arguments; whether it is right.

@@ -12,6 +12,9 @@ require 'r10k/logging'
 require 'r10k/module_loader/puppetfile'
 
 R10K::Logging.level = 'error'
+# What a Puppetfile prints goes to stderr; the verdicts alone to stdout.
+verdicts = $stdout.dup
+$stdout = $stderr
 
 $stdin.each_line do |line|
   path = File.expand_path(line.chomp)
@@ -30,6 +33,6 @@ $stdin.each_line do |line|
     result.merge!(ok: false, class: inner.class.name, message: message.lines.first.to_s.chomp,
                   wrapped: !e.equal?(inner), line: where && where.to_i)
   end
-  puts JSON.generate(result)
-  $stdout.flush
+  verdicts.puts JSON.generate(result)
+  verdicts.flush
 end
