@@ -417,3 +417,25 @@ fn agrees_with_r10k_puppetfile_check() {
     assert!(verdicts_pct >= 99.5, "verdict agreement {verdicts_pct:.2}% < 99.5%:\n{report}");
     assert!(lines_pct >= 95.0, "first-error line agreement {lines_pct:.2}% < 95%:\n{report}");
 }
+
+/// A command (a call without parentheses) beside other arguments is Ruby's
+/// syntax error; in parentheses, or alone, it is an argument.
+#[test]
+fn commands_beside_arguments_as_ruby_judges_them() {
+    let syntax = |text: &str| {
+        puppetfile::validate("Puppetfile", text)
+            .iter()
+            .any(|d| d.code == "puppetfile-syntax-error")
+    };
+    for bad in ["mod 'a/b', mod 'c/d'\n", "mod 'a', :git => x 'u'\n", "mod 'a', 'b'.c 'd'\n"] {
+        assert!(syntax(bad), "{bad}");
+    }
+    for good in [
+        "mod 'a/b', (format '%s', '1.0.0')\n",
+        "mod format '%s', 'a/b'\n",
+        "mod 'a/b', format('%s', '1.0.0')\n",
+        "[1].each do |v| mod 'a/b', '1.0.0' end\n",
+    ] {
+        assert!(!syntax(good), "{good}");
+    }
+}
