@@ -534,6 +534,13 @@ impl Builder<'_> {
                     let key = self.arg(k)?;
                     match it.next() {
                         Some(v) => out.push(Arg::Pair(key, self.arg(v)?)),
+                        // Ruby wants `=>` after a plain argument that follows pairs.
+                        None if out.iter().any(|a| matches!(a, Arg::Pair(..))) => {
+                            return Err(self.error(
+                                Span::new(sp.end as usize, sp.end as usize),
+                                "an argument after `key => value` pairs must be one too (expecting `=>`)",
+                            ))
+                        }
                         None => out.push(Arg::Pos(key)),
                     }
                 }
