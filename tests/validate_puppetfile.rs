@@ -204,20 +204,38 @@ fn mutations(text: &str) -> Vec<(String, String)> {
         }
     }
     let added: &[(&str, &str)] = &[
-        ("unknown-option", "mod 'extra', :git => 'https://git.example.test/extra.git', :colour => 'blue'\n"),
-        ("tarball-unknown-option", "mod 'extra', :type => 'tarball', :source => 'x', :colour => 'blue'\n"),
+        (
+            "unknown-option",
+            "mod 'extra', :git => 'https://git.example.test/extra.git', :colour => 'blue'\n",
+        ),
+        (
+            "tarball-unknown-option",
+            "mod 'extra', :type => 'tarball', :source => 'x', :colour => 'blue'\n",
+        ),
         ("forge-no-owner", "mod 'extra', '1.0.0'\n"),
         ("metadata", "metadata\n"),
-        ("install-path-up", "mod 'extra', :local => true, :install_path => '../x'\n"),
-        ("install-path-absolute", "mod 'extra', :local => true, :install_path => '/opt/x'\n"),
-        ("install-path-inside", "mod 'extra', :local => true, :install_path => 'vendor/x'\n"),
+        (
+            "install-path-up",
+            "mod 'extra', :local => true, :install_path => '../x'\n",
+        ),
+        (
+            "install-path-absolute",
+            "mod 'extra', :local => true, :install_path => '/opt/x'\n",
+        ),
+        (
+            "install-path-inside",
+            "mod 'extra', :local => true, :install_path => 'vendor/x'\n",
+        ),
         ("three-arguments", "mod 'extra/x', '1.0.0', {}\n"),
         ("no-arguments", "mod\n"),
         ("name-symbol", "mod :extra, :local => true\n"),
         ("version-number", "mod 'extra/x', 1\n"),
         ("version-symbol", "mod 'extra/x', :present\n"),
         ("git-nil", "mod 'extra', :git => nil\n"),
-        ("kwargs", "mod 'extra', git: 'https://git.example.test/extra.git', default_branch: 'main'\n"),
+        (
+            "kwargs",
+            "mod 'extra', git: 'https://git.example.test/extra.git', default_branch: 'main'\n",
+        ),
         ("pattern-line", "mod 'extra', :local => true,\n:colour => 'blue'\n"),
         ("raise", "raise ArgumentError, 'stop'\n"),
     ];
@@ -386,9 +404,7 @@ fn agrees_with_r10k_puppetfile_check() {
                 },
                 first.map_or("no error".to_string(), |d| format!(
                     "[{}] at line {:?}: {}",
-                    d.code,
-                    our_line,
-                    d.message
+                    d.code, our_line, d.message
                 )),
             ));
         }
@@ -414,8 +430,14 @@ fn agrees_with_r10k_puppetfile_check() {
     for d in &differences {
         println!("{d}");
     }
-    assert!(verdicts_pct >= 99.5, "verdict agreement {verdicts_pct:.2}% < 99.5%:\n{report}");
-    assert!(lines_pct >= 95.0, "first-error line agreement {lines_pct:.2}% < 95%:\n{report}");
+    assert!(
+        verdicts_pct >= 99.5,
+        "verdict agreement {verdicts_pct:.2}% < 99.5%:\n{report}"
+    );
+    assert!(
+        lines_pct >= 95.0,
+        "first-error line agreement {lines_pct:.2}% < 95%:\n{report}"
+    );
 }
 
 /// A command (a call without parentheses) beside other arguments is Ruby's
@@ -427,7 +449,11 @@ fn commands_beside_arguments_as_ruby_judges_them() {
             .iter()
             .any(|d| d.code == "puppetfile-syntax-error")
     };
-    for bad in ["mod 'a/b', mod 'c/d'\n", "mod 'a', :git => x 'u'\n", "mod 'a', 'b'.c 'd'\n"] {
+    for bad in [
+        "mod 'a/b', mod 'c/d'\n",
+        "mod 'a', :git => x 'u'\n",
+        "mod 'a', 'b'.c 'd'\n",
+    ] {
         assert!(syntax(bad), "{bad}");
     }
     for good in [

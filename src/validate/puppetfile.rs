@@ -23,7 +23,10 @@ use std::path::{Component, Path};
 /// Every problem in one Puppetfile (`name` is its path, `text` its content).
 pub fn validate(name: &str, text: &str) -> Vec<Diagnostic> {
     let path = Path::new(name);
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let evaluated = evaluate(text.to_string(), path, name, &Root::new(dir, &[]));
     if let Some(d) = evaluated.syntax_error.or_else(|| ends_with_comma(name, text)) {
         let d = ruby_first(name, text, d);
@@ -78,9 +81,12 @@ pub fn validate(name: &str, text: &str) -> Vec<Diagnostic> {
     out.extend(duplicates(name, &declared));
     // What the evaluator could not follow, except what is said above already.
     let undefined: Vec<Span> = evaluated.calls.iter().map(|c| c.span).collect();
-    out.extend(evaluated.diagnostics.into_iter().filter(|d| {
-        d.severity != Severity::Error && !d.span.is_some_and(|s| undefined.contains(&s))
-    }));
+    out.extend(
+        evaluated
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity != Severity::Error && !d.span.is_some_and(|s| undefined.contains(&s))),
+    );
     out
 }
 
@@ -119,8 +125,13 @@ fn ends_with_comma(name: &str, text: &str) -> Option<Diagnostic> {
     // After `__END__` is data, not Ruby.
     let data = text.starts_with("__END__\n") || text.contains("\n__END__\n");
     (body.ends_with(',') && !last_line.contains('#') && !data).then(|| {
-        Diagnostic::error("syntax-error", name, Some(Span::new(text.len(), text.len())), "unexpected end of file")
-            .with_help("the last argument is missing, or the comma before it is one too many")
+        Diagnostic::error(
+            "syntax-error",
+            name,
+            Some(Span::new(text.len(), text.len())),
+            "unexpected end of file",
+        )
+        .with_help("the last argument is missing, or the comma before it is one too many")
     })
 }
 
@@ -140,7 +151,10 @@ fn arity(file: &str, call: &Call, min: usize, max: usize, out: &mut Vec<Diagnost
             "puppetfile-arguments",
             file,
             Some(call.span),
-            format!("wrong number of arguments to `{}` (given {given}, expected {expected})", call.method),
+            format!(
+                "wrong number of arguments to `{}` (given {given}, expected {expected})",
+                call.method
+            ),
         )
         .with_help("`mod NAME`, `mod NAME, VERSION` or `mod NAME, OPTIONS`; `forge URL`; `moduledir PATH`"),
     );
@@ -207,7 +221,10 @@ fn module(file: &str, text: &str, call: &Call, out: &mut Vec<Diagnostic>) -> Opt
     }
     let mut options: Vec<(Value, Value)> = match &info {
         Value::Hash(pairs) => pairs.borrow().clone(),
-        version => vec![(Value::sym("type"), Value::str("forge")), (Value::sym("version"), version.clone())],
+        version => vec![
+            (Value::sym("type"), Value::str("forge")),
+            (Value::sym("version"), version.clone()),
+        ],
     };
     let at = call.span;
     let error = |code: &'static str, span: Span, message: String| Diagnostic::error(code, file, Some(span), message);
@@ -387,7 +404,12 @@ fn unknown_options(
             let help = format!(
                 "{} takes {}",
                 kind.class(),
-                groups.iter().flat_map(|g| g.iter()).map(|o| format!(":{o}")).collect::<Vec<_>>().join(", ")
+                groups
+                    .iter()
+                    .flat_map(|g| g.iter())
+                    .map(|o| format!(":{o}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             if kind == Kind::Tarball {
                 out.push(Diagnostic::error("puppetfile-unknown-option", file, Some(place), message).with_help(help));
@@ -473,8 +495,7 @@ fn semantic_version(v: &str) -> bool {
         && numbers.iter().all(|n| number(n))
         && pre.is_none_or(|p| {
             ident(p)
-                && p
-                    .split('.')
+                && p.split('.')
                     .all(|x| !(x.len() > 1 && x.starts_with('0') && x.bytes().all(|b| b.is_ascii_digit())))
         })
         && build.is_none_or(ident)
@@ -527,7 +548,12 @@ fn option_span(text: &str, at: Span, key: &str) -> Span {
     let Some(call) = text.get(start..end) else {
         return at;
     };
-    for form in [format!(":{key}"), format!("{key}:"), format!("'{key}'"), format!("\"{key}\"")] {
+    for form in [
+        format!(":{key}"),
+        format!("{key}:"),
+        format!("'{key}'"),
+        format!("\"{key}\""),
+    ] {
         if let Some(i) = call.find(&form) {
             return Span::new(start + i, start + i + form.len());
         }
@@ -541,10 +567,19 @@ mod tests {
 
     #[test]
     fn versions_as_semantic_puppet_reads_them() {
-        for ok in ["1.2.3", "0.0.0", "1.0.0-rc.1", "1.0.0+build.5", "1.0.0-alpha-1", "10.20.30\n"] {
+        for ok in [
+            "1.2.3",
+            "0.0.0",
+            "1.0.0-rc.1",
+            "1.0.0+build.5",
+            "1.0.0-alpha-1",
+            "10.20.30\n",
+        ] {
             assert!(semantic_version(ok), "{ok}");
         }
-        for bad in ["1.2", "v1.2.3", "01.2.3", "1.2.3-01", "1.2.3-", "1.2.3+", "", ">= 1.0.0", "1.2.3.4"] {
+        for bad in [
+            "1.2", "v1.2.3", "01.2.3", "1.2.3-01", "1.2.3-", "1.2.3+", "", ">= 1.0.0", "1.2.3.4",
+        ] {
             assert!(!semantic_version(bad), "{bad}");
         }
     }

@@ -680,7 +680,9 @@ fn literal_pattern(pattern: &Node) -> Option<&Node> {
         return None;
     };
     let literal = match &only.expr {
-        Expr::Str(parts) => parts.iter().all(|p| matches!(p, crate::vagrant::ast::StrPart::Text(..))),
+        Expr::Str(parts) => parts
+            .iter()
+            .all(|p| matches!(p, crate::vagrant::ast::StrPart::Text(..))),
         Expr::Sym(_) | Expr::Int(_) | Expr::Float(_) | Expr::Nil | Expr::True | Expr::False => true,
         _ => false,
     };

@@ -305,7 +305,10 @@ impl Builder<'_> {
                 } = &n.expr
                 {
                     if let Some(Arg::Pos(first) | Arg::Pair(first, _)) = inner.first() {
-                        return Err(self.error(first.span, "a command's arguments need parentheses beside other arguments"));
+                        return Err(self.error(
+                            first.span,
+                            "a command's arguments need parentheses beside other arguments",
+                        ));
                     }
                 }
             }
