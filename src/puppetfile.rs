@@ -52,10 +52,48 @@ pub enum Source {
     Path { path: String },
 }
 
-/// Read and evaluate the Puppetfile at `path` (inside `root`); `display` is
-/// its name in diagnostics.
-pub fn read(path: &Path, display: &str, root: &Root) -> Result<Puppetfile, Box<Diagnostic>> {
-    let text = root.read_text(path)?;
+/// One call a Puppetfile made without a receiver, in the order it made them.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The method: one of the Puppetfile's (`mod`, `forge`, `moduledir`,
+    /// `metadata`) or one its DSL does not have.
+    pub method: String,
+    /// Its arguments as evaluated (options are the last one, a hash).
+    pub args: Vec<Value>,
+    /// The file it was made in (the Puppetfile, or a file it evaluated).
+    pub file: String,
+    /// Its place, from the method's name to its last argument.
+    pub span: Span,
+}
+
+/// A Puppetfile as evaluated, before its calls are read as modules.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// The calls, in order (none after a syntax error).
+    pub calls: Vec<Call>,
+    /// The Ruby syntax error that kept it from being evaluated at all.
+    pub syntax_error: Option<Diagnostic>,
+    /// The exception it raised, which stops evaluation: class, message, place.
+    pub raised: Option<(String, String, Span)>,
+    /// What the evaluation could not follow (and the syntax error, the exception).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The Puppetfile's text.
+    pub source: Arc<SourceFile>,
+}
+
+/// Evaluates `text`, the Puppetfile at `path` inside `root`, named `display`
+/// in diagnostics; files it reads must be inside `root`.
+pub fn evaluate(text: String, path: &Path, display: &str, root: &Root) -> Evaluation {
+    let syntax_error = crate::vagrant::parser::parse(display, &text).err().map(|d| *d);
+    if let Some(d) = syntax_error {
+        return Evaluation {
+            calls: Vec::new(),
+            diagnostics: vec![d.clone()],
+            syntax_error: Some(d),
+            raised: None,
+            source: SourceFile::new(display, text),
+        };
+    }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let dir = std::path::absolute(&dir).unwrap_or(dir);
     let mut it = Interp::new(dir, root.clone(), Default::default());
@@ -65,8 +103,10 @@ pub fn read(path: &Path, display: &str, root: &Root) -> Result<Puppetfile, Box<D
     });
     let scope = Interp::new_scope(None);
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut raised = None;
     if let Err(Flow::Raise(class, msg, at)) = it.run_file(&abs, display, text.clone(), &scope) {
         it.raised(&class, &msg, at);
+        raised = Some((class, msg, at));
     }
     let source = it
         .sources
@@ -74,14 +114,41 @@ pub fn read(path: &Path, display: &str, root: &Root) -> Result<Puppetfile, Box<D
         .cloned()
         .unwrap_or_else(|| SourceFile::new(display, text));
     let calls = it.dsl.take().map(|d| d.calls).unwrap_or_default();
+    Evaluation {
+        calls: calls
+            .into_iter()
+            .map(|(method, args, file, span)| Call {
+                method,
+                args,
+                file: file.to_string(),
+                span,
+            })
+            .collect(),
+        syntax_error: None,
+        raised,
+        diagnostics: it.diags,
+        source,
+    }
+}
+
+/// Read and evaluate the Puppetfile at `path` (inside `root`); `display` is
+/// its name in diagnostics.
+pub fn read(path: &Path, display: &str, root: &Root) -> Result<Puppetfile, Box<Diagnostic>> {
+    let text = root.read_text(path)?;
+    let evaluated = evaluate(text, path, display, root);
     let mut pf = Puppetfile {
         moduledir: "modules".into(),
         modules: Vec::new(),
-        diagnostics: it.diags,
-        source,
+        diagnostics: evaluated.diagnostics,
+        source: evaluated.source,
     };
-    for (method, args, file, span) in calls {
-        let file = file.to_string();
+    for Call {
+        method,
+        args,
+        file,
+        span,
+    } in evaluated.calls
+    {
         match method.as_str() {
             "mod" => match module(&args) {
                 Ok(Some(m)) => pf.modules.push(m),
@@ -99,7 +166,8 @@ pub fn read(path: &Path, display: &str, root: &Root) -> Result<Puppetfile, Box<D
                 span,
                 "`metadata` (the dependencies in metadata.json) is not followed; list them with `mod`".into(),
             )),
-            // The Forge the modules come from is the one Puppet on the instance is set up for.
+            // The Forge the modules come from is the one Puppet on the instance
+            // is set up for; other methods were said by the evaluation.
             _ => {}
         }
     }

@@ -11,6 +11,7 @@ pub mod environment_conf;
 pub mod erb;
 pub mod hiera;
 pub mod metadata;
+pub mod puppetfile;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::files;

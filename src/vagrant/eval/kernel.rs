@@ -255,6 +255,12 @@ impl Interp {
                 Ok(Value::Nil)
             }
             _ => {
+                // A Puppetfile's DSL object answers every other call with an
+                // error (r10k's "unrecognized declaration"): recorded in order.
+                let file = self.file.clone();
+                if let Some(d) = self.dsl.as_mut() {
+                    d.calls.push((name.to_string(), args, file, sp));
+                }
                 let msg = format!("undefined local variable or method `{name}`");
                 self.note(
                     Severity::Warning,

@@ -184,7 +184,8 @@ pub struct Interp {
 pub struct Dsl {
     /// The methods recorded (called without a receiver).
     pub methods: &'static [&'static str],
-    /// Each call: the method, its arguments and its place.
+    /// Each call, in order: the method, its arguments and its place; calls of
+    /// methods not in `methods` (made without a receiver) are recorded too.
     pub calls: Vec<(String, Vec<Value>, Rc<str>, Span)>,
 }
 

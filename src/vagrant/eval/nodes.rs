@@ -569,6 +569,25 @@ impl Interp {
                     sp,
                 ))
             }
+            Expr::Match(value, pattern, is_in) if literal_pattern(pattern).is_some() => {
+                // `value => 'literal'` (often an option line cut from its
+                // call by a missing comma): Ruby compares, and raises on a mismatch.
+                let value = self.eval(value, scope, this)?;
+                let Some(literal) = literal_pattern(pattern) else {
+                    return Ok(Value::Nil);
+                };
+                let literal = self.eval(literal, scope, this)?;
+                let matched = !matches!(value, Value::Unknown(_)) && value.equals(&literal);
+                if *is_in || matched || matches!(value, Value::Unknown(_)) {
+                    Value::Bool(matched)
+                } else {
+                    return Err(Flow::Raise(
+                        "NoMatchingPatternError".into(),
+                        format!("{} === {} does not return true", literal.inspect(), value.inspect()),
+                        sp,
+                    ));
+                }
+            }
             Expr::Alias(..)
             | Expr::Undef(_)
             | Expr::Super(..)
@@ -649,4 +668,23 @@ fn const_path(e: &Expr) -> Option<String> {
         Expr::Const(Some(scope), name) => Some(format!("{}::{name}", const_path(&scope.expr)?)),
         _ => None,
     }
+}
+
+/// The one literal (a string without interpolation, a symbol, a number,
+/// `nil`, `true`, `false`) a pattern is, if it is nothing more.
+fn literal_pattern(pattern: &Node) -> Option<&Node> {
+    let Expr::Pattern(parts) = &pattern.expr else {
+        return None;
+    };
+    let [only] = parts.as_slice() else {
+        return None;
+    };
+    let literal = match &only.expr {
+        Expr::Str(parts) => parts
+            .iter()
+            .all(|p| matches!(p, crate::vagrant::ast::StrPart::Text(..))),
+        Expr::Sym(_) | Expr::Int(_) | Expr::Float(_) | Expr::Nil | Expr::True | Expr::False => true,
+        _ => false,
+    };
+    (literal && only.span == pattern.span).then_some(only)
 }

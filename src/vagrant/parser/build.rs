@@ -292,6 +292,27 @@ impl Builder<'_> {
     /// Give the last call of a chain a command's arguments (and block).
     fn with_command_args(&self, node: Node, args: Vec<Arg>, block: Option<Rc<Body>>, sp: Span) -> Built<Node> {
         let span = node.span.to(sp);
+        // Ruby takes a command (a call without parentheses) as the only
+        // argument of another, never beside others: `foo a, bar b` is refused
+        // at `b`.
+        if args.len() > 1 {
+            for arg in &args {
+                let (Arg::Pos(n) | Arg::Pair(_, n)) = arg else { continue };
+                if let Expr::Call {
+                    args: inner,
+                    parens: false,
+                    ..
+                } = &n.expr
+                {
+                    if let Some(Arg::Pos(first) | Arg::Pair(first, _)) = inner.first() {
+                        return Err(self.error(
+                            first.span,
+                            "a command's arguments need parentheses beside other arguments",
+                        ));
+                    }
+                }
+            }
+        }
         let e = match node.expr {
             Expr::VCall(name) => Expr::Call {
                 recv: None,
@@ -352,7 +373,14 @@ impl Builder<'_> {
                 name_at: node.span,
                 parens: false,
             },
-            _ => return Err(self.error(sp, "unexpected argument")),
+            _ => {
+                // Ruby stops at the first token of the arguments, not at what they follow.
+                let end = (node.span.end as usize).min(self.src.len());
+                let after = self.src.get(end..).unwrap_or_default();
+                let gap = after.len() - after.trim_start().len();
+                let at = Span::new(end + gap, (sp.end as usize).max(end + gap));
+                return Err(self.error(at, "unexpected argument"));
+            }
         };
         Ok(Node::new(e, span))
     }
@@ -509,6 +537,13 @@ impl Builder<'_> {
                     let key = self.arg(k)?;
                     match it.next() {
                         Some(v) => out.push(Arg::Pair(key, self.arg(v)?)),
+                        // Ruby wants `=>` after a plain argument that follows pairs.
+                        None if out.iter().any(|a| matches!(a, Arg::Pair(..))) => {
+                            return Err(self.error(
+                                Span::new(sp.end as usize, sp.end as usize),
+                                "an argument after `key => value` pairs must be one too (expecting `=>`)",
+                            ))
+                        }
                         None => out.push(Arg::Pos(key)),
                     }
                 }

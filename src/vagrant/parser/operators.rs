@@ -123,8 +123,16 @@ impl Builder<'_> {
             if let Some(Item::Operand(_, true)) = items.get(*pos) {
                 if !matches!(kind, T::tEQL | T::tOP_ASGN | T::kRESCUE_MOD) {
                     if let Some(Item::Operand(n, _)) = items.get(*pos) {
+                        // Ruby stops at the command's first argument.
+                        let at = match &n.expr {
+                            Expr::Call { args, .. } => match args.first() {
+                                Some(Arg::Pos(a) | Arg::Pair(a, _) | Arg::Splat(a) | Arg::DoubleSplat(a)) => a.span,
+                                _ => n.span,
+                            },
+                            _ => n.span,
+                        };
                         return Err(self.error(
-                            n.span,
+                            at,
                             "a method call with arguments without parentheses cannot be an operand here",
                         ));
                     }

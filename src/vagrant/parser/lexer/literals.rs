@@ -216,6 +216,14 @@ impl Lexer<'_> {
         while end < self.limit && self.s[end].is_ascii_alphabetic() {
             end += 1;
         }
+        if let Some(bad) = (close + 1..end).find(|&i| !b"imxounse".contains(&self.s[i])) {
+            let options: String = self.s[bad..end]
+                .iter()
+                .filter(|c| !b"imxounse".contains(c))
+                .map(|&c| char::from(c))
+                .collect();
+            return self.err(bad, format!("unknown regexp options - {options}"));
+        }
         self.space_seen = false;
         self.pos = end;
         self.push_lit(T::tREGEXP_END, close, end, lit);
