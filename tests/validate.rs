@@ -102,6 +102,8 @@ fn validators_can_be_chosen() {
         "--skip",
         "erb",
         "--skip",
+        "puppetfile",
+        "--skip",
         "metadata",
         "--skip",
         "hiera",
@@ -113,7 +115,9 @@ fn validators_can_be_chosen() {
     let (out, code) = run(&["--only", "yaml", repo]);
     assert_eq!(code, 2);
     assert!(
-        out.contains("unknown validator 'yaml' (known: manifests, epp, erb, metadata, hiera, environment-conf"),
+        out.contains(
+            "unknown validator 'yaml' (known: manifests, epp, erb, puppetfile, metadata, hiera, environment-conf"
+        ),
         "{out}"
     );
     // A file named on the command line is validated even in a skipped directory.

@@ -29,6 +29,8 @@ pub enum Validator {
     Epp,
     /// `*.erb` templates: `erb -P -x -T - | ruby -c`.
     Erb,
+    /// `Puppetfile`: `r10k puppetfile check`.
+    Puppetfile,
     /// `metadata.json`: metadata-json-lint.
     Metadata,
     /// Hiera data (YAML under `data/` or `hieradata/`) and `hiera.yaml`: puppet-syntax.
@@ -39,10 +41,11 @@ pub enum Validator {
 
 impl Validator {
     /// Every validator, in the order results are reported.
-    pub const ALL: [Validator; 6] = [
+    pub const ALL: [Validator; 7] = [
         Validator::Manifests,
         Validator::Epp,
         Validator::Erb,
+        Validator::Puppetfile,
         Validator::Metadata,
         Validator::Hiera,
         Validator::EnvironmentConf,
@@ -54,6 +57,7 @@ impl Validator {
             Validator::Manifests => "manifests",
             Validator::Epp => "epp",
             Validator::Erb => "erb",
+            Validator::Puppetfile => "puppetfile",
             Validator::Metadata => "metadata",
             Validator::Hiera => "hiera",
             Validator::EnvironmentConf => "environment-conf",
@@ -71,6 +75,7 @@ impl Validator {
             Validator::Manifests => "puppet parser validate (Puppet 7.23)",
             Validator::Epp => "puppet epp validate (Puppet 7.23)",
             Validator::Erb => "erb -P -x -T - | ruby -c (Ruby 3.1)",
+            Validator::Puppetfile => "r10k puppetfile check (r10k 3.15.4)",
             Validator::Metadata => "metadata-json-lint 3.0.0",
             Validator::Hiera => "puppet-syntax 3.2.1 (Hiera data), Hiera 5's hiera.yaml",
             Validator::EnvironmentConf => "Puppet 7.23 loading environment.conf",
@@ -84,6 +89,7 @@ impl Validator {
             "environment.conf" => return Some(Validator::EnvironmentConf),
             "metadata.json" => return Some(Validator::Metadata),
             "hiera.yaml" => return Some(Validator::Hiera),
+            "Puppetfile" => return Some(Validator::Puppetfile),
             _ => {}
         }
         if (name.ends_with(".yaml") || name.ends_with(".yml")) && in_data(path) {
@@ -252,6 +258,7 @@ pub fn validate_text(validator: Validator, name: &str, text: &str, options: &Opt
         Validator::Manifests => manifest(name, text),
         Validator::Epp => epp(name, text),
         Validator::Erb => erb::validate(name, text),
+        Validator::Puppetfile => puppetfile::validate(name, text),
         Validator::Metadata => metadata::validate(name, text, options.metadata),
         Validator::Hiera if name.ends_with("hiera.yaml") => hiera::validate_config(name, text),
         Validator::Hiera => hiera::validate_data(name, text),
