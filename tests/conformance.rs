@@ -963,8 +963,6 @@ fn validate_epp_agrees_with_puppet_epp_validate() {
         println!("  {d}");
     }
     assert!(agree * 1000 >= files.len() * 995, "verdicts agree on under 99.5%");
-    // Issue 13 asks for 95%; 89.5% is where this stands (the differences are
-    // listed above): a floor against going back, not the target.
-    assert!(same_line * 1000 >= both * 890, "first error lines agree on under 89%");
+    assert!(same_line * 100 >= both * 95, "first error lines agree on under 95%");
     assert_eq!(same_pn, accepted, "PN differs where both accept");
 }

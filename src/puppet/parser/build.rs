@@ -56,7 +56,15 @@ impl<'a> Builder<'a> {
                 .map(|a| self.assignment(a))
                 .collect::<Result<Vec<_>>>()?;
             list.push(if exprs.len() == 1 {
-                Statement::One(exprs.pop().unwrap_or_else(|| Expr::new(ExprKind::Nop, Span::default())))
+                let e = exprs.pop().unwrap_or_else(|| Expr::new(ExprKind::Nop, Span::default()));
+                match e.kind {
+                    // EPP text and the expression rendered after it: two statements.
+                    ExprKind::Block(parts) if is_rendered_text(&parts) => {
+                        list.extend(parts.into_iter().map(Statement::One));
+                        continue;
+                    }
+                    kind => Statement::One(Expr { kind, ..e }),
+                }
             } else {
                 Statement::List(exprs)
             });
@@ -716,8 +724,7 @@ impl<'a> Builder<'a> {
             Rule::node_definition => return self.node_definition(p),
             Rule::type_alias => return self.type_alias(p),
             Rule::type_definition => return self.type_definition(p),
-            Rule::render_string => return Ok(self.render_string(p)),
-            Rule::render_expr => return self.render_expr(p),
+            Rule::render_string => return self.render_string(p),
             _ => return Err(self.unexpected(&p)),
         };
         Ok(Expr::new(kind, span))
@@ -752,4 +759,9 @@ impl<'a> Builder<'a> {
         };
         Ok(Expr::new(kind, span))
     }
+}
+
+/// A block an EPP `render_string` makes of text and the expression rendered after it.
+pub(super) fn is_rendered_text(parts: &[Expr]) -> bool {
+    matches!(parts, [text, render] if matches!(text.kind, ExprKind::RenderString(_)) && matches!(render.kind, ExprKind::Render(_)))
 }

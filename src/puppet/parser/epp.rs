@@ -209,25 +209,37 @@ fn next_token(src: &str, pos: usize) -> Option<(Span, String)> {
     Some((Span::new(at + t.span.start as usize, at + t.span.end as usize), shown))
 }
 
-/// Where the text that `pos` is in (or at the opening tag that ends it)
-/// starts, if it follows a closing tag.
+/// Where the text starts that Puppet's parser refuses, when the grammar
+/// stopped at its start (after a closing tag and blanks) or read all of it
+/// and stopped at the tag after it.
 fn text_start(src: &str, pos: usize) -> Option<usize> {
     let pos = pos.min(src.len());
-    let close = src[..pos].rfind("%>")?;
-    // A `%>` after a `#` on its line in code is inside a Puppet comment.
-    let open = src[..close].rfind("<%").unwrap_or(0);
-    let code = &src[open..close];
-    if !code.starts_with("<%#") && code.rsplit('\n').next().is_some_and(|line| line.contains('#')) {
+    if src[pos..].trim().is_empty() {
+        // Blanks to the end: what Puppet refuses is the end.
+        return None;
+    }
+    let before = &src[..pos];
+    // Blanks after a closing tag are text too.
+    let trimmed = before.trim_end();
+    let close = if trimmed.ends_with("%>") {
+        trimmed.len() - 2
+    } else if src[pos..].starts_with("<%") {
+        before.rfind("%>")?
+    } else {
+        return None;
+    };
+    // `<%>` opens a tag; a `%>` after a `#` on its line is inside a Puppet comment.
+    let line = &src[src[..close].rfind('\n').map_or(0, |i| i + 1)..close];
+    if src[..close].ends_with('<') || line.replace("<%#", "").contains('#') {
         return None;
     }
     let start = close + 2;
+    // Only text between: no tag opened in it.
     let text = &src[start..pos];
-    // Text: no opening tag inside, short of one that `pos` is in.
-    let inner = text.trim_end_matches(['<', '%', '=', '-']);
-    let opens = inner
+    let opens = text
         .match_indices("<%")
-        .any(|(i, _)| !matches!(inner[i + 2..].chars().next(), Some('%' | '#')));
-    (!opens && !text.is_empty() && !src[start..].trim().is_empty()).then_some(start)
+        .any(|(i, _)| !matches!(text[i + 2..].chars().next(), Some('%' | '#')));
+    (!opens).then_some(start)
 }
 
 /// Whether the tag last opened before `at` is `<%=` (a closing tag at `at`
@@ -330,7 +342,13 @@ impl Builder<'_> {
         }) {
             match part.as_rule() {
                 Rule::epp_params => params = Some(self.parameters(part)?),
-                Rule::render_string => stmts.push(self.render_string(part)),
+                Rule::render_string => {
+                    let e = self.render_string(part)?;
+                    match e.kind {
+                        ExprKind::Block(parts) if super::build::is_rendered_text(&parts) => stmts.extend(parts),
+                        kind => stmts.push(Expr { kind, ..e }),
+                    }
+                }
                 Rule::statements => stmts.extend(self.statements(part)?),
                 _ => {}
             }
@@ -358,10 +376,24 @@ impl Builder<'_> {
         ))
     }
 
-    /// Text between tags, as it renders.
-    pub(super) fn render_string(&self, p: Pair<Rule>) -> Expr {
+    /// Text between tags, as it renders, and the expression rendered after
+    /// it (`<%=`): a block of the two (split into statements by
+    /// `statements`), or the expression alone after text that renders nothing.
+    pub(super) fn render_string(&self, p: Pair<Rule>) -> Result<Expr> {
         let span = span_of(&p);
-        let text = p.as_str();
+        let Some(render) = p.clone().into_inner().find(|c| c.as_rule() == Rule::render_expr) else {
+            return Ok(self.render_text(span, p.as_str()));
+        };
+        let text_span = Span::new(span.start as usize, render.as_span().start());
+        let text = self.render_text(text_span, &self.src[text_span.range()]);
+        let render = self.render_expr(render)?;
+        Ok(match &text.kind {
+            ExprKind::RenderString(s) if s.is_empty() => render,
+            _ => Expr::new(ExprKind::Block(vec![text, render]), span),
+        })
+    }
+
+    fn render_text(&self, span: Span, text: &str) -> Expr {
         let (text, trim) = if span.start == 0 {
             (text, false)
         } else if let Some(t) = text.strip_prefix("-%>") {
@@ -373,7 +405,7 @@ impl Builder<'_> {
     }
 
     /// `<%= expression %>` or `<%= { statements } %>`.
-    pub(super) fn render_expr(&self, p: Pair<Rule>) -> Result<Expr> {
+    fn render_expr(&self, p: Pair<Rule>) -> Result<Expr> {
         let span = span_of(&p);
         let inner = self.next(&mut p.into_inner(), span)?;
         let value = match inner.as_rule() {
