@@ -22,17 +22,27 @@ fn findings(validator: Validator, rel: &str) -> String {
 
 #[test]
 fn each_manifest_fixture_shows_its_finding() {
-    let dir = root().join("fixtures/validate/manifests");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    each_fixture_shows_its_finding(Validator::Manifests, "manifests", "pp", 30);
+}
+
+#[test]
+fn each_epp_fixture_shows_its_finding() {
+    each_fixture_shows_its_finding(Validator::Epp, "epp", "epp", 7);
+}
+
+/// Each fixture under `fixtures/validate/DIR` is named for its first finding
+/// (`clean` has none); its findings are the snapshot `DIR__NAME`.
+fn each_fixture_shows_its_finding(validator: Validator, dir: &str, ext: &str, at_least: usize) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/validate").join(dir))
         .expect("fixtures")
         .map(|e| e.expect("entry").path())
         .collect();
     files.sort();
-    assert!(files.len() >= 30, "a fixture per validation issue");
+    assert!(files.len() >= at_least, "a fixture per finding");
     for f in files {
         let stem = f.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
-        let rel = format!("fixtures/validate/manifests/{stem}.pp");
-        let out = findings(Validator::Manifests, &rel);
+        let rel = format!("fixtures/validate/{dir}/{stem}.{ext}");
+        let out = findings(validator, &rel);
         if stem == "clean" {
             assert_eq!(out, "", "the clean fixture has findings");
             continue;
@@ -43,7 +53,8 @@ fn each_manifest_fixture_shows_its_finding() {
             !first_code.is_empty() && stem.starts_with(first_code),
             "{rel}: first finding is {first_code}:\n{out}"
         );
-        insta::assert_snapshot!(format!("manifest__{stem}"), out);
+        let snapshot = if dir == "manifests" { "manifest" } else { dir };
+        insta::assert_snapshot!(format!("{snapshot}__{stem}"), out);
     }
 }
 
