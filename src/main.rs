@@ -59,9 +59,11 @@ enum Command {
     /// checked as plain Puppet code (manifests, templates, hiera data) and needs `--image`.
     Check(CheckArgs),
     /// Validate a Puppet repository, module or file as its pre-commit hooks and
-    /// CI do: manifests as `puppet parser validate`, metadata.json as
-    /// metadata-json-lint, Hiera data as puppet-syntax, environment.conf as
-    /// Puppet reads it. Exit 1 when anything is invalid.
+    /// CI do: manifests as `puppet parser validate`, EPP templates as `puppet
+    /// epp validate`, ERB templates as `erb -P -x -T - | ruby -c`, a Puppetfile
+    /// as `r10k puppetfile check`, metadata.json as metadata-json-lint, Hiera
+    /// data as puppet-syntax, environment.conf as Puppet reads it. Exit 1 when
+    /// anything is invalid.
     Validate(ValidateArgs),
     /// Show the machines puppetlift understood from a Vagrantfile (evaluated
     /// safely, never run by Ruby).
@@ -198,7 +200,7 @@ enum BuildTarget {
 struct ValidateArgs {
     /// Files or directories (default: the current directory).
     paths: Vec<PathBuf>,
-    /// Run only these validators (comma-separated): manifests, metadata, hiera, environment-conf.
+    /// Run only these validators (comma-separated): manifests, epp, erb, puppetfile, metadata, hiera, environment-conf.
     #[arg(long, value_delimiter = ',', value_name = "VALIDATORS")]
     only: Vec<String>,
     /// Do not run this validator (repeatable).
