@@ -28,24 +28,22 @@ pub struct Manifest {
 impl Manifest {
     /// Parses `text`, naming it `path` in diagnostics.
     pub fn parse(path: impl Into<String>, text: impl Into<String>) -> Manifest {
-        let source = SourceFile::new(path, text);
-        let (body, warnings) = match parser::parse(&source.path, &source.text) {
-            Ok(p) => (Ok(p.body), p.warnings),
-            Err(d) => (Err(*d), Vec::new()),
-        };
-        Manifest {
-            source,
-            body,
-            warnings,
-            tokens: OnceLock::new(),
-        }
+        Manifest::parsed_by(parser::parse, path, text)
     }
 
     /// Parses the EPP template `text`, naming it `path` in diagnostics: the
     /// body is the lambda Puppet's EPP parser makes of a template.
     pub fn parse_epp(path: impl Into<String>, text: impl Into<String>) -> Manifest {
+        Manifest::parsed_by(parser::parse_epp, path, text)
+    }
+
+    fn parsed_by(
+        parse: fn(&str, &str) -> Result<parser::Parsed, Box<Diagnostic>>,
+        path: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Manifest {
         let source = SourceFile::new(path, text);
-        let (body, warnings) = match parser::parse_epp(&source.path, &source.text) {
+        let (body, warnings) = match parse(&source.path, &source.text) {
             Ok(p) => (Ok(p.body), p.warnings),
             Err(d) => (Err(*d), Vec::new()),
         };

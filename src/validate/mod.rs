@@ -272,17 +272,17 @@ pub fn manifest(name: &str, text: &str) -> Vec<Diagnostic> {
     if let Some(d) = crate::puppet::parser::too_large(name, text.len()) {
         return vec![*d];
     }
-    let m = Manifest::parse(name, text);
-    match &m.body {
-        Err(d) => vec![d.clone()],
-        Ok(body) => checker::check(body, text, name),
-    }
+    checked(&Manifest::parse(name, text), text, name)
 }
 
 /// What `puppet epp validate` reports on a template: the syntax error, or the
 /// validation pass's findings.
 pub fn epp(name: &str, text: &str) -> Vec<Diagnostic> {
-    let m = Manifest::parse_epp(name, text);
+    checked(&Manifest::parse_epp(name, text), text, name)
+}
+
+/// A parsed program's syntax error, or what Puppet's validation pass finds in it.
+fn checked(m: &Manifest, text: &str, name: &str) -> Vec<Diagnostic> {
     match &m.body {
         Err(d) => vec![d.clone()],
         Ok(body) => checker::check(body, text, name),

@@ -12,29 +12,11 @@ use super::*;
 
 /// Parses the EPP template `src` (named `file` in diagnostics).
 pub fn parse_epp(file: &str, src: &str) -> Result<Parsed> {
-    if let Some(d) = too_large(file, src.len()) {
-        return Err(d);
-    }
-    let need = src.len() * STACK_PER_BYTE + (1 << 20);
-    if stacker::remaining_stack().is_some_and(|left| left > need) {
-        parse_epp_here(file, src)
-    } else {
-        stacker::grow(need.max(64 << 20), || parse_epp_here(file, src))
-    }
+    parse_bounded(file, src, parse_epp_here)
 }
 
 fn parse_epp_here(file: &str, src: &str) -> Result<Parsed> {
-    if src.starts_with('\u{feff}') {
-        return Err(Box::new(Diagnostic::error(
-            "syntax-error",
-            file,
-            Some(Span::new(0, 3)),
-            "Illegal UTF-8 Byte Order mark at beginning of input: [EF BB BF] - remove these from the puppet source",
-        )));
-    }
-    if let Some(diag) = check_nesting(file, src) {
-        return Err(Box::new(diag));
-    }
+    refuse_before_parsing(file, src)?;
     let mut pairs = match PuppetGrammar::parse(Rule::epp_program, src) {
         Ok(pairs) => pairs,
         Err(e) => return Err(epp_syntax_error(file, src, e)),
@@ -56,22 +38,10 @@ fn parse_epp_here(file: &str, src: &str) -> Result<Parsed> {
         warnings: RefCell::new(Vec::new()),
     };
     let body = builder.epp_program(program)?;
-    let parsed = Parsed {
+    Ok(Parsed {
         body,
         warnings: builder.warnings.into_inner(),
-    };
-    let (depth, deepest) = super::super::visit::deepest(&parsed.body);
-    if depth > MAX_DEPTH {
-        let span = deepest.span;
-        drop(parsed);
-        return Err(Box::new(Diagnostic::error(
-            "nesting-too-deep",
-            file,
-            Some(span),
-            format!("nesting too deep: the expression is more than {MAX_DEPTH} levels deep"),
-        )));
-    }
-    Ok(parsed)
+    })
 }
 
 /// Whether the template ends in text (Puppet's lexer otherwise reports the

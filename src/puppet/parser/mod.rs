@@ -127,21 +127,28 @@ pub fn too_large(file: &str, len: usize) -> Option<Box<Diagnostic>> {
 
 /// Parses the manifest `src` (named `file` in diagnostics).
 pub fn parse(file: &str, src: &str) -> Result<Parsed> {
+    parse_bounded(file, src, parse_on_this_stack)
+}
+
+/// Runs `parse_here` (a manifest's or a template's parser) within the bounds
+/// every parse keeps: the file's size, a stack deep enough for it, the
+/// tree's depth.
+fn parse_bounded(file: &str, src: &str, parse_here: fn(&str, &str) -> Result<Parsed>) -> Result<Parsed> {
     if let Some(d) = too_large(file, src.len()) {
         return Err(d);
     }
     let need = src.len() * STACK_PER_BYTE + (1 << 20);
     if stacker::remaining_stack().is_some_and(|left| left > need) {
-        parse_checked(file, src)
+        parse_checked(file, src, parse_here)
     } else {
         // A fresh stack is costly (its pages are new): only when this one is short.
-        stacker::grow(need.max(64 << 20), || parse_checked(file, src))
+        stacker::grow(need.max(64 << 20), || parse_checked(file, src, parse_here))
     }
 }
 
-fn parse_checked(file: &str, src: &str) -> Result<Parsed> {
+fn parse_checked(file: &str, src: &str, parse_here: fn(&str, &str) -> Result<Parsed>) -> Result<Parsed> {
     {
-        let parsed = parse_on_this_stack(file, src)?;
+        let parsed = parse_here(file, src)?;
         let (depth, deepest) = super::visit::deepest(&parsed.body);
         if depth > MAX_DEPTH {
             let span = deepest.span;
@@ -162,21 +169,7 @@ fn parse_checked(file: &str, src: &str) -> Result<Parsed> {
 }
 
 fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
-    if src.starts_with('\u{feff}') {
-        // Puppet refuses it too, with these words.
-        return Err(Box::new(
-            Diagnostic::error(
-                "syntax-error",
-                file,
-                Some(Span::new(0, 3)),
-                "Illegal UTF-8 Byte Order mark at beginning of input: [EF BB BF] - remove these from the puppet source",
-            )
-            .with_help("save the file as UTF-8 without a byte order mark"),
-        ));
-    }
-    if let Some(diag) = check_nesting(file, src) {
-        return Err(Box::new(diag));
-    }
+    refuse_before_parsing(file, src)?;
     // The lossless lexer runs only when the grammar needs its help: heredoc bodies
     // (lifted out, see lexer.rs) and `/*` that never closes, which ends Puppet's
     // lexer wherever it is (the grammar would read a lone `/` as a division).
@@ -238,6 +231,27 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
         body,
         warnings: builder.warnings.into_inner(),
     })
+}
+
+/// What is refused before any grammar runs, in manifests and templates alike:
+/// a byte order mark, nesting deeper than [`MAX_NESTING`].
+fn refuse_before_parsing(file: &str, src: &str) -> Result<()> {
+    if src.starts_with('\u{feff}') {
+        // Puppet refuses it too, with these words.
+        return Err(Box::new(
+            Diagnostic::error(
+                "syntax-error",
+                file,
+                Some(Span::new(0, 3)),
+                "Illegal UTF-8 Byte Order mark at beginning of input: [EF BB BF] - remove these from the puppet source",
+            )
+            .with_help("save the file as UTF-8 without a byte order mark"),
+        ));
+    }
+    match check_nesting(file, src) {
+        Some(diag) => Err(Box::new(diag)),
+        None => Ok(()),
+    }
 }
 
 /// A quick scan for nesting deeper than [`MAX_NESTING`]; exact only when it matters.
