@@ -21,25 +21,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Findings one per paragraph: `file:line:col: severity[code]: message`, then help.
-fn rendered(path: &str, text: &str, findings: &[Diagnostic]) -> String {
-    let source = SourceFile::new(path, text);
-    findings
-        .iter()
-        .map(|d| {
-            let mut out = d.one_line(Some(&source));
-            if let Some(h) = &d.help {
-                out.push_str(&format!("\n  help: {h}"));
-            }
-            out
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+mod common;
+use common::{rendered, root};
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = root().join("fixtures/validate/erb");

@@ -18,36 +18,15 @@
 //! without the oracle.
 
 use puppetlift::validate::metadata::{self, Options};
-use puppetlift::{Diagnostic, Severity, SourceFile};
+use puppetlift::{Diagnostic, Severity};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Findings one per paragraph: `file:line:col: severity[code]: message`, then help and labels.
-fn rendered(path: &str, text: &str, findings: &[Diagnostic]) -> String {
-    let source = SourceFile::new(path, text);
-    findings
-        .iter()
-        .map(|d| {
-            let mut out = d.one_line(Some(&source));
-            for label in &d.labels {
-                let (line, col) = source.line_col(label.span.start as usize);
-                out.push_str(&format!("\n  {line}:{col}: {}", label.message));
-            }
-            if let Some(h) = &d.help {
-                out.push_str(&format!("\n  help: {h}"));
-            }
-            out
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+mod common;
+use common::{rendered, root};
 
 fn options_for(case: &str) -> Options {
     Options {

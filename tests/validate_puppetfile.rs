@@ -17,36 +17,15 @@
 //! plain `cargo test`, run by `.ci/run`, failing loudly without r10k.
 
 use puppetlift::validate::puppetfile;
-use puppetlift::{Diagnostic, Severity, SourceFile};
+use puppetlift::{Severity, SourceFile};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Findings one per paragraph: `file:line:col: severity[code]: message`, then labels and help.
-fn rendered(path: &str, text: &str, findings: &[Diagnostic]) -> String {
-    let source = SourceFile::new(path, text);
-    findings
-        .iter()
-        .map(|d| {
-            let mut out = d.one_line(Some(&source));
-            for label in &d.labels {
-                let (line, col) = source.line_col(label.span.start as usize);
-                out.push_str(&format!("\n  {line}:{col}: {}", label.message));
-            }
-            if let Some(h) = &d.help {
-                out.push_str(&format!("\n  help: {h}"));
-            }
-            out
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+mod common;
+use common::{rendered, root};
 
 fn cases() -> Vec<PathBuf> {
     let dir = root().join("fixtures/validate/puppetfile");
