@@ -362,6 +362,66 @@ fn parser_validate_command_agrees(sample: &[&PathBuf], rejected: &std::collectio
     }
 }
 
+/// Our first error in `findings` (of `name`, whose text is `text`): its line and message.
+fn first_error(name: &str, text: &str, findings: Vec<puppetlift::Diagnostic>) -> Option<(u32, String)> {
+    let source = puppetlift::SourceFile::new(name, text);
+    findings
+        .into_iter()
+        .find(|d| d.severity == puppetlift::Severity::Error)
+        .map(|d| {
+            (
+                d.span.map_or(0, |s| source.line_col(s.start as usize).0 as u32),
+                d.message,
+            )
+        })
+}
+
+/// Verdicts compared file by file with an oracle's: how many agree, how many
+/// both reject and with the first error on the same line, and each difference.
+#[derive(Default)]
+struct Verdicts {
+    agree: usize,
+    both: usize,
+    same_line: usize,
+    differences: Vec<String>,
+}
+
+impl Verdicts {
+    /// One file: the oracle's first-error line (0 for none given) and its
+    /// message (may be empty), and ours. True when both accept it.
+    fn add(&mut self, name: &str, theirs: Option<u32>, message: &str, ours: &Option<(u32, String)>) -> bool {
+        let said = if message.is_empty() {
+            String::new()
+        } else {
+            format!(": {message}")
+        };
+        match (theirs, ours) {
+            (None, None) => {
+                self.agree += 1;
+                return true;
+            }
+            (Some(line), Some((our_line, ours))) => {
+                self.agree += 1;
+                self.both += 1;
+                // Puppet gives no line at the end of the input.
+                if line == *our_line || (line == 0 && ours.contains("end of input")) {
+                    self.same_line += 1;
+                } else {
+                    let d = format!("{name}: first error on line {line}{said}, ours on {our_line}: {ours}");
+                    self.differences.push(d);
+                }
+            }
+            (Some(line), None) => self
+                .differences
+                .push(format!("{name}: the oracle rejects (line {line}{said}), we accept")),
+            (None, Some((line, ours))) => self
+                .differences
+                .push(format!("{name}: the oracle accepts, we reject (line {line}): {ours}")),
+        }
+        false
+    }
+}
+
 /// `puppetlift validate`'s manifests validator and `puppet parser validate` on
 /// the corpus and its mutants: the same files rejected (at least 99.5%), the
 /// first error on the same line (at least 95% of the files both reject).
@@ -382,41 +442,19 @@ fn validate_rejects_what_puppet_parser_validate_rejects() {
         .copied()
         .collect();
     parser_validate_command_agrees(&sample, &theirs);
-    let (mut agree, mut both, mut same_line) = (0, 0, 0);
-    let mut differences = Vec::new();
+    let mut tally = Verdicts::default();
     for f in &files {
         let name = f.display().to_string();
         let text = String::from_utf8_lossy(&std::fs::read(f).expect("readable")).into_owned();
-        let source = puppetlift::SourceFile::new(name.clone(), text.clone());
-        let ours = puppetlift::validate::manifest(&name, &text)
-            .into_iter()
-            .find(|d| d.severity == puppetlift::Severity::Error)
-            .map(|d| {
-                (
-                    d.span.map_or(0, |s| source.line_col(s.start as usize).0 as u32),
-                    d.message,
-                )
-            });
-        match (theirs.get(&name), &ours) {
-            (None, None) => agree += 1,
-            (Some(line), Some((our_line, message))) => {
-                agree += 1;
-                both += 1;
-                // Puppet gives no line at the end of the input.
-                if line == our_line || (*line == 0 && message.contains("end of input")) {
-                    same_line += 1;
-                } else {
-                    differences.push(format!(
-                        "{name}: first error on line {line}, ours on {our_line}: {message}"
-                    ));
-                }
-            }
-            (Some(line), None) => differences.push(format!("{name}: puppet rejects (line {line}), we accept")),
-            (None, Some((line, message))) => {
-                differences.push(format!("{name}: puppet accepts, we reject (line {line}): {message}"))
-            }
-        }
+        let ours = first_error(&name, &text, puppetlift::validate::manifest(&name, &text));
+        tally.add(&name, theirs.get(&name).copied(), "", &ours);
     }
+    let Verdicts {
+        agree,
+        both,
+        same_line,
+        differences,
+    } = tally;
     println!(
         "validate: {} files, puppet rejects {}; same verdict on {agree} ({:.2}%); \
          first error on the same line for {same_line}/{both} ({:.2}%)",
@@ -914,55 +952,33 @@ fn validate_epp_agrees_with_puppet_epp_validate() {
             "{name}: `puppet epp validate` and puppet_validate.rb disagree"
         );
     }
-    let (mut agree, mut both, mut same_line, mut rejected, mut same_pn, mut accepted) = (0, 0, 0, 0, 0, 0);
-    let mut differences = Vec::new();
+    let (mut tally, mut rejected, mut same_pn, mut accepted) = (Verdicts::default(), 0, 0, 0);
     for f in &files {
         let name = f.display().to_string();
         let text = String::from_utf8_lossy(&std::fs::read(f).expect("readable")).into_owned();
-        let source = puppetlift::SourceFile::new(name.clone(), text.clone());
-        let ours = puppetlift::validate::epp(&name, &text)
-            .into_iter()
-            .find(|d| d.severity == puppetlift::Severity::Error)
-            .map(|d| {
-                (
-                    d.span.map_or(0, |s| source.line_col(s.start as usize).0 as u32),
-                    d.message,
-                )
-            });
+        let ours = first_error(&name, &text, puppetlift::validate::epp(&name, &text));
         let verdict = theirs.get(&name).expect("the oracle answers for every file");
         rejected += usize::from(verdict.get("error").is_some());
-        match (error_line(verdict), &ours) {
-            (None, None) => {
-                agree += 1;
-                accepted += 1;
-                let pn = puppetlift::Manifest::parse_epp(&name, text).pn().ok();
-                if pn.as_deref() == verdict["pn"].as_str() {
-                    same_pn += 1;
-                } else {
-                    differences.push(format!("{name}: PN differs: ours {pn:?}, Puppet's {}", verdict["pn"]));
-                }
-            }
-            (Some(line), Some((our_line, message))) => {
-                agree += 1;
-                both += 1;
-                if line == *our_line || (line == 0 && message.contains("end of input")) {
-                    same_line += 1;
-                } else {
-                    differences.push(format!(
-                        "{name}: first error on line {line} ({}), ours on {our_line}: {message}",
-                        verdict["error"]
-                    ));
-                }
-            }
-            (Some(line), None) => differences.push(format!(
-                "{name}: puppet rejects (line {line}: {}), we accept",
-                verdict["error"]
-            )),
-            (None, Some((line, message))) => {
-                differences.push(format!("{name}: puppet accepts, we reject (line {line}): {message}"))
+        let message = verdict["error"].to_string();
+        if tally.add(&name, error_line(verdict), &message, &ours) {
+            accepted += 1;
+            let pn = puppetlift::Manifest::parse_epp(&name, text).pn().ok();
+            if pn.as_deref() == verdict["pn"].as_str() {
+                same_pn += 1;
+            } else {
+                let theirs = &verdict["pn"];
+                tally
+                    .differences
+                    .push(format!("{name}: PN differs: ours {pn:?}, Puppet's {theirs}"));
             }
         }
     }
+    let Verdicts {
+        agree,
+        both,
+        same_line,
+        differences,
+    } = tally;
     println!(
         "validate epp: {} templates, puppet rejects {rejected}; same verdict on {agree} ({:.2}%); \
          first error on the same line for {same_line}/{both} ({:.2}%); same PN for {same_pn}/{accepted}",
