@@ -59,7 +59,7 @@ enum Command {
     /// checked as plain Puppet code (manifests, templates, hiera data) and needs `--image`.
     Check(CheckArgs),
     /// Validate a Puppet repository, module or file as its pre-commit hooks and
-    /// CI do: manifests as `puppet parser validate`, EPP templates as `puppet
+    /// CI do: manifests as `puppet parser validate` (Bolt plans with `--tasks`), EPP templates as `puppet
     /// epp validate`, ERB templates as `erb -P -x -T - | ruby -c`, a Puppetfile
     /// as `r10k puppetfile check`, metadata.json as metadata-json-lint, Hiera
     /// data as puppet-syntax, environment.conf as Puppet reads it. Exit 1 when
@@ -353,7 +353,7 @@ fn lint(args: &[String]) -> ExitCode {
                 Ok(text) => {
                     // The checks read tokens only; --fix compares programs.
                     let m = if opts.fix {
-                        Manifest::parse(name.clone(), text.clone())
+                        Manifest::parse_file(name.clone(), text.clone())
                     } else {
                         Manifest::unparsed(name.clone(), text.clone())
                     };
@@ -467,11 +467,7 @@ fn parse(pn: bool, paths: &[PathBuf]) -> ExitCode {
         .par_iter()
         .map(|f| {
             let name = f.display().to_string();
-            let epp = f.extension().is_some_and(|x| x == "epp");
-            let m = files::read_text(f).map(|text| match epp {
-                true => Manifest::parse_epp(name.clone(), text),
-                false => Manifest::parse(name.clone(), text),
-            });
+            let m = files::read_text(f).map(|text| Manifest::parse_file(name.clone(), text));
             (name, m)
         })
         .collect();

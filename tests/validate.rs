@@ -25,6 +25,12 @@ fn each_manifest_fixture_shows_its_finding() {
     each_fixture_shows_its_finding(Validator::Manifests, "manifests", "pp", 30);
 }
 
+/// Bolt plans: their place (`plans/`) makes them read in tasks mode.
+#[test]
+fn each_plan_fixture_shows_its_finding() {
+    each_fixture_shows_its_finding(Validator::Manifests, "plans", "pp", 14);
+}
+
 #[test]
 fn each_epp_fixture_shows_its_finding() {
     each_fixture_shows_its_finding(Validator::Epp, "epp", "epp", 7);

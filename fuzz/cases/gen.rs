@@ -6,6 +6,8 @@
 
 pub const PUPPET: &[&str] = &[
     "class a {",
+    "plan p($t) {",
+    "apply($t) {",
     "define d($x = 1) {",
     "}",
     "{",

@@ -28,11 +28,18 @@ fn repo() -> PathBuf {
 /// a diagnostic, never a panic, a hang or a stack overflow.
 pub fn puppet_parse(data: &[u8]) {
     let text = gen::text(data, gen::PUPPET);
+    // As a manifest, and as a Bolt plan (tasks mode), each with Puppet's
+    // validation pass.
+    let plan = puppetlift::validate::plan("plans/fuzz.pp", &text);
     let m = Manifest::parse("fuzz.pp", text);
     let _ = m.pn();
     let _ = m.puppet_error_message();
     let source = puppetlift::diagnostic::SourceFile::new("fuzz.pp", m.source.text.clone());
-    for d in m.diagnostics() {
+    let checked = match &m.body {
+        Ok(body) => puppetlift::puppet::checker::check(body, &source.text, "fuzz.pp"),
+        Err(_) => Vec::new(),
+    };
+    for d in m.diagnostics().chain(&checked).chain(&plan) {
         if let Some(span) = d.span {
             assert!(
                 span.start <= span.end && span.end as usize <= source.text.len(),

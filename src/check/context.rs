@@ -150,7 +150,7 @@ impl<'a> Context<'a> {
         let parsed: Vec<Manifest> = read
             .par_iter()
             .filter(|(f, t)| kind(f, has_vagrantfile) == Some(Kind::Manifest) && t.is_ok())
-            .map(|(f, t)| Manifest::parse(f.display().to_string(), t.as_ref().cloned().unwrap_or_default()))
+            .map(|(f, t)| Manifest::parse_file(f.display().to_string(), t.as_ref().cloned().unwrap_or_default()))
             .collect();
         manifests.extend(parsed);
         for (f, t) in read {

@@ -223,7 +223,7 @@ pub struct Entry {
     pub span: Span,
 }
 
-/// A class, define or function definition.
+/// A class, define, function or plan definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
     /// The fully qualified name.
@@ -432,6 +432,15 @@ pub enum ExprKind {
         def: Definition,
         /// The return type.
         return_type: Option<Box<Expr>>,
+    },
+    /// `plan name(params) { }`, in tasks mode (a Bolt plan).
+    Plan(Definition),
+    /// `apply(targets, options) { }`, in tasks mode: a catalog applied to targets.
+    Apply {
+        /// The arguments (targets, then options).
+        args: Vec<Expr>,
+        /// The statements of the block (`ApplyBlockExpression`), even one.
+        body: Vec<Expr>,
     },
     /// `node a, b inherits c { }`
     Node {

@@ -17,9 +17,22 @@ use crate::diagnostic::{Diagnostic, Span};
 /// file `file`), in the order Puppet reports them: a node's own findings
 /// before its children's.
 pub fn check(program: &Expr, src: &str, file: &str) -> Vec<Diagnostic> {
+    run(program, src, file, false)
+}
+
+/// The same for a Bolt plan, as `puppet parser validate --tasks` checks one
+/// (Puppet's `TasksChecker`): what only a catalog can hold (resources,
+/// relationships, collectors, nodes) only inside `apply`, no classes or
+/// defined types at all, no `apply` inside `apply`.
+pub fn check_plan(program: &Expr, src: &str, file: &str) -> Vec<Diagnostic> {
+    run(program, src, file, true)
+}
+
+fn run(program: &Expr, src: &str, file: &str, tasks: bool) -> Vec<Diagnostic> {
     let mut c = Checker {
         file,
         src,
+        tasks,
         out: Vec::new(),
         stack: vec![Ctx::Program],
     };
@@ -36,6 +49,8 @@ enum Ctx {
         top: bool,
     },
     Class,
+    /// The block of an `apply` (in a plan): it compiles a catalog.
+    Apply,
     Lambda,
     /// A resource body (`+>` is not allowed here).
     ResourceBody,
@@ -49,6 +64,8 @@ enum Ctx {
 struct Checker<'a> {
     file: &'a str,
     src: &'a str,
+    /// Tasks mode (a plan): Puppet's `TasksChecker` instead of `Checker4_0`.
+    tasks: bool,
     out: Vec<Diagnostic>,
     stack: Vec<Ctx>,
 }
@@ -99,6 +116,8 @@ fn label(e: &Expr) -> String {
         ExprKind::Class { .. } => "Host Class Definition".into(),
         ExprKind::Define(_) => "'define' expression".into(),
         ExprKind::Function { .. } => "Function Definition".into(),
+        ExprKind::Plan(_) => "Plan Definition".into(),
+        ExprKind::Apply { .. } => "'apply' expression".into(),
         ExprKind::Node { .. } => "Node Definition".into(),
         ExprKind::TypeAlias { .. } => "Type Alias".into(),
         ExprKind::TypeMapping { .. } => "Type Mapping".into(),
@@ -285,6 +304,13 @@ impl Checker<'_> {
         }
     }
 
+    /// Where Puppet places a parameter: at its variable, after its type and `*`.
+    fn variable_of(&self, p: &Parameter) -> Span {
+        let from = p.type_expr.as_ref().map_or(p.span.start, |t| t.span.end) as usize;
+        let at = self.src.get(from..p.span.end as usize).and_then(|t| t.find('$'));
+        at.map_or(p.span, |at| Span::new(from + at, from + at + 1 + p.name.len()))
+    }
+
     /// The first `token` in the source between two spans.
     fn between(&self, a: Span, b: Span, token: &str) -> Option<Span> {
         let gap = self.src.get(a.end as usize..b.start as usize)?;
@@ -339,6 +365,17 @@ impl Checker<'_> {
                     self.visit(r);
                 }
                 self.body(def.body.as_deref());
+            }
+            ExprKind::Plan(def) => {
+                self.params(&def.params);
+                self.body(def.body.as_deref());
+            }
+            // The arguments are outside the block that compiles a catalog.
+            ExprKind::Apply { args, body } => {
+                args.iter().for_each(|a| self.visit(a));
+                self.stack.push(Ctx::Apply);
+                self.body(Some(body));
+                self.stack.pop();
             }
             ExprKind::Lambda(l) => self.lambda(l),
             ExprKind::CallNamed {
@@ -418,17 +455,17 @@ impl Checker<'_> {
         self.stack.pop();
     }
 
-    /// A body Puppet holds as one expression, or as a block when it has two or more.
+    /// The body of a definition, node, lambda, case option or `apply`: a
+    /// block, even of one statement, as Puppet's factory makes it.
     fn body(&mut self, body: Option<&[Expr]>) {
         let body = body.unwrap_or_default();
-        if body.len() > 1 {
-            self.block(body);
-            self.stack.push(Ctx::Block { top: false });
+        if body.is_empty() {
+            return;
         }
+        self.block(body);
+        self.stack.push(Ctx::Block { top: false });
         body.iter().for_each(|s| self.visit(s));
-        if body.len() > 1 {
-            self.stack.pop();
-        }
+        self.stack.pop();
     }
 
     fn params(&mut self, params: &[Parameter]) {
@@ -449,7 +486,7 @@ impl Checker<'_> {
             if p.captures_rest && i != last {
                 self.error(
                     "captures-rest-not-last",
-                    p.span,
+                    self.variable_of(p),
                     format!("Parameter ${} is not last, and has 'captures rest'", p.name),
                 );
             }
@@ -509,9 +546,11 @@ impl Checker<'_> {
         }
     }
 
-    /// A statement list of two or more (Puppet's block expression).
+    /// A statement list (Puppet's block expression).
     fn block(&mut self, stmts: &[Expr]) {
-        if let (Some(name), Some(first)) = (resource_without_title(stmts), stmts.first()) {
+        // Puppet's tasks checker never takes a name and a hash for a resource.
+        let without_title = resource_without_title(stmts).filter(|_| !self.tasks);
+        if let (Some(name), Some(first)) = (without_title, stmts.first()) {
             let message =
                 format!("This expression is invalid. Did you try declaring a '{name}' resource without a title?");
             self.error("resource-without-title", first.span, message).help =
@@ -554,11 +593,14 @@ impl Checker<'_> {
     fn top(&mut self, e: &Expr) {
         let absolute_only = matches!(
             e.kind,
-            ExprKind::Function { .. } | ExprKind::TypeAlias { .. } | ExprKind::TypeDefinition { .. }
+            ExprKind::Function { .. }
+                | ExprKind::Plan(_)
+                | ExprKind::TypeAlias { .. }
+                | ExprKind::TypeDefinition { .. }
         );
         for ctx in self.stack.iter().rev() {
             match ctx {
-                Ctx::Program | Ctx::Class => return,
+                Ctx::Program | Ctx::Class | Ctx::Apply => return,
                 Ctx::Block { top: true } => return,
                 Ctx::Block { top: false } if absolute_only => {
                     let message = format!("{} may only appear at toplevel", a_an_uc(&label(e)));
@@ -617,13 +659,7 @@ impl Checker<'_> {
                     p.name,
                     a_an(&label(e))
                 );
-                // Puppet places the parameter at its name, after the `*`.
-                let at = self.src.get(p.span.range()).and_then(|t| t.find('$')).unwrap_or(0);
-                self.error(
-                    "captures-rest-not-supported",
-                    Span::new(p.span.start as usize + at, p.span.end as usize),
-                    message,
-                );
+                self.error("captures-rest-not-supported", self.variable_of(p), message);
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -633,7 +669,7 @@ impl Checker<'_> {
                     "The parameter '{}' is declared more than once in the parameter list",
                     p.name
                 );
-                self.error("duplicate-parameter", p.span, message);
+                self.error("duplicate-parameter", self.variable_of(p), message);
             }
         }
         if reserved {
@@ -643,7 +679,7 @@ impl Checker<'_> {
                     p.name,
                     label(e)
                 );
-                self.error("reserved-parameter", p.span, message);
+                self.error("reserved-parameter", self.variable_of(p), message);
             }
         }
     }
@@ -679,8 +715,8 @@ impl Checker<'_> {
                 "The numeric parameter name '${}' cannot be used (clashes with numeric match result variables)",
                 p.name
             );
-            self.error("illegal-numeric-parameter", p.span, message).help =
-                Some("name the parameter with a letter first".into());
+            self.error("illegal-numeric-parameter", self.variable_of(p), message)
+                .help = Some("name the parameter with a letter first".into());
         }
         let mut c = p.name.chars();
         let param_name = c.next().is_some_and(|f| f.is_ascii_lowercase() || f == '_') && c.all(is_word);
@@ -689,7 +725,7 @@ impl Checker<'_> {
                 "Illegal parameter name. The given name '{}' does not conform to the naming rule /^[a-z_]\\w*$/",
                 p.name
             );
-            self.error("illegal-param-name", p.span, message).help =
+            self.error("illegal-param-name", self.variable_of(p), message).help =
                 Some(format!("name it `${}` (and its uses)", lower_name(&p.name)));
         }
         if let Some(v) = &p.value {
@@ -724,6 +760,7 @@ impl Checker<'_> {
             | ExprKind::Class { .. }
             | ExprKind::Define(_)
             | ExprKind::Function { .. }
+            | ExprKind::Plan(_)
             | ExprKind::Node { .. }
             | ExprKind::TypeAlias { .. }
             | ExprKind::TypeMapping { .. }
@@ -873,6 +910,9 @@ impl Checker<'_> {
 
     /// The checks of `e` itself (its children are visited after).
     fn check(&mut self, e: &Expr) {
+        if self.tasks && !self.tasks_allow(e) {
+            return;
+        }
         match &e.kind {
             ExprKind::Block(stmts) => self.block(stmts),
             ExprKind::Binary { op, left, right } => match op {
@@ -983,6 +1023,10 @@ impl Checker<'_> {
                 }
                 self.parameter_rules(e, def, true, false);
             }
+            ExprKind::Plan(def) => {
+                self.named_definition(e, def);
+                self.parameter_rules(e, def, true, false);
+            }
             ExprKind::TypeAlias { name, type_expr } => {
                 self.top(e);
                 if !is_type_name(name, false) {
@@ -1074,6 +1118,49 @@ impl Checker<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Tasks mode's own rules for `e` (Puppet's `TasksChecker`); false when
+    /// `e` broke one, and the usual checks of `e` are not made.
+    fn tasks_allow(&mut self, e: &Expr) -> bool {
+        let in_apply = self.stack.contains(&Ctx::Apply);
+        let (code, only, help) = match &e.kind {
+            ExprKind::Class { .. } | ExprKind::Define(_) => (
+                "expression-not-supported-when-scripting",
+                "is only available when compiling a catalog",
+                "define it in the module's manifests/ and declare it inside an `apply(targets) { ... }` block",
+            ),
+            ExprKind::Collect {
+                query_kind: QueryKind::Exported,
+                ..
+            } if in_apply => (
+                "expression-not-supported-when-compiling",
+                "is not available when compiling a catalog",
+                "an apply block compiles its catalog without PuppetDB: collect virtual resources (`<| |>`) only",
+            ),
+            ExprKind::Apply { .. } if in_apply => (
+                "expression-not-supported-when-compiling",
+                "is not available when compiling a catalog",
+                "move this apply out of the enclosing apply block",
+            ),
+            ExprKind::Collect { .. }
+            | ExprKind::Node { .. }
+            | ExprKind::Resource { .. }
+            | ExprKind::ResourceDefaults { .. }
+            | ExprKind::ResourceOverride { .. }
+            | ExprKind::Binary {
+                op: BinaryOp::InEdge | BinaryOp::InEdgeSub | BinaryOp::OutEdge | BinaryOp::OutEdgeSub,
+                ..
+            } if !in_apply => (
+                "expression-not-supported-when-scripting",
+                "is only available when compiling a catalog",
+                "put it inside an `apply(targets) { ... }` block, which compiles a catalog for the targets",
+            ),
+            _ => return true,
+        };
+        let message = format!("{} {only}", a_an_uc(&label(e)));
+        self.error(code, self.place(e), message).help = Some(help.into());
+        false
     }
 }
 

@@ -10,7 +10,22 @@ pub mod strings;
 pub mod visit;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
+
+/// Whether `path` is a Bolt plan, which Puppet reads in tasks mode: a `.pp`
+/// file under the `plans/` directory of a module or a Bolt project (under
+/// `manifests/`, a `plans` directory is only part of class names).
+pub fn is_plan(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "pp")
+        && path
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+            .map(|c| c.as_os_str())
+            .find(|c| *c == "plans" || *c == "manifests")
+            .is_some_and(|c| c == "plans")
+}
 
 /// A parsed manifest: its source, its AST (or the syntax error) and, on demand,
 /// its tokens.
@@ -35,6 +50,26 @@ impl Manifest {
     /// body is the lambda Puppet's EPP parser makes of a template.
     pub fn parse_epp(path: impl Into<String>, text: impl Into<String>) -> Manifest {
         Manifest::parsed_by(parser::parse_epp, path, text)
+    }
+
+    /// Parses the Bolt plan `text` (a module's `plans/`) in tasks mode,
+    /// naming it `path` in diagnostics.
+    pub fn parse_plan(path: impl Into<String>, text: impl Into<String>) -> Manifest {
+        Manifest::parsed_by(parser::parse_plan, path, text)
+    }
+
+    /// Parses `text` as what its path says it is: an EPP template (`.epp`),
+    /// a Bolt plan ([`is_plan`]) or a manifest.
+    pub fn parse_file(path: impl Into<String>, text: impl Into<String>) -> Manifest {
+        let path = path.into();
+        let parse = if path.ends_with(".epp") {
+            parser::parse_epp
+        } else if is_plan(Path::new(&path)) {
+            parser::parse_plan
+        } else {
+            parser::parse
+        };
+        Manifest::parsed_by(parse, path, text)
     }
 
     fn parsed_by(

@@ -310,6 +310,20 @@ impl Writer {
             ExprKind::Class { def, parent } => self.definition("class", def, parent.as_deref(), None),
             ExprKind::Define(def) => self.definition("define", def, None, None),
             ExprKind::Function { def, return_type } => self.definition("function", def, None, return_type.as_deref()),
+            ExprKind::Plan(def) => self.definition("plan", def, None, None),
+            // Puppet 7 has no PN for `apply` (its transformer fails on one):
+            // this is ours, in the form of a call's.
+            ExprKind::Apply { args, body } => {
+                self.open("apply");
+                self.out.push_str(" {");
+                let mut first = true;
+                self.key(&mut first, "args");
+                self.list(args);
+                self.key(&mut first, "body");
+                self.statements(body);
+                self.out.push('}');
+                self.close();
+            }
             ExprKind::Node { matches, parent, body } => {
                 self.open("node");
                 self.out.push_str(" {");

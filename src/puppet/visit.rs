@@ -126,7 +126,7 @@ pub fn for_each_child<'a>(e: &'a Expr, mut f: impl FnMut(&'a Expr)) {
             ops(o, f);
         }
         ExprKind::Lambda(l) => lambda(l, f),
-        ExprKind::Class { def, .. } | ExprKind::Define(def) => {
+        ExprKind::Class { def, .. } | ExprKind::Define(def) | ExprKind::Plan(def) => {
             params(&def.params, f);
             def.body.iter().flatten().for_each(f);
         }
@@ -136,6 +136,10 @@ pub fn for_each_child<'a>(e: &'a Expr, mut f: impl FnMut(&'a Expr)) {
                 f(r);
             }
             def.body.iter().flatten().for_each(f);
+        }
+        ExprKind::Apply { args, body } => {
+            args.iter().for_each(&mut *f);
+            body.iter().for_each(f);
         }
         ExprKind::Node { matches, parent, body } => {
             matches.iter().for_each(&mut *f);

@@ -15,6 +15,7 @@ pub mod puppetfile;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::files;
+use crate::puppet::ast::Expr;
 use crate::puppet::{checker, Manifest};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ use std::sync::Arc;
 /// One validator: which files it claims and which tool it replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Validator {
-    /// `*.pp` outside `plans/`: `puppet parser validate`.
+    /// `*.pp`: `puppet parser validate`; Bolt plans (`plans/`) with `--tasks`.
     Manifests,
     /// `*.epp` templates: `puppet epp validate`.
     Epp,
@@ -95,7 +96,7 @@ impl Validator {
         if (name.ends_with(".yaml") || name.ends_with(".yml")) && in_data(path) {
             return Some(Validator::Hiera);
         }
-        if name.ends_with(".pp") && !in_plans(path) {
+        if name.ends_with(".pp") {
             return Some(Validator::Manifests);
         }
         if name.ends_with(".epp") {
@@ -112,12 +113,6 @@ impl Validator {
 fn in_data(path: &Path) -> bool {
     path.components()
         .any(|c| c.as_os_str() == "data" || c.as_os_str() == "hieradata")
-}
-
-/// Whether `path` is a Bolt plan (`plans/` of a module), which Puppet parses in
-/// tasks mode; puppetlift does not parse tasks mode yet.
-fn in_plans(path: &Path) -> bool {
-    path.components().any(|c| c.as_os_str() == "plans")
 }
 
 /// Directories a module's tooling never validates: fixtures other modules are
@@ -183,7 +178,6 @@ impl Report {
 pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     let mut report = Report::default();
     let mut found: Vec<(Validator, PathBuf)> = Vec::new();
-    let mut plans = 0usize;
     for p in paths {
         let (root, walked) = if p.is_dir() {
             (p.clone(), files::Root::new(p, &[]).walk(p))
@@ -200,23 +194,10 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
             if f != *p && skipped_dir(relative.parent().unwrap_or(Path::new(""))) {
                 continue;
             }
-            match Validator::of(&f) {
-                Some(v) if options.validators.contains(&v) => found.push((v, f)),
-                Some(_) => {}
-                None => plans += usize::from(options.validators.contains(&Validator::Manifests) && is_plan(&f)),
+            if let Some(v) = Validator::of(&f).filter(|v| options.validators.contains(v)) {
+                found.push((v, f));
             }
         }
-    }
-    if plans > 0 {
-        report.problems.push(Diagnostic::warning(
-            "plans-not-validated",
-            &paths.first().map(|p| p.display().to_string()).unwrap_or_default(),
-            None,
-            format!(
-                "{plans} Bolt plan{} under plans/ not validated: Puppet parses plans in tasks mode, which puppetlift does not parse yet",
-                if plans == 1 { "" } else { "s" }
-            ),
-        ));
     }
     found.sort();
     found.dedup();
@@ -248,10 +229,6 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
     report
 }
 
-fn is_plan(path: &Path) -> bool {
-    in_plans(path) && path.extension().is_some_and(|e| e == "pp")
-}
-
 /// What `validator` finds in `text` (the file `name`).
 pub fn validate_text(validator: Validator, name: &str, text: &str, options: &Options) -> Vec<Diagnostic> {
     match validator {
@@ -266,25 +243,36 @@ pub fn validate_text(validator: Validator, name: &str, text: &str, options: &Opt
     }
 }
 
-/// What `puppet parser validate` reports on a manifest: the syntax error, or
-/// the validation pass's findings.
+/// What `puppet parser validate` reports on a manifest (a Bolt plan, by its
+/// path, as [`plan`]): the syntax error, or the validation pass's findings.
 pub fn manifest(name: &str, text: &str) -> Vec<Diagnostic> {
+    if crate::puppet::is_plan(Path::new(name)) {
+        return plan(name, text);
+    }
     if let Some(d) = crate::puppet::parser::too_large(name, text.len()) {
         return vec![*d];
     }
-    checked(&Manifest::parse(name, text), text, name)
+    checked(&Manifest::parse(name, text), text, name, checker::check)
+}
+
+/// What `puppet parser validate --tasks` reports on a Bolt plan.
+pub fn plan(name: &str, text: &str) -> Vec<Diagnostic> {
+    if let Some(d) = crate::puppet::parser::too_large(name, text.len()) {
+        return vec![*d];
+    }
+    checked(&Manifest::parse_plan(name, text), text, name, checker::check_plan)
 }
 
 /// What `puppet epp validate` reports on a template: the syntax error, or the
 /// validation pass's findings.
 pub fn epp(name: &str, text: &str) -> Vec<Diagnostic> {
-    checked(&Manifest::parse_epp(name, text), text, name)
+    checked(&Manifest::parse_epp(name, text), text, name, checker::check)
 }
 
-/// A parsed program's syntax error, or what Puppet's validation pass finds in it.
-fn checked(m: &Manifest, text: &str, name: &str) -> Vec<Diagnostic> {
+/// A parsed program's syntax error, or what Puppet's validation pass (`check`) finds in it.
+fn checked(m: &Manifest, text: &str, name: &str, check: fn(&Expr, &str, &str) -> Vec<Diagnostic>) -> Vec<Diagnostic> {
     match &m.body {
         Err(d) => vec![d.clone()],
-        Ok(body) => checker::check(body, text, name),
+        Ok(body) => check(body, text, name),
     }
 }

@@ -7,7 +7,9 @@
 #   {"file": PATH, "error": MSG, "line": L, "column": C}   the first error (no line at the end of input)
 # A file named *.epp is an EPP template, parsed and validated as `puppet epp
 # validate` does; with --pn, an accepted template's PN is printed too
-# ("pn": TEXT), as `puppet epp dump --format pn` prints it.
+# ("pn": TEXT), as `puppet epp dump --format pn` prints it; where Puppet has
+# no PN for what it accepted (an `apply` block), "pn_error" says why instead.
+# --tasks parses and validates as `puppet parser validate --tasks` does (Bolt plans).
 #
 #   ruby puppet_validate.rb [--tasks] [--pn] FILE...   or   ... | ruby puppet_validate.rb [--tasks] [--pn] -
 $VERBOSE = nil
@@ -39,7 +41,12 @@ files.each do |f|
       out['line'] = pos.line
       out['column'] = pos.pos
     elsif pn
-      out['pn'] = Puppet::Pops::Model::PNTransformer.transform(result.model.body).format(nil, +'')
+      begin
+        out['pn'] = Puppet::Pops::Model::PNTransformer.transform(result.model.body).format(nil, +'')
+      rescue StandardError => e
+        # Puppet 7 has no PN for some of what it accepts (an `apply` block).
+        out['pn_error'] = e.message
+      end
     end
   rescue Puppet::ParseErrorWithIssue => e
     out['error'] = e.basic_message

@@ -46,7 +46,7 @@ pub fn verify(original: &Manifest, problems: &[Problem], fixed: &Fixed) -> Resul
         // fix means to read another fact. The program to keep is the one with
         // only those fixes made.
         let only = apply_only(original, problems, &meant).ok_or(Refused::OriginalDoesNotParse)?;
-        let m = Manifest::parse(original.source.path.clone(), only.text);
+        let m = Manifest::parse_file(original.source.path.clone(), only.text);
         before = m.pn().map_err(|_| {
             Refused::DoesNotParse(
                 m.diagnostics()
@@ -55,7 +55,7 @@ pub fn verify(original: &Manifest, problems: &[Problem], fixed: &Fixed) -> Resul
             )
         })?;
     }
-    let m = Manifest::parse(original.source.path.clone(), fixed.text.clone());
+    let m = Manifest::parse_file(original.source.path.clone(), fixed.text.clone());
     let after = m.pn().map_err(|_| {
         Refused::DoesNotParse(
             m.diagnostics()

@@ -497,7 +497,7 @@ impl<'a> Builder<'a> {
 
     /// Arguments, array elements and access keys: `k => v` pairs in a row become
     /// one unbraced hash (Puppet's `ARGUMENTS`).
-    pub(super) fn argument_list(&self, args: Pairs<Rule>) -> Result<Vec<Expr>> {
+    pub(super) fn argument_list<'i>(&self, args: impl IntoIterator<Item = Pair<'i, Rule>>) -> Result<Vec<Expr>> {
         let mut out: Vec<Expr> = Vec::new();
         let mut last_unfolded = false;
         for arg in args {
@@ -722,6 +722,8 @@ impl<'a> Builder<'a> {
             Rule::define_definition => return self.define_definition(p),
             Rule::function_definition => return self.function_definition(p),
             Rule::node_definition => return self.node_definition(p),
+            Rule::plan_definition => return self.plan_definition(p),
+            Rule::apply_expr => return self.apply(p),
             Rule::type_alias => return self.type_alias(p),
             Rule::type_definition => return self.type_definition(p),
             Rule::render_string => return self.render_string(p),

@@ -114,7 +114,7 @@ impl<'a> Builder<'a> {
         let mut parts = DefinitionParts::default();
         for part in inner {
             match part.as_rule() {
-                Rule::kw_class | Rule::kw_define | Rule::kw_function => {}
+                Rule::kw_class | Rule::kw_define | Rule::kw_function | Rule::kw_plan => {}
                 Rule::classname => {
                     if part.as_str() == "class" {
                         return Err(Box::new(Diagnostic::error(
@@ -140,25 +140,34 @@ impl<'a> Builder<'a> {
         Ok(parts)
     }
 
-    pub(super) fn class_definition(&self, p: Pair<Rule>) -> Result<Expr> {
-        let span = span_of(&p);
+    /// A class's or a plan's definition (egrammar's `stacked_classname`):
+    /// its name qualified by the enclosing ones', and the definitions in its
+    /// body named under it. Also returns the parent class.
+    fn stacked_definition(&self, p: Pair<Rule>, span: Span) -> Result<(Definition, Option<String>)> {
         let parts = self.definition_parts(p.into_inner(), span)?;
         let name = self.qualified(&parts.name);
         self.namestack.borrow_mut().push(parts.name.clone());
         let body = parts.block.map(|b| self.block(b)).transpose();
         self.namestack.borrow_mut().pop();
-        Ok(Expr::new(
-            ExprKind::Class {
-                def: Definition {
-                    name,
-                    name_span: parts.name_span,
-                    params: parts.params,
-                    body: body?.flatten(),
-                },
-                parent: parts.parent,
-            },
-            span,
-        ))
+        let def = Definition {
+            name,
+            name_span: parts.name_span,
+            params: parts.params,
+            body: body?.flatten(),
+        };
+        Ok((def, parts.parent))
+    }
+
+    pub(super) fn class_definition(&self, p: Pair<Rule>) -> Result<Expr> {
+        let span = span_of(&p);
+        let (def, parent) = self.stacked_definition(p, span)?;
+        Ok(Expr::new(ExprKind::Class { def, parent }, span))
+    }
+
+    pub(super) fn plan_definition(&self, p: Pair<Rule>) -> Result<Expr> {
+        let span = span_of(&p);
+        let (def, _) = self.stacked_definition(p, span)?;
+        Ok(Expr::new(ExprKind::Plan(def), span))
     }
 
     pub(super) fn define_definition(&self, p: Pair<Rule>) -> Result<Expr> {
@@ -189,6 +198,21 @@ impl<'a> Builder<'a> {
                     body,
                 },
                 return_type: parts.return_type,
+            },
+            span,
+        ))
+    }
+
+    /// `apply(args) { statements }`.
+    pub(super) fn apply(&self, p: Pair<Rule>) -> Result<Expr> {
+        let span = span_of(&p);
+        let rest = self.next(&mut p.into_inner().skip(1), span)?;
+        let (blocks, args): (Vec<_>, Vec<_>) = rest.into_inner().partition(|part| part.as_rule() == Rule::block);
+        let block = self.next(&mut blocks.into_iter(), span)?;
+        Ok(Expr::new(
+            ExprKind::Apply {
+                args: self.argument_list(args)?,
+                body: self.block(block)?.unwrap_or_default(),
             },
             span,
         ))

@@ -11,9 +11,14 @@ const PIECES: [&str; 24] = [
     "and ", "\u{a0}",
 ];
 
-fn agree(src: &str, what: &str) {
-    let fast = PuppetGrammar::parse(Rule::program, src).is_ok();
-    let exact = exact::ExactGrammar::parse(exact::Rule::program, src).is_ok();
+/// Both grammars on `src`, read as a plan (tasks mode) or a manifest.
+fn agree(src: &str, what: &str, plan: bool) {
+    let (fast, exact) = match plan {
+        true => (Rule::tasks_program, exact::Rule::tasks_program),
+        false => (Rule::program, exact::Rule::program),
+    };
+    let fast = PuppetGrammar::parse(fast, src).is_ok();
+    let exact = exact::ExactGrammar::parse(exact, src).is_ok();
     assert_eq!(
         fast, exact,
         "the fast grammar accepts {what}: {fast}, the exact one: {exact}\n{src}"
@@ -39,15 +44,16 @@ fn fast_and_exact_grammars_accept_the_same_text() {
     for path in files {
         let src = std::fs::read_to_string(&path).expect("readable fixture");
         let name = path.display();
-        agree(&src, &format!("{name}"));
+        let plan = crate::puppet::is_plan(&path);
+        agree(&src, &format!("{name}"), plan);
         let cuts: Vec<usize> = (0..src.len()).filter(|&i| src.is_char_boundary(i)).step_by(9).collect();
         for &at in &cuts {
-            agree(&src[..at], &format!("{name} cut at {at}"));
+            agree(&src[..at], &format!("{name} cut at {at}"), plan);
         }
         for (k, &at) in cuts.iter().step_by(7).enumerate() {
             let piece = PIECES[k % PIECES.len()];
             let mutated = format!("{}{piece}{}", &src[..at], &src[at..]);
-            agree(&mutated, &format!("{name} with {piece:?} at {at}"));
+            agree(&mutated, &format!("{name} with {piece:?} at {at}"), plan);
         }
     }
 }

@@ -127,7 +127,15 @@ pub fn too_large(file: &str, len: usize) -> Option<Box<Diagnostic>> {
 
 /// Parses the manifest `src` (named `file` in diagnostics).
 pub fn parse(file: &str, src: &str) -> Result<Parsed> {
-    parse_bounded(file, src, parse_on_this_stack)
+    parse_bounded(file, src, |file, src| parse_on_this_stack(file, src, Rule::program))
+}
+
+/// Parses the Bolt plan `src` in Puppet's tasks mode (`--tasks`), where
+/// `plan` and `apply` are keywords.
+pub fn parse_plan(file: &str, src: &str) -> Result<Parsed> {
+    parse_bounded(file, src, |file, src| {
+        parse_on_this_stack(file, src, Rule::tasks_program)
+    })
 }
 
 /// Runs `parse_here` (a manifest's or a template's parser) within the bounds
@@ -168,7 +176,8 @@ fn parse_checked(file: &str, src: &str, parse_here: fn(&str, &str) -> Result<Par
     }
 }
 
-fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
+/// `rule` is the program's: a manifest's, or a plan's (tasks mode).
+fn parse_on_this_stack(file: &str, src: &str, rule: Rule) -> Result<Parsed> {
     refuse_before_parsing(file, src)?;
     // The lossless lexer runs only when the grammar needs its help: heredoc bodies
     // (lifted out, see lexer.rs) and `/*` that never closes, which ends Puppet's
@@ -183,8 +192,8 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
     {
         // Puppet's parser meets the comment only if what comes before parses.
         let before = &src[..pos];
-        if let Err(e) = PuppetGrammar::parse(Rule::program, before) {
-            let earlier = grammar_error(file, before, Rule::program, e);
+        if let Err(e) = PuppetGrammar::parse(rule, before) {
+            let earlier = grammar_error(file, before, rule, e);
             if earlier.span.is_some_and(|s| (s.start as usize) < pos) {
                 return Err(earlier);
             }
@@ -214,8 +223,7 @@ fn parse_on_this_stack(file: &str, src: &str) -> Result<Parsed> {
         masked = String::from_utf8(bytes).map_err(|_| internal(file, None, "heredoc masking"))?;
         &masked
     };
-    let mut pairs =
-        PuppetGrammar::parse(Rule::program, text).map_err(|e| syntax_error(file, text, Rule::program, e))?;
+    let mut pairs = PuppetGrammar::parse(rule, text).map_err(|e| syntax_error(file, text, rule, e))?;
     let builder = Builder {
         file,
         src,
@@ -382,6 +390,7 @@ fn furthest_attempt(src: &str, rule: Rule) -> Option<(usize, bool)> {
         Rule::heredoc_text => exact::Rule::heredoc_text,
         Rule::heredoc_text_ne => exact::Rule::heredoc_text_ne,
         Rule::epp_program => exact::Rule::epp_program,
+        Rule::tasks_program => exact::Rule::tasks_program,
         _ => exact::Rule::program,
     };
     let result = exact::ExactGrammar::parse(rule, src);
