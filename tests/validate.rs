@@ -105,6 +105,39 @@ fn a_module_checkout_in_every_output_format() {
     }
 }
 
+/// YAML outside `data/` and `hieradata/` is Hiera data where a hiera.yaml
+/// names its directory (Hiera 5's `datadir`, Hiera 3's `:datadir:` written
+/// for the guest), and only there; a file named on the command line finds
+/// the hiera.yaml above it.
+#[test]
+fn the_data_a_hiera_yaml_names_is_validated() {
+    let dir = "fixtures/validate/hiera-datadir";
+    let (out, code) = run(&["--json", dir]);
+    assert_eq!(code, 1, "{out}");
+    let files: Vec<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line")["file"].to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "\"fixtures/validate/hiera-datadir/puppet/hiera/common.yaml\"",
+            "\"fixtures/validate/hiera-datadir/site-data/common.yaml\""
+        ],
+        "{out}"
+    );
+    let named = Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+        .current_dir(root().join(dir))
+        .args(["validate", "site-data/common.yaml", "notes/todo.yaml"])
+        .output()
+        .expect("puppetlift runs");
+    let said = String::from_utf8_lossy(&named.stdout).into_owned() + &String::from_utf8_lossy(&named.stderr);
+    assert!(
+        said.contains("site-data/common.yaml") && !said.contains("todo.yaml"),
+        "{said}"
+    );
+}
+
 #[test]
 fn validators_can_be_chosen() {
     let repo = "fixtures/validate/repo";

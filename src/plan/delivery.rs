@@ -268,13 +268,7 @@ impl Builder<'_> {
             return;
         };
         let base = Path::new(hiera_rel).parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut dirs = Vec::new();
-        for line in text.lines() {
-            let t = line.trim();
-            if let Some(v) = t.strip_prefix("datadir:").or_else(|| t.strip_prefix(":datadir:")) {
-                dirs.push(v.trim().trim_matches(|c| c == '"' || c == '\'').to_string());
-            }
-        }
+        let mut dirs = crate::validate::hiera::datadirs(&text);
         if dirs.is_empty() {
             dirs.push("data".into());
         }

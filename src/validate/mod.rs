@@ -109,6 +109,45 @@ impl Validator {
     }
 }
 
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+fn is_hiera_config(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "hiera.yaml")
+}
+
+/// The directories the hiera.yaml files `configs` name as data directories,
+/// where they are under `top`: a relative `datadir` from its hiera.yaml's
+/// directory (up to its first interpolation: `data/%{facts.os.family}` is
+/// `data`); an absolute one, written for the machine Puppet runs on
+/// (`/vagrant/hieradata`, `/etc/puppetlabs/code/environments/%{environment}/data`),
+/// by the longest tail after its last interpolation that is a directory
+/// here, from the hiera.yaml's directory or one above it up to `top`.
+fn hiera_datadirs(configs: &[PathBuf], top: &Path) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for config in configs {
+        let Ok(text) = files::read_text(config) else { continue };
+        let base = config.parent().unwrap_or(Path::new(""));
+        for d in hiera::datadirs(&text) {
+            let parts: Vec<&str> = d.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+            let interpolated = |c: &&str| c.contains("%{");
+            let found = if d.starts_with('/') {
+                let tail = &parts[parts.iter().rposition(interpolated).map_or(0, |i| i + 1)..];
+                let bases: Vec<&Path> = base.ancestors().take_while(|a| a.starts_with(top)).collect();
+                (0..tail.len())
+                    .flat_map(|k| bases.iter().map(move |b| b.join(tail[k..].join("/"))))
+                    .find(|dir| dir.is_dir())
+            } else {
+                let head: Vec<&str> = parts.iter().copied().take_while(|c| !interpolated(c)).collect();
+                (!head.is_empty()).then(|| base.join(head.join("/")))
+            };
+            dirs.extend(found);
+        }
+    }
+    dirs
+}
+
 /// Whether `path` is in a Hiera data directory (`data/`, `hieradata/`).
 fn in_data(path: &Path) -> bool {
     path.components()
@@ -189,12 +228,31 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
             (dir.to_path_buf(), files::Root::new(dir, &[]).walk(p))
         };
         report.problems.extend(walked.problems);
+        // A file named on the command line: the hiera.yaml files above it, in
+        // the directories named with it.
+        let (top, configs) = if p.is_dir() {
+            let configs = walked.files.iter().filter(|f| is_hiera_config(f)).cloned().collect();
+            (root.clone(), configs)
+        } else {
+            let above: Vec<PathBuf> = p
+                .ancestors()
+                .skip(1)
+                .take_while(|a| p.is_relative() || *a == root)
+                .map(|a| a.join("hiera.yaml"))
+                .filter(|c| c.is_file())
+                .collect();
+            let top = if p.is_relative() { PathBuf::new() } else { root.clone() };
+            (top, above)
+        };
+        let datadirs = hiera_datadirs(&configs, &top);
         for f in walked.files {
             let relative = f.strip_prefix(&root).unwrap_or(&f);
             if f != *p && skipped_dir(relative.parent().unwrap_or(Path::new(""))) {
                 continue;
             }
-            if let Some(v) = Validator::of(&f).filter(|v| options.validators.contains(v)) {
+            let named = || is_yaml(&f) && datadirs.iter().any(|d| f.starts_with(d));
+            let validator = Validator::of(&f).or_else(|| named().then_some(Validator::Hiera));
+            if let Some(v) = validator.filter(|v| options.validators.contains(v)) {
                 found.push((v, f));
             }
         }

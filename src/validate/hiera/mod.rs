@@ -40,6 +40,48 @@ pub fn validate_data_with(path: &str, text: &str, options: Options) -> Vec<Diagn
     }
 }
 
+/// The data directories a `hiera.yaml` names, as written: Hiera 5's
+/// `defaults` and hierarchy levels' `datadir` (`data` where a level names
+/// none), Hiera 3's backends' `:datadir:` (the `:yaml:` and `:eyaml:` ones).
+/// Nothing for a file that does not load.
+pub fn datadirs(text: &str) -> Vec<String> {
+    let Ok(Some(Node::Map(pairs, _))) = yaml::load(text) else {
+        return Vec::new();
+    };
+    let datadir_of = |node: Option<&Node>| match node {
+        Some(Node::Map(pairs, _)) => setting(pairs, "datadir").and_then(Node::as_string).map(str::to_string),
+        _ => None,
+    };
+    let mut dirs = Vec::new();
+    if pairs.iter().any(|(k, _)| k.is_symbol()) {
+        // Hiera 3: `:yaml:` / `:eyaml:` hold the backend's `:datadir:`.
+        for backend in ["yaml", "eyaml"] {
+            dirs.extend(datadir_of(setting(&pairs, backend)));
+        }
+        return dirs;
+    }
+    let default = datadir_of(setting(&pairs, "defaults")).unwrap_or_else(|| "data".to_string());
+    let levels = ["hierarchy", "default_hierarchy", "plan_hierarchy"]
+        .into_iter()
+        .filter_map(|key| match setting(&pairs, key) {
+            Some(Node::Seq(levels, _)) => Some(levels),
+            _ => None,
+        })
+        .flatten();
+    for level in levels {
+        let dir = datadir_of(Some(level)).unwrap_or_else(|| default.clone());
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    dirs
+}
+
+/// The value of the setting `name` (`name:` or `:name:`; the last one wins, as in Ruby).
+fn setting<'a>(pairs: &'a [(Node, Node)], name: &str) -> Option<&'a Node> {
+    pairs.iter().rev().find(|(k, _)| k.display() == name).map(|(_, v)| v)
+}
+
 /// Every problem in one `hiera.yaml` (version 3 or 5): YAML syntax, and Hiera 5's schema
 /// (version, defaults, hierarchy entries with name and exactly one of path/paths/glob/globs/mapped_paths, data_hash/lookup_key/data_dig backends, options).
 pub fn validate_config(path: &str, text: &str) -> Vec<Diagnostic> {
@@ -171,5 +213,25 @@ fn first_eyaml_problem(name: String, value: &Node) -> Option<(Span, String, eyam
             .into_iter()
             .find_map(|(k, v)| first_eyaml_problem(format!("{name}['{}']", k.display()), v?)),
         Node::Alias(..) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::datadirs;
+
+    #[test]
+    fn the_data_directories_a_hiera_yaml_names() {
+        let v5 = "version: 5\ndefaults:\n  datadir: site\nhierarchy:\n  - name: a\n    path: a.yaml\n  - name: b\n    datadir: other\n    path: b.yaml\n";
+        assert_eq!(datadirs(v5), ["site", "other"]);
+        let default = "version: 5\nhierarchy:\n  - name: a\n    path: a.yaml\n";
+        assert_eq!(datadirs(default), ["data"]);
+        let v3 =
+            ":backends: [yaml, eyaml]\n:yaml:\n  :datadir: /vagrant/hiera\n:eyaml:\n  :datadir: /etc/puppet/secure\n";
+        assert_eq!(datadirs(v3), ["/vagrant/hiera", "/etc/puppet/secure"]);
+        assert!(
+            datadirs("version: [").is_empty(),
+            "a file that does not load names nothing"
+        );
     }
 }
