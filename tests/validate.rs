@@ -65,11 +65,8 @@ fn each_fixture_shows_its_finding(validator: Validator, dir: &str, ext: &str, at
 }
 
 #[test]
-fn environment_conf_findings() {
-    insta::assert_snapshot!(findings(
-        Validator::EnvironmentConf,
-        "fixtures/validate/environment-conf/environment.conf"
-    ));
+fn each_environment_conf_fixture_shows_its_finding() {
+    each_fixture_shows_its_finding(Validator::EnvironmentConf, "environment-conf", "conf", 8);
 }
 
 fn run(args: &[&str]) -> (String, i32) {

@@ -1,5 +1,7 @@
 //! What the validator tests share: the repository root, and findings written
 //! out for snapshots.
+// Each test crate includes this module and uses only part of it.
+#![allow(dead_code)]
 
 use puppetlift::{Diagnostic, SourceFile};
 use std::path::Path;
