@@ -278,22 +278,27 @@ fn lint_usage_error(what: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// A linted manifest's problems, each with whether `--fix` fixed it.
+type Found = Vec<(puppetlift::lint::Problem, bool)>;
+
+/// What `--fix` does with a manifest and its problems (writes the file back,
+/// or keeps the fixed text), marking what it fixed; messages for stderr.
+type FixWith<'a> = &'a dyn Fn(&Manifest, &mut Found) -> Vec<String>;
+
 /// One linted file: its name, text, problems (with whether `--fix` fixed
 /// each), messages for stderr.
 struct Linted {
     name: String,
     text: String,
-    found: Vec<(puppetlift::lint::Problem, bool)>,
+    found: Found,
     warnings: Vec<String>,
     /// It could not be read (or decoded): the run fails, whatever the options.
     unreadable: bool,
 }
 
 fn lint(args: &[String]) -> ExitCode {
-    use puppetlift::lint::options::{self, ErrorLevel};
-    use puppetlift::lint::{self, Kind};
-    use puppetlift::report::formats::{self, Entry};
-    let opts = match options::parse(args, &options::ConfigPlaces::from_env()) {
+    use puppetlift::lint::{self, options};
+    let opts = match options::parse(args, &options::ConfigPlaces::from_env(args)) {
         Ok(o) => o,
         Err(e) => return lint_usage_error(&e.to_string()),
     };
@@ -311,25 +316,67 @@ fn lint(args: &[String]) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    if opts.paths.is_empty() {
+    if opts.stdin && !opts.paths.is_empty() {
+        return lint_usage_error("--stdin reads no PATH (name the manifest with --stdin-filename)");
+    }
+    if opts.stdin_filename.is_some() && !opts.stdin {
+        return lint_usage_error("--stdin-filename names the manifest --stdin reads");
+    }
+    if opts.paths.is_empty() && !opts.stdin {
         return lint_usage_error("no file specified");
     }
     if opts.paths.iter().any(|p| !p.exists()) {
         return lint_usage_error("no file specified or specified file does not exist");
     }
     let enabled: Vec<&lint::Rule> = lint::registry().iter().filter(|r| opts.enabled(r.name)).collect();
+    let settings = lint::Settings {
+        relative: opts.relative,
+    };
+    // One manifest's text (or why it cannot be read) to its problems; `fix`
+    // says what --fix does with the fixed text.
+    let lint_one = |name: String, read: Result<String, Box<puppetlift::Diagnostic>>, fix: FixWith| {
+        let read = read.and_then(|text| match puppetlift::puppet::parser::too_large(&name, text.len()) {
+            Some(d) => Err(d),
+            None => Ok(text),
+        });
+        match read {
+            Ok(text) => {
+                // The checks read tokens only; --fix compares programs.
+                let m = if opts.fix {
+                    Manifest::parse_file(name.clone(), text.clone())
+                } else {
+                    Manifest::unparsed(name.clone(), text.clone())
+                };
+                let (found, mut warnings) = lint::run_with(&m, &enabled, settings);
+                let mut found: Vec<_> = found.into_iter().map(|p| (p, false)).collect();
+                if opts.fix {
+                    warnings.extend(fix(&m, &mut found));
+                }
+                Linted {
+                    name,
+                    text,
+                    found,
+                    warnings,
+                    unreadable: false,
+                }
+            }
+            Err(d) => Linted {
+                name,
+                text: String::new(),
+                found: Vec::new(),
+                warnings: vec![d.one_line(None)],
+                unreadable: true,
+            },
+        }
+    };
+    if opts.stdin {
+        return lint_stdin(&opts, lint_one);
+    }
     let (files, problems) = files::manifest_paths(&opts.paths);
     for p in &problems {
         eprintln!("{}", p.one_line(None));
     }
     let with_filename = opts.with_filename || files.len() > 1;
-    let template = if !opts.log_format.is_empty() {
-        opts.log_format.as_str()
-    } else if with_filename {
-        puppetlift::report::log_format::WITH_FILENAME
-    } else {
-        puppetlift::report::log_format::DEFAULT
-    };
     let files: Vec<&PathBuf> = files
         .iter()
         .filter(|f| {
@@ -337,57 +384,117 @@ fn lint(args: &[String]) -> ExitCode {
             !opts.ignore_paths.iter().any(|p| options::fnmatch(p, &name))
         })
         .collect();
-    let settings = lint::Settings {
-        relative: opts.relative,
-    };
     let results: Vec<Linted> = files
         .par_iter()
         .map(|f| {
-            let name = f.display().to_string();
-            let read =
-                files::read_text(f).and_then(|text| match puppetlift::puppet::parser::too_large(&name, text.len()) {
-                    Some(d) => Err(d),
-                    None => Ok(text),
-                });
-            match read {
-                Ok(text) => {
-                    // The checks read tokens only; --fix compares programs.
-                    let m = if opts.fix {
-                        Manifest::parse_file(name.clone(), text.clone())
-                    } else {
-                        Manifest::unparsed(name.clone(), text.clone())
-                    };
-                    let (found, mut warnings) = lint::run_with(&m, &enabled, settings);
-                    let mut found: Vec<_> = found.into_iter().map(|p| (p, false)).collect();
-                    if opts.fix {
-                        warnings.extend(lint::fix::fix_file(f, &m, &mut found));
-                    }
-                    Linted {
-                        name,
-                        text,
-                        found,
-                        warnings,
-                        unreadable: false,
-                    }
-                }
-                Err(d) => Linted {
-                    name,
-                    text: String::new(),
-                    found: Vec::new(),
-                    warnings: vec![d.one_line(None)],
-                    unreadable: true,
-                },
-            }
+            let write_back = |m: &Manifest, found: &mut Found| lint::fix::fix_file(f, m, found);
+            lint_one(f.display().to_string(), files::read_text(f), &write_back)
         })
         .collect();
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::new(stdout.lock());
+    report_lint(&opts, &results, with_filename, !problems.is_empty(), out)
+}
+
+/// `lint --stdin`: the manifest on standard input, named by
+/// `--stdin-filename` (or `-`); skipped when `--ignore-paths` covers that
+/// name. With `--fix`, standard output gets the fixed manifest (the text as
+/// read when nothing is fixed or the fixes are refused) and the report goes
+/// to standard error.
+fn lint_stdin(
+    opts: &puppetlift::lint::options::LintOptions,
+    lint_one: impl Fn(String, Result<String, Box<puppetlift::Diagnostic>>, FixWith) -> Linted,
+) -> ExitCode {
+    use std::io::Read;
+    let name = opts.stdin_filename.clone().unwrap_or_else(|| "-".to_string());
+    let mut bytes = Vec::new();
+    let limit = puppetlift::puppet::parser::MAX_MANIFEST_BYTES as u64 + 1;
+    let read = match std::io::stdin().lock().take(limit).read_to_end(&mut bytes) {
+        Err(e) => Err(Box::new(puppetlift::Diagnostic::error(
+            "unreadable-file",
+            &name,
+            None,
+            format!("cannot read standard input: {e}"),
+        ))),
+        Ok(_) => String::from_utf8(bytes).map_err(|_| {
+            Box::new(puppetlift::Diagnostic::error(
+                "unreadable-file",
+                &name,
+                None,
+                "standard input is not UTF-8",
+            ))
+        }),
+    };
+    let ignored = opts
+        .ignore_paths
+        .iter()
+        .any(|p| puppetlift::lint::options::fnmatch(p, &name));
+    let fixed_text = std::cell::RefCell::new(None);
+    let keep = |m: &Manifest, found: &mut Found| match puppetlift::lint::fix::checked(m, found) {
+        Ok(Some(fixed)) => {
+            puppetlift::lint::fix::mark(found, &fixed);
+            *fixed_text.borrow_mut() = Some(fixed.text);
+            Vec::new()
+        }
+        Ok(None) => Vec::new(),
+        Err(why) => vec![format!("puppetlift lint: not fixing {name}: {why}")],
+    };
+    let results: Vec<Linted> = if ignored {
+        Vec::new()
+    } else {
+        vec![lint_one(name.clone(), read.clone(), &keep)]
+    };
+    if opts.fix {
+        let text = fixed_text.into_inner().or_else(|| read.ok()).unwrap_or_default();
+        let mut stdout = std::io::stdout().lock();
+        if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            return ExitCode::FAILURE;
+        }
+        let stderr = std::io::stderr();
+        report_lint(
+            opts,
+            &results,
+            opts.with_filename,
+            false,
+            std::io::BufWriter::new(stderr.lock()),
+        )
+    } else {
+        let stdout = std::io::stdout();
+        report_lint(
+            opts,
+            &results,
+            opts.with_filename,
+            false,
+            std::io::BufWriter::new(stdout.lock()),
+        )
+    }
+}
+
+/// Writes the problems of `results` to `out` as the options say; the exit
+/// code (failure for errors, or warnings with --fail-on-warnings, unreadable
+/// files, or `failed` already).
+fn report_lint(
+    opts: &puppetlift::lint::options::LintOptions,
+    results: &[Linted],
+    with_filename: bool,
+    mut failed: bool,
+    mut out: impl Write,
+) -> ExitCode {
+    use puppetlift::lint::options::ErrorLevel;
+    use puppetlift::lint::Kind;
+    use puppetlift::report::formats::{self, Entry};
+    let template = if !opts.log_format.is_empty() {
+        opts.log_format.as_str()
+    } else if with_filename {
+        puppetlift::report::log_format::WITH_FILENAME
+    } else {
+        puppetlift::report::log_format::DEFAULT
+    };
     let github = std::env::var_os("GITHUB_ACTION").is_some();
     let structured = opts.json || opts.sarif;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut failed = !problems.is_empty();
     let mut json_files: Vec<serde_json::Value> = Vec::new();
     let mut sarif_entries: Vec<Entry> = Vec::new();
-    for file in &results {
+    for file in results {
         for w in &file.warnings {
             eprintln!("{w}");
         }
@@ -436,7 +543,14 @@ fn lint(args: &[String]) -> ExitCode {
         json_files.push(serde_json::Value::Array(json_problems));
     }
     if opts.sarif {
-        let first = formats::expand_path(&opts.paths[0].display().to_string());
+        // The first path given (for --stdin, the manifest's name).
+        let first = opts
+            .paths
+            .first()
+            .map(|p| p.display().to_string())
+            .or_else(|| opts.stdin_filename.clone())
+            .unwrap_or_else(|| ".".to_string());
+        let first = formats::expand_path(&first);
         let base = if Path::new(&first).is_dir() {
             first
         } else {

@@ -409,3 +409,115 @@ fn later_checks_fix_output_and_result() {
         "exit {code}\n--- stdout\n{out}--- stderr\n{err}--- later_checks.pp\n{after}"
     ));
 }
+
+/// The binary in `dir` with `args`, `input` on standard input: stdout,
+/// stderr, exit code.
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> (String, String, i32) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("GITHUB_ACTION")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// `lint --stdin --stdin-filename F < F` says what `lint F` says, and
+/// `lint --fix --stdin` writes what `lint --fix F` leaves in F (the report on
+/// stderr then), for every lint fixture with every check on.
+#[test]
+fn stdin_lints_and_fixes_as_the_file_would_be() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let all: Vec<String> = lint::registry().iter().map(|r| format!("--{}-check", r.name)).collect();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let mut fixtures: Vec<String> = std::fs::read_dir(root.join("fixtures/lint"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pp"))
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 10);
+    for fixture in &fixtures {
+        let text = std::fs::read_to_string(root.join("fixtures/lint").join(fixture)).unwrap();
+        let dir = std::env::temp_dir().join(format!("puppetlift-stdin-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let on_file = |extra: &[&str]| {
+            std::fs::write(dir.join(fixture), &text).unwrap();
+            let args: Vec<&str> = [&["lint", "--no-config"][..], &all, extra, &[fixture.as_str()]].concat();
+            let (out, err, code) = run_stdin(&dir, &args, "");
+            (out, err, code, std::fs::read_to_string(dir.join(fixture)).unwrap())
+        };
+        let on_stdin = |extra: &[&str]| {
+            let args: Vec<&str> = [
+                &["lint", "--no-config"][..],
+                &all,
+                extra,
+                &["--stdin", "--stdin-filename", fixture],
+            ]
+            .concat();
+            run_stdin(&dir, &args, &text)
+        };
+        let (file_out, _, file_code, _) = on_file(&[]);
+        let (out, _, code) = on_stdin(&[]);
+        assert_eq!((out, code), (file_out, file_code), "{fixture}: lint --stdin");
+        let (fix_out, fix_err, fix_code, fixed) = on_file(&["--fix"]);
+        let (out, err, code) = on_stdin(&["--fix"]);
+        assert_eq!(out, fixed, "{fixture}: lint --fix --stdin writes the fixed manifest");
+        let report = fix_err + &fix_out;
+        assert_eq!(
+            (err, code),
+            (report, fix_code),
+            "{fixture}: the report of --fix, on stderr"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The option file nearest above `--stdin-filename`, not the working
+/// directory's; `--ignore-paths` covers that name; the arguments it refuses.
+#[test]
+fn stdin_filename_places_the_manifest() {
+    let dir = std::env::temp_dir().join(format!("puppetlift-stdin-rc-{}", std::process::id()));
+    let module = dir.join("site/profile/manifests");
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::write(dir.join("site/.puppet-lint.rc"), "--no-documentation-check\n").unwrap();
+    let text = "class profile::base {\n  notify { 'hi': }\n}\n";
+    let elsewhere = std::env::temp_dir();
+    let (out, _, _) = run_stdin(&elsewhere, &["lint", "--stdin"], text);
+    assert!(out.contains("(check: documentation)"), "without a name: {out}");
+    let name = module.join("base.pp").display().to_string();
+    let (out, _, _) = run_stdin(&elsewhere, &["lint", "--stdin", "--stdin-filename", &name], text);
+    assert_eq!(out, "", "the project's option file turns documentation off");
+    let vendored = dir.join("vendor/x/manifests/init.pp").display().to_string();
+    let (out, _, code) = run_stdin(
+        &elsewhere,
+        &[
+            "lint",
+            "--stdin",
+            "--ignore-paths",
+            "*/vendor/*",
+            "--stdin-filename",
+            &vendored,
+        ],
+        "class x { $a = \"b\" }\n",
+    );
+    assert_eq!((out.as_str(), code), ("", 0), "an ignored path is not linted");
+    let (out, _, code) = run_stdin(&elsewhere, &["lint", "--stdin", "init.pp"], text);
+    assert_eq!(code, 1);
+    assert!(out.contains("--stdin reads no PATH"), "{out}");
+    let (out, _, code) = run_stdin(&elsewhere, &["lint", "--stdin-filename", "x.pp"], text);
+    assert_eq!(code, 1);
+    assert!(out.contains("names the manifest --stdin reads"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -56,6 +56,12 @@ pub struct LintOptions {
     pub checks: Vec<(&'static str, bool)>,
     /// The paths (arguments that are not options).
     pub paths: Vec<PathBuf>,
+    /// `--stdin`: lint the manifest read from standard input (with `--fix`,
+    /// write the fixed text to standard output).
+    pub stdin: bool,
+    /// `--stdin-filename`: the path that manifest is (for messages, path
+    /// checks, `--ignore-paths` and the option file).
+    pub stdin_filename: Option<String>,
 }
 
 impl Default for LintOptions {
@@ -77,6 +83,8 @@ impl Default for LintOptions {
             ignore_paths: vec!["vendor/**/*.pp".to_string()],
             checks: registry().iter().map(|r| (r.name, r.enabled_by_default)).collect(),
             paths: Vec::new(),
+            stdin: false,
+            stdin_filename: None,
         }
     }
 }
@@ -119,7 +127,7 @@ impl std::fmt::Display for OptError {
 }
 
 /// The long options that take a value.
-const WITH_VALUE: [&str; 7] = [
+const WITH_VALUE: [&str; 8] = [
     "config",
     "error-level",
     "load",
@@ -127,10 +135,11 @@ const WITH_VALUE: [&str; 7] = [
     "log-format",
     "only-checks",
     "ignore-paths",
+    "stdin-filename",
 ];
 
 /// The long options that take none (check switches aside).
-const SWITCHES: [&str; 12] = [
+const SWITCHES: [&str; 13] = [
     "version",
     "no-config",
     "with-context",
@@ -143,10 +152,13 @@ const SWITCHES: [&str; 12] = [
     "sarif",
     "list-checks",
     "help",
+    "stdin",
 ];
 
 /// Where the option files are: `/etc/puppet-lint.rc`, `$HOME/.puppet-lint.rc`,
-/// `./.puppet-lint.rc`.
+/// `./.puppet-lint.rc` (with `--stdin-filename PATH`, the `.puppet-lint.rc`
+/// nearest above PATH instead of the working directory's, so that an editor
+/// lints a buffer as the project lints its file).
 #[derive(Debug, Clone)]
 pub struct ConfigPlaces {
     /// `/etc/puppet-lint.rc`.
@@ -158,14 +170,37 @@ pub struct ConfigPlaces {
 }
 
 impl ConfigPlaces {
-    /// The places for this process.
-    pub fn from_env() -> Self {
+    /// The places for this process and command line `args`.
+    pub fn from_env(args: &[String]) -> Self {
         ConfigPlaces {
             system: PathBuf::from("/etc/puppet-lint.rc"),
             home: std::env::var_os("HOME").map(PathBuf::from),
-            cwd: PathBuf::from("."),
+            cwd: stdin_filename(args)
+                .and_then(|f| {
+                    Path::new(&f)
+                        .ancestors()
+                        .skip(1)
+                        .map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d })
+                        .find(|d| d.join(".puppet-lint.rc").is_file())
+                        .map(Path::to_path_buf)
+                })
+                .unwrap_or_else(|| PathBuf::from(".")),
         }
     }
+}
+
+/// The value of `--stdin-filename` in `args`, read before the option files are.
+fn stdin_filename(args: &[String]) -> Option<String> {
+    let mut it = args.iter().take_while(|a| *a != "--");
+    while let Some(a) = it.next() {
+        if let Some(v) = a.strip_prefix("--stdin-filename=") {
+            return Some(v.to_string());
+        }
+        if a == "--stdin-filename" {
+            return it.next().cloned();
+        }
+    }
+    None
 }
 
 /// Reads `args` (the arguments after `lint`) the way puppet-lint does, option
@@ -306,6 +341,7 @@ fn switch(o: &mut LintOptions, name: &str) {
         "sarif" => o.sarif = true,
         "list-checks" => o.list_checks = true,
         "help" => o.help = true,
+        "stdin" => o.stdin = true,
         check => {
             let check = check.strip_suffix("-check").unwrap_or(check);
             match check.strip_prefix("no-") {
@@ -318,6 +354,7 @@ fn switch(o: &mut LintOptions, name: &str) {
 
 fn with_value(o: &mut LintOptions, name: &str, value: &str) -> Result<(), OptError> {
     match name {
+        "stdin-filename" => o.stdin_filename = Some(value.to_string()),
         "config" => load(o, Path::new(value))?,
         "error-level" => {
             // OptionParser completes enumerated values too.
@@ -438,6 +475,12 @@ Option:
         --json                       Log output as JSON
         --sarif                      Log output as SARIF
         --list-checks                List available check names.
+        --stdin                      Lint the manifest on standard input; with --fix,
+                                     write the fixed manifest to standard output
+                                     (problems then go to standard error).
+        --stdin-filename PATH        The path of that manifest: in messages, for the
+                                     checks that read paths, --ignore-paths, and the
+                                     .puppet-lint.rc nearest above it.
 
     Checks:
         --only-checks CHECKS         A comma separated list of checks that should be run

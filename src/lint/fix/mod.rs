@@ -364,27 +364,40 @@ fn apply_only(m: &Manifest, problems: &[Problem], only: &[&str]) -> Option<Fixed
     })
 }
 
-/// `--fix` for one file: applies the fixes, checks them, writes the file when
-/// they hold, and marks the problems fixed. Returns messages for stderr.
-pub fn fix_file(path: &Path, m: &Manifest, found: &mut [(Problem, bool)]) -> Vec<String> {
+/// The fixes for the problems in `found` applied to `m`, and held by the
+/// safety net ([`verify`]) when they change the text: `None` when there is
+/// nothing to fix, `Err` with the reason when the fixed text is refused.
+pub fn checked(m: &Manifest, found: &[(Problem, bool)]) -> Result<Option<Fixed>, Refused> {
     let problems: Vec<Problem> = found.iter().map(|(p, _)| p.clone()).collect();
     let Some(fixed) = apply(m, &problems) else {
-        return Vec::new();
+        return Ok(None);
     };
-    if fixed.text == m.source.text {
-        for ((_, f), done) in found.iter_mut().zip(&fixed.fixed) {
-            *f = *done;
-        }
-        return Vec::new();
+    if fixed.text != m.source.text {
+        verify(m, &problems, &fixed)?;
     }
-    if let Err(why) = verify(m, &problems, &fixed) {
-        return vec![format!("puppetlift lint: not fixing {}: {why}", path.display())];
-    }
-    if let Err(e) = crate::files::write_atomically(path, fixed.text.as_bytes(), None) {
-        return vec![format!("puppetlift lint: cannot write {}: {e}", path.display())];
-    }
+    Ok(Some(fixed))
+}
+
+/// Marks the problems in `found` that `fixed` fixes.
+pub fn mark(found: &mut [(Problem, bool)], fixed: &Fixed) {
     for ((_, f), done) in found.iter_mut().zip(&fixed.fixed) {
         *f = *done;
     }
+}
+
+/// `--fix` for one file: applies the fixes, checks them, writes the file when
+/// they hold, and marks the problems fixed. Returns messages for stderr.
+pub fn fix_file(path: &Path, m: &Manifest, found: &mut [(Problem, bool)]) -> Vec<String> {
+    let fixed = match checked(m, found) {
+        Ok(Some(fixed)) => fixed,
+        Ok(None) => return Vec::new(),
+        Err(why) => return vec![format!("puppetlift lint: not fixing {}: {why}", path.display())],
+    };
+    if fixed.text != m.source.text {
+        if let Err(e) = crate::files::write_atomically(path, fixed.text.as_bytes(), None) {
+            return vec![format!("puppetlift lint: cannot write {}: {e}", path.display())];
+        }
+    }
+    mark(found, &fixed);
     Vec::new()
 }
