@@ -407,23 +407,24 @@ fn lint_stdin(
 ) -> ExitCode {
     use std::io::Read;
     let name = opts.stdin_filename.clone().unwrap_or_else(|| "-".to_string());
+    let unreadable = |why: String| Box::new(puppetlift::Diagnostic::error("unreadable-file", &name, None, why));
+    // At most one byte more than a manifest may have: more is refused
+    // before anything is decoded (and, with --fix, passed through untouched).
+    let mut input = std::io::stdin().lock();
     let mut bytes = Vec::new();
-    let limit = puppetlift::puppet::parser::MAX_MANIFEST_BYTES as u64 + 1;
-    let read = match std::io::stdin().lock().take(limit).read_to_end(&mut bytes) {
-        Err(e) => Err(Box::new(puppetlift::Diagnostic::error(
-            "unreadable-file",
+    let limit = puppetlift::puppet::parser::MAX_MANIFEST_BYTES;
+    let read = match (&mut input).take(limit as u64 + 1).read_to_end(&mut bytes) {
+        Err(e) => Err(unreadable(format!("cannot read standard input: {e}"))),
+        Ok(n) if n > limit => Err(Box::new(puppetlift::Diagnostic::error(
+            "file-too-large",
             &name,
             None,
-            format!("cannot read standard input: {e}"),
+            format!(
+                "standard input is more than the {} MiB a manifest may have",
+                limit >> 20
+            ),
         ))),
-        Ok(_) => String::from_utf8(bytes).map_err(|_| {
-            Box::new(puppetlift::Diagnostic::error(
-                "unreadable-file",
-                &name,
-                None,
-                "standard input is not UTF-8",
-            ))
-        }),
+        Ok(_) => String::from_utf8(bytes.clone()).map_err(|_| unreadable("standard input is not UTF-8".into())),
     };
     let ignored = opts
         .ignore_paths
@@ -442,32 +443,25 @@ fn lint_stdin(
     let results: Vec<Linted> = if ignored {
         Vec::new()
     } else {
-        vec![lint_one(name.clone(), read.clone(), &keep)]
+        vec![lint_one(name.clone(), read, &keep)]
     };
-    if opts.fix {
-        let text = fixed_text.into_inner().or_else(|| read.ok()).unwrap_or_default();
+    let report: Box<dyn Write> = if opts.fix {
+        // Standard output is the manifest: fixed, or every byte as it came.
         let mut stdout = std::io::stdout().lock();
-        if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        let written = match fixed_text.into_inner() {
+            Some(text) => stdout.write_all(text.as_bytes()),
+            None => stdout
+                .write_all(&bytes)
+                .and_then(|_| std::io::copy(&mut input, &mut stdout).map(|_| ())),
+        };
+        if written.and_then(|_| stdout.flush()).is_err() {
             return ExitCode::FAILURE;
         }
-        let stderr = std::io::stderr();
-        report_lint(
-            opts,
-            &results,
-            opts.with_filename,
-            false,
-            std::io::BufWriter::new(stderr.lock()),
-        )
+        Box::new(std::io::BufWriter::new(std::io::stderr().lock()))
     } else {
-        let stdout = std::io::stdout();
-        report_lint(
-            opts,
-            &results,
-            opts.with_filename,
-            false,
-            std::io::BufWriter::new(stdout.lock()),
-        )
-    }
+        Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
+    };
+    report_lint(opts, &results, opts.with_filename, false, report)
 }
 
 /// Writes the problems of `results` to `out` as the options say; the exit

@@ -133,6 +133,19 @@ fn the_data_a_hiera_yaml_names_is_validated() {
         said.contains("site-data/common.yaml") && !said.contains("todo.yaml"),
         "{said}"
     );
+    // However the file or its directory is named: by an absolute path, or the
+    // data directory alone.
+    let absolute = root().join(dir).join("site-data/common.yaml").display().to_string();
+    for arg in [absolute.as_str(), "site-data"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+            .current_dir(root().join(dir))
+            .args(["validate", "--json", arg])
+            .output()
+            .expect("puppetlift runs");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains("hiera-yaml-syntax"), "{arg}: {said}");
+        assert_eq!(out.status.code(), Some(1), "{arg}");
+    }
 }
 
 #[test]

@@ -24,7 +24,7 @@ mod common;
 use common::root;
 
 /// What a mutation may insert.
-const PIECES: [&str; 22] = [
+const PIECES: [&str; 24] = [
     "=",
     " = ",
     "#",
@@ -47,6 +47,8 @@ const PIECES: [&str; 22] = [
     "static_catalogs = ",
     "foo-bar = 1\n",
     "true",
+    "\u{a0}",
+    "'true'",
 ];
 
 /// Codes of the findings that stand for Puppet failing to load the environment.
@@ -189,7 +191,10 @@ fn puppet_loads_what_we_accept_and_ignores_what_we_say() {
                 // `Class: message` and, for a parse error, ` (file: ..., line: N)`
                 // after the line as read (its trailing blanks and break kept).
                 let message = e.split_once(": ").map_or(e, |(_, m)| m);
-                let message = message.rsplit_once(" (file: ").map_or(message, |(m, _)| m).trim_end();
+                let message = message
+                    .rsplit_once(" (file: ")
+                    .map_or(message, |(m, _)| m)
+                    .trim_end_matches(|c: char| c.is_ascii_whitespace());
                 let line = SourceFile::new(name.clone(), text.clone())
                     .line_col(d.span.map_or(0, |s| s.start as usize))
                     .0;

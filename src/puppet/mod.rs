@@ -14,17 +14,45 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 /// Whether `path` is a Bolt plan, which Puppet reads in tasks mode: a `.pp`
-/// file under the `plans/` directory of a module or a Bolt project (under
-/// `manifests/`, a `plans` directory is only part of class names).
+/// file under the `plans/` directory of a module or a Bolt project. Decided
+/// by the innermost code directory on its (absolute) path: a `plans` or
+/// `manifests` directory whose parent is neither (`mod/plans/x.pp` is a plan;
+/// `mod/manifests/plans/x.pp` is class `mod::plans::x`), unless a directory
+/// between it and the file is a project's or module's root (a checkout kept
+/// under some `plans/` directory keeps its manifests).
 pub fn is_plan(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "pp")
-        && path
-            .parent()
-            .into_iter()
-            .flat_map(Path::components)
-            .map(|c| c.as_os_str())
-            .find(|c| *c == "plans" || *c == "manifests")
-            .is_some_and(|c| c == "plans")
+    if path.extension().is_none_or(|e| e != "pp") {
+        return false;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let dirs: Vec<&std::ffi::OsStr> = absolute
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .map(|c| c.as_os_str())
+        .collect();
+    let code = |d: &std::ffi::OsStr| d == "plans" || d == "manifests";
+    let Some(at) = (1..dirs.len()).rev().find(|&i| code(dirs[i]) && !code(dirs[i - 1])) else {
+        return false;
+    };
+    // A directory between `plans/` and the file that is a project's or a
+    // module's root (a checkout kept under some `plans/`) is not a plan's.
+    let roots = [
+        ".git",
+        "metadata.json",
+        "manifests",
+        "Puppetfile",
+        "Vagrantfile",
+        "bolt-project.yaml",
+    ];
+    let mut below = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+    for _ in at + 1..dirs.len() {
+        if roots.iter().any(|r| below.join(r).exists()) {
+            return false;
+        }
+        below.pop();
+    }
+    dirs[at] == "plans"
 }
 
 /// A parsed manifest: its source, its AST (or the syntax error) and, on demand,
@@ -141,5 +169,37 @@ impl Manifest {
             }
             None => format!("{} (file: {})", d.message, self.source.path),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plan;
+    use std::path::Path;
+
+    #[test]
+    fn a_plan_by_its_place() {
+        for plan in [
+            "mod/plans/deploy.pp",
+            "/srv/mod/plans/sub/x.pp",
+            "proj/plans/manifests/odd.pp",
+            "/x/manifests/proj/plans/a.pp",
+        ] {
+            assert!(is_plan(Path::new(plan)), "{plan}");
+        }
+        for manifest in [
+            "mod/manifests/plans/x.pp",
+            "/tmp/plans/repo/manifests/init.pp",
+            "mod/plans/notes.txt",
+        ] {
+            assert!(!is_plan(Path::new(manifest)), "{manifest}");
+        }
+        // A checkout kept under a `plans` directory: its root's files are manifests.
+        let dir = std::env::temp_dir().join(format!("puppetlift-is-plan-{}", std::process::id()));
+        let repo = dir.join("plans/repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        assert!(!is_plan(&repo.join("site.pp")));
+        assert!(is_plan(&dir.join("plans/site.pp")));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -40,26 +40,32 @@ enum Line<'a> {
     Unmatched,
 }
 
-/// Ruby's `[[:word:]]`: letters, digits (any script) and `_`.
-fn is_word(c: char) -> bool {
+/// Ruby's `[[:word:]]`, nearly: letters and digits of any script and `_`
+/// (Ruby also takes combining marks and other connector punctuation).
+fn is_ini_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Ruby's `\s`: ASCII blanks only (a no-break space is text to Puppet).
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+}
+
 fn classify(line: &str) -> Line<'_> {
-    let t = line.trim();
+    let t = line.trim_matches(is_blank);
     if t.is_empty() || t.starts_with('#') {
         return Line::Nothing;
     }
     if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        if !name.is_empty() && name.chars().all(is_word) {
+        if !name.is_empty() && name.chars().all(is_ini_word) {
             return Line::Section(name);
         }
     }
     match t.split_once('=') {
         Some((name, value)) => {
-            let name = name.trim_end();
-            if !name.is_empty() && name.chars().all(is_word) {
-                Line::Setting(name, value.trim())
+            let name = name.trim_end_matches(is_blank);
+            if !name.is_empty() && name.chars().all(is_ini_word) {
+                Line::Setting(name, value.trim_matches(is_blank))
             } else {
                 Line::Unmatched
             }
@@ -76,7 +82,7 @@ fn value_of(written: &str) -> Result<String, String> {
     let mut v = written;
     v = v.strip_prefix(['"', '\'']).unwrap_or(v);
     v = v.strip_suffix(['"', '\'']).unwrap_or(v);
-    let v = v.trim_end();
+    let v = v.trim_end_matches(is_blank);
     // `sub(/\{\s*([^}]+)\s*\}/)`: the first braces with something inside.
     let Some(open) = v
         .char_indices()
@@ -87,12 +93,14 @@ fn value_of(written: &str) -> Result<String, String> {
     };
     let close = open + 1 + v[open + 1..].find('}').unwrap_or(0);
     // Ruby's `split` drops empty pieces at the end.
-    let inside = v[open + 1..close].trim().trim_end_matches([',', ' ', '\t']);
+    let inside = v[open + 1..close]
+        .trim_matches(is_blank)
+        .trim_end_matches(|c| c == ',' || is_blank(c));
     for option in inside.split(',') {
         let Some((name, value)) = option.split_once('=') else {
             return Err(format!("Could not parse '{v}'"));
         };
-        let (name, value) = (name.trim(), value.trim());
+        let (name, value) = (name.trim_matches(is_blank), value.trim_matches(is_blank));
         let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !word(name) || !word(value) {
             return Err(format!("Could not parse '{v}'"));
@@ -104,7 +112,9 @@ fn value_of(written: &str) -> Result<String, String> {
             return Err("File modes must be numbers".into());
         }
     }
-    Ok(format!("{}{}", &v[..open], &v[close + 1..]).trim_end().to_string())
+    Ok(format!("{}{}", &v[..open], &v[close + 1..])
+        .trim_end_matches(is_blank)
+        .to_string())
 }
 
 /// A string as Ruby's `String#inspect` writes it (for one line of text).
@@ -148,8 +158,8 @@ pub fn validate(path: &str, text: &str) -> Vec<Diagnostic> {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
-        let indent = line.len() - line.trim_start().len();
-        let span = Span::new(start + indent, start + line.trim_end().len());
+        let indent = line.len() - line.trim_start_matches(is_blank).len();
+        let span = Span::new(start + indent, start + line.trim_end_matches(is_blank).len());
         let (name, written) = match classify(line) {
             Line::Nothing => continue,
             Line::Unmatched => {
@@ -158,7 +168,7 @@ pub fn validate(path: &str, text: &str) -> Vec<Diagnostic> {
                         "environment-conf-syntax",
                         path,
                         Some(span),
-                        format!("Could not match line {}", line.trim_end()),
+                        format!("Could not match line {}", line.trim_end_matches(is_blank)),
                     )
                     .with_help(
                         "a setting is `name = value` (a name of letters, digits and `_`); a comment starts with `#`",
@@ -219,7 +229,8 @@ pub fn validate(path: &str, text: &str) -> Vec<Diagnostic> {
             continue;
         }
         seen.push(name);
-        let boolean = value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false");
+        // Puppet's translator takes `true`/`false` (any case) before it strips quotes.
+        let boolean = written.eq_ignore_ascii_case("true") || written.eq_ignore_ascii_case("false");
         match name {
             "environment_timeout" if boolean || !is_ttl(&value) => {
                 // Puppet shows the value as Ruby's inspect does.

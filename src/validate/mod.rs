@@ -93,7 +93,7 @@ impl Validator {
             "Puppetfile" => return Some(Validator::Puppetfile),
             _ => {}
         }
-        if (name.ends_with(".yaml") || name.ends_with(".yml")) && in_data(path) {
+        if is_yaml(path) && in_data(path) {
             return Some(Validator::Hiera);
         }
         if name.ends_with(".pp") {
@@ -117,25 +117,63 @@ fn is_hiera_config(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == "hiera.yaml")
 }
 
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The hiera.yaml files that may name data directories for `p` (walked from
+/// `root` into `walked`), as absolute paths: those walked (outside the
+/// directories tooling skips), and those above `p` up to its project's root
+/// (the nearest directory above with `.git`, else the working directory when
+/// `p` is under it, else `p`'s own directory) — which is returned first.
+fn hiera_configs(p: &Path, root: &Path, walked: &[PathBuf]) -> (PathBuf, Vec<PathBuf>) {
+    let start = absolute(if p.is_dir() { p } else { root });
+    let cwd = absolute(Path::new("."));
+    let top = start
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .or_else(|| start.starts_with(&cwd).then_some(cwd.as_path()))
+        .unwrap_or(&start)
+        .to_path_buf();
+    let mut configs: Vec<PathBuf> = walked
+        .iter()
+        .filter(|f| is_hiera_config(f))
+        .filter(|f| !skipped_dir(f.strip_prefix(root).unwrap_or(f).parent().unwrap_or(Path::new(""))))
+        .map(|f| absolute(f))
+        .collect();
+    for dir in start.ancestors().take_while(|a| a.starts_with(&top)) {
+        let config = dir.join("hiera.yaml");
+        if config.is_file() && !configs.contains(&config) {
+            configs.push(config);
+        }
+    }
+    (top, configs)
+}
+
 /// The directories the hiera.yaml files `configs` name as data directories,
 /// where they are under `top`: a relative `datadir` from its hiera.yaml's
 /// directory (up to its first interpolation: `data/%{facts.os.family}` is
-/// `data`); an absolute one, written for the machine Puppet runs on
-/// (`/vagrant/hieradata`, `/etc/puppetlabs/code/environments/%{environment}/data`),
-/// by the longest tail after its last interpolation that is a directory
-/// here, from the hiera.yaml's directory or one above it up to `top`.
+/// `data`); `/vagrant/...` (Vagrant's synced project) from the hiera.yaml's
+/// directory or one above it; another absolute one, written for the machine
+/// Puppet runs on (`/etc/puppetlabs/code/environments/%{environment}/data`),
+/// by the longest tail after its last interpolation found there, of two
+/// directories or more, or one named `hiera`, `hieradata` or `data`.
 fn hiera_datadirs(configs: &[PathBuf], top: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     for config in configs {
         let Ok(text) = files::read_text(config) else { continue };
         let base = config.parent().unwrap_or(Path::new(""));
+        let bases: Vec<&Path> = base.ancestors().take_while(|a| a.starts_with(top)).collect();
         for d in hiera::datadirs(&text) {
             let parts: Vec<&str> = d.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
             let interpolated = |c: &&str| c.contains("%{");
-            let found = if d.starts_with('/') {
+            let found = if let Some(rest) = d.strip_prefix("/vagrant/") {
+                bases.iter().map(|b| b.join(rest)).find(|dir| dir.is_dir())
+            } else if d.starts_with('/') {
                 let tail = &parts[parts.iter().rposition(interpolated).map_or(0, |i| i + 1)..];
-                let bases: Vec<&Path> = base.ancestors().take_while(|a| a.starts_with(top)).collect();
+                let telling = |k: usize| tail.len() - k >= 2 || ["hiera", "hieradata", "data"].contains(&tail[k]);
                 (0..tail.len())
+                    .filter(|&k| telling(k))
                     .flat_map(|k| bases.iter().map(move |b| b.join(tail[k..].join("/"))))
                     .find(|dir| dir.is_dir())
             } else {
@@ -228,29 +266,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Report {
             (dir.to_path_buf(), files::Root::new(dir, &[]).walk(p))
         };
         report.problems.extend(walked.problems);
-        // A file named on the command line: the hiera.yaml files above it, in
-        // the directories named with it.
-        let (top, configs) = if p.is_dir() {
-            let configs = walked.files.iter().filter(|f| is_hiera_config(f)).cloned().collect();
-            (root.clone(), configs)
-        } else {
-            let above: Vec<PathBuf> = p
-                .ancestors()
-                .skip(1)
-                .take_while(|a| p.is_relative() || *a == root)
-                .map(|a| a.join("hiera.yaml"))
-                .filter(|c| c.is_file())
-                .collect();
-            let top = if p.is_relative() { PathBuf::new() } else { root.clone() };
-            (top, above)
-        };
+        let (top, configs) = hiera_configs(p, &root, &walked.files);
         let datadirs = hiera_datadirs(&configs, &top);
         for f in walked.files {
             let relative = f.strip_prefix(&root).unwrap_or(&f);
             if f != *p && skipped_dir(relative.parent().unwrap_or(Path::new(""))) {
                 continue;
             }
-            let named = || is_yaml(&f) && datadirs.iter().any(|d| f.starts_with(d));
+            let named = || is_yaml(&f) && datadirs.iter().any(|d| absolute(&f).starts_with(d));
             let validator = Validator::of(&f).or_else(|| named().then_some(Validator::Hiera));
             if let Some(v) = validator.filter(|v| options.validators.contains(v)) {
                 found.push((v, f));
