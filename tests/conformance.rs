@@ -98,10 +98,28 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn workdir(name: &str) -> PathBuf {
+/// A test's scratch directory, removed when the test ends, passed or failed
+/// (what it holds, the oracles' answers and generated files, is made again
+/// on the next run).
+struct Workdir(PathBuf);
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn workdir(name: &str) -> Workdir {
     let d = std::env::temp_dir().join(format!("puppetlift-conformance-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&d).expect("work dir");
-    d
+    Workdir(d)
 }
 
 #[test]
@@ -904,7 +922,6 @@ fn fix_agreement(name: &str, edit: &dyn Fn(&str) -> String) -> String {
         "puppet-lint fixed nothing: is the corpus installed?"
     );
     assert!(share >= 0.99, "fix agreement below 99%\n{report}");
-    let _ = std::fs::remove_dir_all(&work);
     report
 }
 
@@ -959,7 +976,8 @@ const PLAN_PIECES: [&str; 24] = [
 #[ignore = "needs puppet 7.23 and the corpus (oracles): run by .ci/run"]
 fn validate_plans_agrees_with_puppet_parser_validate_tasks() {
     // Under a `plans` directory, where a plan is read as one by its path.
-    let dir = workdir("validate-plans").join("plans");
+    let work = workdir("validate-plans");
+    let dir = work.join("plans");
     std::fs::create_dir_all(&dir).expect("work dir");
     let fixtures = pp_files(&root().join("fixtures/validate/plans"));
     assert!(fixtures.len() >= 14, "plan fixtures: {}", fixtures.len());
