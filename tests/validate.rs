@@ -103,8 +103,8 @@ fn a_module_checkout_in_every_output_format() {
 }
 
 /// YAML outside `data/` and `hieradata/` is Hiera data where a hiera.yaml
-/// names its directory (Hiera 5's `datadir`, Hiera 3's `:datadir:` written
-/// for the guest), and only there; a file named on the command line finds
+/// names its directory (Hiera 5's `datadir`, also `../`, Hiera 3's
+/// `:datadir:` written for the guest), and only there; a file named on the command line finds
 /// the hiera.yaml above it.
 #[test]
 fn the_data_a_hiera_yaml_names_is_validated() {
@@ -119,6 +119,7 @@ fn the_data_a_hiera_yaml_names_is_validated() {
         files,
         [
             "\"fixtures/validate/hiera-datadir/puppet/hiera/common.yaml\"",
+            "\"fixtures/validate/hiera-datadir/shared-data/common.yaml\"",
             "\"fixtures/validate/hiera-datadir/site-data/common.yaml\""
         ],
         "{out}"

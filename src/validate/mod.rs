@@ -178,7 +178,16 @@ fn hiera_datadirs(configs: &[PathBuf], top: &Path) -> Vec<PathBuf> {
                     .find(|dir| dir.is_dir())
             } else {
                 let head: Vec<&str> = parts.iter().copied().take_while(|c| !interpolated(c)).collect();
-                (!head.is_empty()).then(|| base.join(head.join("/")))
+                // `../hieradata`: `..` taken away by name, as the walk's paths have none.
+                (!head.is_empty()).then(|| {
+                    head.iter().fold(base.to_path_buf(), |mut dir, part| {
+                        match *part {
+                            ".." => _ = dir.pop(),
+                            part => dir.push(part),
+                        }
+                        dir
+                    })
+                })
             };
             dirs.extend(found);
         }
