@@ -136,12 +136,23 @@ impl Interp {
     ) -> R {
         match name {
             "puts" | "print" | "p" | "pp" | "warn" | "sleep" | "at_exit" | "srand" => Ok(Value::Nil),
-            "require" => Ok(Value::Bool(true)),
-            "require_relative" | "load" => {
+            // `require 'yaml'` names a library (a no-op here); a path
+            // (`require File.dirname(__FILE__) + "/tools/helper"`, `./lib/x`)
+            // names a file, which Ruby loads once, as `require_relative` does.
+            "require"
+                if !args
+                    .first()
+                    .and_then(Value::as_text)
+                    .is_some_and(|p| p.starts_with('/') || p.starts_with("./") || p.starts_with("../")) =>
+            {
+                Ok(Value::Bool(true))
+            }
+            "require" | "require_relative" | "load" => {
                 let Some(rel) = args.first().and_then(Value::as_text) else {
                     return Ok(Value::Nil);
                 };
-                let rel = if name == "require_relative" && !rel.ends_with(".rb") {
+                let once = name != "load";
+                let rel = if once && !rel.ends_with(".rb") {
                     format!("{rel}.rb")
                 } else {
                     rel
@@ -149,7 +160,7 @@ impl Interp {
                 let Some(path) = self.project_path(&rel, sp) else {
                     return Ok(Value::Nil);
                 };
-                if name == "require_relative" && !self.loaded.insert(path.clone()) {
+                if once && !self.loaded.insert(path.clone()) {
                     return Ok(Value::Bool(false));
                 }
                 let text = match self.read_file(&path, &rel, sp)? {
