@@ -3,6 +3,8 @@
 //! and `.ci/run` runs them with `--include-ignored`; without the oracles they fail
 //! loudly rather than pass on nothing.
 
+mod common;
+use common::Rng;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -189,18 +191,6 @@ fn syntax_errors_are_where_puppet_parser_validate_puts_them() {
     }
     assert!(mismatches.is_empty(), "positions differ:\n{}", mismatches.join("\n"));
     println!("{} syntax errors at Puppet's line and column", files.len());
-}
-
-/// A deterministic stream of numbers (xorshift) for the mutation test.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
 }
 
 /// Puppet's punctuation and keywords, inserted by the mutation tests.

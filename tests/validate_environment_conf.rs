@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
-use common::root;
+use common::{root, Rng};
 
 /// What a mutation may insert.
 const PIECES: [&str; 24] = [
@@ -53,18 +53,6 @@ const PIECES: [&str; 24] = [
 
 /// Codes of the findings that stand for Puppet failing to load the environment.
 const FATAL: [&str; 2] = ["environment-conf-syntax", "environment-conf-value"];
-
-/// A small deterministic generator (xorshift), so that every run edits alike.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
-}
 
 /// The fixtures and `per_file` edits of each, written under `dir`.
 fn files(dir: &std::path::Path, per_file: usize) -> Vec<PathBuf> {

@@ -29,3 +29,16 @@ pub fn rendered(path: &str, text: &str, findings: &[Diagnostic]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A small deterministic generator (xorshift): every run makes the same edits.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number below `n` (0 for `n` = 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
