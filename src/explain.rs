@@ -1,22 +1,27 @@
 //! `puppetlift explain NAME`: the documentation of a migration check or a lint
 //! check, from the doc comment of the file that implements it, as plain text.
 
-use crate::lint::{registry, rule, Rule};
+use crate::lint::{registry, rule, Compat, Rule};
 
 /// The rule's doc comment (the `//!` lines its `doc` starts with) as text for a
 /// terminal: headings underlined, code blocks indented, Markdown marks dropped.
 pub fn explain(r: &Rule) -> String {
     let mut out = format!("{}\n{}\n", r.name, "=".repeat(r.name.chars().count()));
-    out.push_str(if r.enabled_by_default {
-        "Enabled by default; --no-"
-    } else {
-        "Disabled by default; --"
-    });
-    out.push_str(r.name);
-    out.push_str(if r.enabled_by_default {
-        "-check turns it off.\n"
-    } else {
-        "-check turns it on.\n"
+    let name = r.name;
+    out.push_str(&match r.plugin {
+        Some(gem) => format!(
+            "A Vox Pupuli plugin check ({gem}): runs with --plugins voxpupuli{}, or when named (--{name}-check).\n",
+            if r.enabled_by_default {
+                format!(" (--no-{name}-check turns it off)")
+            } else {
+                " only when named".to_string()
+            }
+        ),
+        None if r.enabled_by_default => format!("Enabled by default; --no-{name}-check turns it off.\n"),
+        None if Compat::V5.on_by_default(r) => format!(
+            "Enabled by default as in puppet-lint 4 and later (disabled with --compat 3); --no-{name}-check turns it off.\n"
+        ),
+        None => format!("Disabled by default; --{name}-check turns it on.\n"),
     });
     if let Some((description, help)) = crate::lint::descriptions::describe(r.name) {
         // puppet-lint leaves `#{character_count}` uninterpolated in its line-length text.

@@ -32,8 +32,9 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Run puppet-lint's checks: puppet-lint 3.0.1's command line, names,
-    /// messages, control comments and outputs (`puppetlift lint --help`).
+    /// Run puppet-lint's checks: puppet-lint's command line, names, messages,
+    /// control comments and outputs, as puppet-lint 5 (`--compat 3`: 3.0.1),
+    /// the Vox Pupuli plugins with `--plugins voxpupuli` (`lint --help`).
     #[command(disable_help_flag = true)]
     Lint {
         /// puppet-lint's options and the paths (files or directories).
@@ -307,11 +308,15 @@ fn lint(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if opts.version {
-        println!("puppetlift lint {} (puppet-lint 3.0.1)", env!("CARGO_PKG_VERSION"));
+        let like = match opts.compat {
+            lint::Compat::V3 => "3.0.1",
+            lint::Compat::V5 => "5",
+        };
+        println!("puppetlift lint {} (puppet-lint {like})", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
     if opts.list_checks {
-        for r in lint::registry() {
+        for r in lint::registry().iter().filter(|r| r.plugin.is_none() || opts.plugins) {
             println!("{}", r.name);
         }
         return ExitCode::SUCCESS;
@@ -331,6 +336,7 @@ fn lint(args: &[String]) -> ExitCode {
     let enabled: Vec<&lint::Rule> = lint::registry().iter().filter(|r| opts.enabled(r.name)).collect();
     let settings = lint::Settings {
         relative: opts.relative,
+        compat: opts.compat,
     };
     // One manifest's text (or why it cannot be read) to its problems; `fix`
     // says what --fix does with the fixed text.

@@ -558,7 +558,7 @@ fn lint_agrees_with_puppet_lint() {
         theirs_out.extend(run.stdout);
     }
     let ours = puppetlift()
-        .args(["lint", "--only-checks", &only, "--log-format", format])
+        .args(["lint", "--compat", "3", "--only-checks", &only, "--log-format", format])
         .args(&targets)
         .output()
         .expect("puppetlift runs");
@@ -855,7 +855,7 @@ fn fix_agreement(name: &str, edit: &dyn Fn(&str) -> String) -> String {
         .map(|r| format!("--no-{}-check", r.name))
         .collect();
     let run = puppetlift()
-        .args(["lint", "--fix"])
+        .args(["lint", "--compat", "3", "--fix"])
         .args(&later)
         .arg(&ours)
         .output()

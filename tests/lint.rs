@@ -10,7 +10,8 @@ fn lint_fixture(name: &str) -> String {
         format!("fixtures/lint/{name}"),
         std::fs::read_to_string(path).expect("fixture"),
     );
-    let all: Vec<&lint::Rule> = lint::registry().iter().collect();
+    // puppet-lint's own checks: the plugins' have their own fixtures.
+    let all: Vec<&lint::Rule> = lint::registry().iter().filter(|r| r.plugin.is_none()).collect();
     let (problems, warnings) = lint::run(&m, &all);
     let mut out: Vec<String> = problems
         .iter()
@@ -110,7 +111,7 @@ fn every_rule_fires_on_the_fixtures() {
     ]
     .map(lint_fixture)
     .join("\n");
-    for rule in lint::registry() {
+    for rule in lint::registry().iter().filter(|r| r.plugin.is_none()) {
         assert!(
             report.contains(&format!(":{}:", rule.name)),
             "{} never fires",
@@ -196,7 +197,7 @@ fn options_read_as_puppet_lint_reads_them() {
         "--fail-on",
     ])
     .unwrap();
-    let on: Vec<&str> = o.checks.iter().filter(|c| c.1).map(|c| c.0).collect();
+    let on: Vec<&str> = o.checks.iter().filter(|c| o.enabled(c.0)).map(|c| c.0).collect();
     assert_eq!(on, ["hard_tabs"]);
     assert!(o.fail_on_warnings);
     assert_eq!(o.paths, [std::path::PathBuf::from("x.pp")]);
@@ -520,4 +521,82 @@ fn stdin_filename_places_the_manifest() {
     assert_eq!(code, 1);
     assert!(out.contains("names the manifest --stdin reads"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn compat_and_plugins_decide_the_defaults_wherever_they_stand() {
+    // puppet-lint 5 runs the checks it took in from plugins; 3.0.1 does not.
+    let five = opts(&[]).unwrap();
+    assert!(five.enabled("legacy_facts") && five.enabled("top_scope_facts"));
+    let three = opts(&["--legacy_facts-check", "--compat", "3"]).unwrap();
+    assert!(three.enabled("legacy_facts"), "a check named stays on");
+    assert!(!three.enabled("top_scope_facts"));
+    assert_eq!(
+        opts(&["--compat", "4"]).unwrap_err(),
+        lint::options::OptError::InvalidArgument("--compat 4 (3 or 5)".into())
+    );
+    // A plugin's check runs with its set, or when named; --only-checks leaves
+    // only what it names, whatever turns the set on after it.
+    for plugin in lint::registry().iter().filter(|r| r.plugin.is_some()) {
+        assert!(!five.enabled(plugin.name), "{} on without --plugins", plugin.name);
+        let set = opts(&["--plugins", "voxpupuli"]).unwrap();
+        assert_eq!(set.enabled(plugin.name), plugin.enabled_by_default);
+        let named = opts(&[&format!("--{}-check", plugin.name)]).unwrap();
+        assert!(named.enabled(plugin.name));
+        let only = opts(&["--only-checks", "hard_tabs", "--plugins", "voxpupuli"]).unwrap();
+        assert!(!only.enabled(plugin.name));
+    }
+}
+
+/// Each fixture of `fixtures/lint/voxpupuli` (one or more per plugin gem):
+/// what the plugin checks find in it, and what their fixes make of it (held
+/// by the safety net, as `--fix` does). Every plugin check fires somewhere.
+#[test]
+fn voxpupuli_plugin_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint/voxpupuli");
+    let plugins: Vec<&lint::Rule> = lint::registry().iter().filter(|r| r.plugin.is_some()).collect();
+    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "pp"))
+                .collect()
+        })
+        .unwrap_or_default();
+    fixtures.sort();
+    let mut fired = std::collections::BTreeSet::new();
+    for path in &fixtures {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let name = format!("fixtures/lint/voxpupuli/{stem}.pp");
+        let m = Manifest::parse_file(name.clone(), std::fs::read_to_string(path).expect("fixture"));
+        let (problems, warnings) = lint::run(&m, &plugins);
+        let mut out: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                fired.insert(p.check);
+                let line =
+                    puppetlift::report::log_format::render("%{line}:%{column}:%{check}:%{kind}:%{message}", &name, p);
+                match &p.ignored {
+                    Some(reason) => format!("{line} (ignored: {reason:?})"),
+                    None => line,
+                }
+            })
+            .collect();
+        out.extend(warnings);
+        let found: Vec<_> = problems.into_iter().map(|p| (p, false)).collect();
+        out.push("--- fixed".to_string());
+        out.push(match lint::fix::checked(&m, &found) {
+            Ok(Some(fixed)) if fixed.text != m.source.text => fixed.text,
+            Ok(_) => "(nothing fixed)".to_string(),
+            Err(why) => format!("(refused: {why})"),
+        });
+        insta::assert_snapshot!(format!("voxpupuli_{stem}"), out.join("\n"));
+    }
+    for rule in &plugins {
+        assert!(
+            fired.contains(rule.name),
+            "{} never fires on fixtures/lint/voxpupuli",
+            rule.name
+        );
+    }
 }

@@ -54,11 +54,20 @@ pub struct Problem {
 }
 
 /// A check: its name, defaults and the function that runs it.
+#[derive(Clone, Copy)]
 pub struct Rule {
     /// The name puppet-lint uses (`--no-NAME-check`, `lint:ignore:NAME`).
     pub name: &'static str,
-    /// Whether it runs unless disabled.
+    /// Whether it runs unless disabled (a plugin's: once its set is on).
     pub enabled_by_default: bool,
+    /// The plugin gem that brings the check upstream (`None`: puppet-lint's
+    /// own). A plugin's check is off unless its set is turned on
+    /// (`--plugins voxpupuli`, as installing the gems does) or it is named
+    /// (`--only-checks`, `--NAME-check`).
+    pub plugin: Option<&'static str>,
+    /// The check's own fix, for the checks that are not puppet-lint's
+    /// (puppet-lint's fixes are [`fix`]'s, in its order).
+    pub fix: Option<fix::Fix>,
     /// The documentation `puppetlift explain NAME` prints.
     pub doc: &'static str,
     /// Finds the problems in one manifest.
@@ -81,7 +90,40 @@ pub struct Context<'a> {
     resources: std::cell::OnceCell<Result<Vec<Resource>, Option<usize>>>,
     /// `--relative`: `autoloader_layout` compares paths from the module root.
     pub relative: bool,
+    /// Which puppet-lint the checks behave as.
+    pub compat: Compat,
 }
+
+/// Which puppet-lint `lint` behaves as (`--compat`): its default checks, its
+/// lexer's data type names, whether Hiera YAML is linted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compat {
+    /// puppet-lint 3.0.1, what Debian 12 ships.
+    V3,
+    /// puppet-lint 5, what `gem install puppet-lint` gives.
+    #[default]
+    V5,
+}
+
+impl Compat {
+    /// The major version (`3`, `5`).
+    pub fn major(self) -> u8 {
+        match self {
+            Compat::V3 => 3,
+            Compat::V5 => 5,
+        }
+    }
+
+    /// Whether a check is on by default under this compatibility: puppet-lint
+    /// 4 and later turn on the checks it took in from plugins.
+    pub fn on_by_default(self, rule: &Rule) -> bool {
+        rule.enabled_by_default || (self == Compat::V5 && LATER_DEFAULTS.contains(&rule.name))
+    }
+}
+
+/// The checks off in puppet-lint 3.0.1 (or not in it) that puppet-lint 4 and
+/// later run by default.
+const LATER_DEFAULTS: [&str; 3] = ["legacy_facts", "top_scope_facts", "space_before_arrow"];
 
 /// How the checks run (the command line's say in them).
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,6 +131,8 @@ pub struct Settings {
     /// `--relative`: `autoloader_layout` expects `manifests/...` only, not
     /// `MODULE/manifests/...`.
     pub relative: bool,
+    /// `--compat`.
+    pub compat: Compat,
 }
 
 impl<'a> Context<'a> {
@@ -123,6 +167,7 @@ impl<'a> Context<'a> {
             lint: std::cell::OnceCell::new(),
             resources: std::cell::OnceCell::new(),
             relative: false,
+            compat: Compat::default(),
         }
     }
 
@@ -139,7 +184,7 @@ impl<'a> Context<'a> {
 
     fn lint_result(&self) -> &Result<LintTokens<'a>, LexError> {
         self.lint
-            .get_or_init(|| LintTokens::new(&self.manifest.source.text, self.tokens))
+            .get_or_init(|| LintTokens::new(&self.manifest.source.text, self.tokens, self.compat))
     }
 
     /// Whether puppet-lint's lexer hides this offset inside a variable token.
@@ -228,6 +273,7 @@ pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>
 pub fn run_with(manifest: &Manifest, enabled: &[&Rule], settings: Settings) -> (Vec<Problem>, Vec<String>) {
     let mut ctx = Context::new(manifest);
     ctx.relative = settings.relative;
+    ctx.compat = settings.compat;
     if let Some(e) = ctx.lint_error() {
         // puppet-lint's lexer stops: a syntax error, then only the checks that
         // read lines have anything to say (control comments unread).
@@ -286,9 +332,11 @@ const LINE_CHECKS: [&str; 2] = ["140chars", "80chars"];
 /// What puppet-lint adds on stderr after a syntax error.
 const TRY_VALIDATE: &str = "Try running `puppet parser validate <file>`";
 
-/// Every rule, in puppet-lint's order.
+/// Every rule, in puppet-lint's order: its own checks, then the plugins'.
 pub fn registry() -> &'static [Rule] {
-    rules::ALL
+    static ALL: std::sync::LazyLock<Vec<Rule>> =
+        std::sync::LazyLock::new(|| rules::ALL.iter().chain(rules::voxpupuli::ALL).copied().collect());
+    &ALL
 }
 
 /// puppet-lint 3.0.1's checks: the registry without the later upstream ones.

@@ -7,7 +7,7 @@
 //! Check switches apply in order: `--only-checks` turns every other check off
 //! at the point it is read, a later `--CHECK-check` turns one back on.
 
-use super::registry;
+use super::{registry, Compat};
 use std::path::{Path, PathBuf};
 
 /// Which problems are printed (`--error-level`).
@@ -52,8 +52,15 @@ pub struct LintOptions {
     pub sarif: bool,
     /// `--ignore-paths` (default `vendor/**/*.pp`).
     pub ignore_paths: Vec<String>,
-    /// Each check's state: `(name, enabled)` in registry order.
-    pub checks: Vec<(&'static str, bool)>,
+    /// Each check's state in registry order: `(name, Some(on))` once an
+    /// option turns it on or off, `None` while it keeps its default (which
+    /// depends on `--compat` and `--plugins`, wherever they stand).
+    pub checks: Vec<(&'static str, Option<bool>)>,
+    /// `--compat 3|5`: which puppet-lint to behave as (default 5).
+    pub compat: Compat,
+    /// `--plugins voxpupuli`: the Vox Pupuli plugin checks run, as when
+    /// `voxpupuli-puppet-lint-plugins` is installed.
+    pub plugins: bool,
     /// The paths (arguments that are not options).
     pub paths: Vec<PathBuf>,
     /// `--stdin`: lint the manifest read from standard input (with `--fix`,
@@ -81,7 +88,9 @@ impl Default for LintOptions {
             json: false,
             sarif: false,
             ignore_paths: vec!["vendor/**/*.pp".to_string()],
-            checks: registry().iter().map(|r| (r.name, r.enabled_by_default)).collect(),
+            checks: registry().iter().map(|r| (r.name, None)).collect(),
+            compat: Compat::default(),
+            plugins: false,
             paths: Vec::new(),
             stdin: false,
             stdin_filename: None,
@@ -92,12 +101,20 @@ impl Default for LintOptions {
 impl LintOptions {
     /// Whether the check `name` runs.
     pub fn enabled(&self, name: &str) -> bool {
-        self.checks.iter().any(|&(n, on)| n == name && on)
+        let Some(&(_, state)) = self.checks.iter().find(|c| c.0 == name) else {
+            return false;
+        };
+        state.unwrap_or_else(|| {
+            super::rule(name).is_some_and(|r| match r.plugin {
+                Some(_) => self.plugins && r.enabled_by_default,
+                None => self.compat.on_by_default(r),
+            })
+        })
     }
 
     fn set_check(&mut self, name: &str, on: bool) {
         for c in self.checks.iter_mut().filter(|c| c.0 == name) {
-            c.1 = on;
+            c.1 = Some(on);
         }
     }
 }
@@ -127,7 +144,9 @@ impl std::fmt::Display for OptError {
 }
 
 /// The long options that take a value.
-const WITH_VALUE: [&str; 8] = [
+const WITH_VALUE: [&str; 10] = [
+    "compat",
+    "plugins",
     "config",
     "error-level",
     "load",
@@ -381,9 +400,25 @@ fn with_value(o: &mut LintOptions, name: &str, value: &str) -> Result<(), OptErr
         "only-checks" => {
             let wanted: Vec<&str> = value.split(',').collect();
             for c in o.checks.iter_mut() {
-                c.1 = wanted.contains(&c.0);
+                c.1 = Some(wanted.contains(&c.0));
             }
         }
+        "compat" => {
+            o.compat = match value {
+                "3" => Compat::V3,
+                "5" => Compat::V5,
+                _ => return Err(OptError::InvalidArgument(format!("--compat {value} (3 or 5)"))),
+            }
+        }
+        "plugins" => match value {
+            "voxpupuli" => o.plugins = true,
+            "none" => o.plugins = false,
+            _ => {
+                return Err(OptError::InvalidArgument(format!(
+                    "--plugins {value} (voxpupuli or none)"
+                )))
+            }
+        },
         "ignore-paths" => o.ignore_paths = value.split(',').map(str::to_string).collect(),
         _ => unreachable!("every option that takes a value is handled"),
     }
@@ -442,7 +477,7 @@ pub fn fnmatch(pattern: &str, path: &str) -> bool {
 }
 
 /// What `puppetlift lint --help` prints.
-pub const HELP: &str = "puppetlift lint (puppet-lint 3.0.1's command line)
+pub const HELP: &str = "puppetlift lint (puppet-lint's command line)
 
 Basic Command Line Usage:
   puppetlift lint [OPTIONS] PATH...
@@ -481,6 +516,12 @@ Option:
         --stdin-filename PATH        The path of that manifest: in messages, for the
                                      checks that read paths, --ignore-paths, and the
                                      .puppet-lint.rc nearest above it.
+
+        --compat VERSION             Behave as puppet-lint VERSION: 5 (the default, what
+                                     `gem install puppet-lint` gives) or 3 (3.0.1, Debian 12's):
+                                     the checks on by default, the data types its lexer knows.
+        --plugins SET                Run the plugin checks of SET: voxpupuli (the checks of
+                                     voxpupuli-puppet-lint-plugins) or none (the default).
 
     Checks:
         --only-checks CHECKS         A comma separated list of checks that should be run

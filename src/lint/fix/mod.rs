@@ -51,22 +51,49 @@ pub const FIXABLE: [&str; 21] = [
 /// a fix must keep is the original with only these made.
 const MEANING_CHANGING: [&str; 3] = ["slash_comments", "legacy_facts", "top_scope_facts"];
 
+/// A check's own fix (the plugin checks'; puppet-lint's are this module's).
+#[derive(Clone, Copy)]
+pub struct Fix {
+    /// Edits the token list for one problem of the check.
+    pub apply: fn(&mut Fixer, &FixAt) -> Result<(), NoFix>,
+    /// Whether the fix means to change the program (`include ::x` to
+    /// `include x` does not; `ensure => present` to `ensure => file` does):
+    /// the safety net then compares with the original where only such fixes
+    /// are made.
+    pub changes_meaning: bool,
+}
+
+/// What a fix knows of the problem it fixes.
+pub struct FixAt<'c, 'a> {
+    /// The manifest as written.
+    pub ctx: &'c Context<'a>,
+    /// puppet-lint's tokens of the manifest as written.
+    pub lt: &'c LintTokens<'a>,
+    /// The problem.
+    pub problem: &'c Problem,
+    /// The original token the problem is placed at, if one starts there
+    /// (where it is now: [`Fixer::pos`]).
+    pub token: Option<usize>,
+}
+
 /// One token of the list being fixed.
 #[derive(Debug, Clone)]
-struct Tok {
-    kind: LintKind,
+pub struct Tok {
+    /// puppet-lint's kind.
+    pub kind: LintKind,
     /// puppet-lint's value.
-    value: String,
+    pub value: String,
     /// What it writes back (with whatever follows it up to the next token).
-    text: String,
+    pub text: String,
     /// puppet-lint's INDENT (blanks first on a line) rather than WHITESPACE.
-    indent: bool,
+    pub indent: bool,
     /// Its index in the original list (`None`: added by a fix).
-    orig: Option<usize>,
+    pub orig: Option<usize>,
 }
 
 impl Tok {
-    fn new(kind: LintKind, value: &str, indent: bool) -> Tok {
+    /// A token a fix adds.
+    pub fn new(kind: LintKind, value: &str, indent: bool) -> Tok {
         Tok {
             kind,
             value: value.to_string(),
@@ -76,25 +103,29 @@ impl Tok {
         }
     }
 
-    fn formatting(&self) -> bool {
+    /// Blanks, a line break or a comment.
+    pub fn formatting(&self) -> bool {
         self.kind.is_formatting()
     }
 
-    fn is(&self, kind: LintKind, value: &str) -> bool {
+    /// Whether it is of `kind` with `value`.
+    pub fn is(&self, kind: LintKind, value: &str) -> bool {
         self.kind == kind && self.value == value
     }
 
-    fn punct(&self, value: &str) -> bool {
+    /// Whether it is the punctuation `value`.
+    pub fn punct(&self, value: &str) -> bool {
         self.is(LintKind::Punct, value)
     }
 }
 
 /// Why a fix does not apply (puppet-lint's `NoFix`).
-struct NoFix;
+pub struct NoFix;
 
 /// The token list being fixed.
-struct Fixer {
-    toks: Vec<Tok>,
+pub struct Fixer {
+    /// The tokens, in order; concatenating their texts gives the manifest.
+    pub toks: Vec<Tok>,
 }
 
 impl Fixer {
@@ -122,25 +153,28 @@ impl Fixer {
         Some(Fixer { toks })
     }
 
-    fn render(&self) -> String {
+    /// The manifest the tokens make.
+    pub fn render(&self) -> String {
         self.toks.iter().map(|t| t.text.as_str()).collect()
     }
 
     /// Where original token `i` is now.
-    fn pos(&self, i: usize) -> Option<usize> {
+    pub fn pos(&self, i: usize) -> Option<usize> {
         self.toks.iter().position(|t| t.orig == Some(i))
     }
 
-    fn prev_code(&self, at: usize) -> Option<usize> {
+    /// The code token before `at`.
+    pub fn prev_code(&self, at: usize) -> Option<usize> {
         (0..at).rev().find(|&j| !self.toks[j].formatting())
     }
 
-    fn next_code(&self, at: usize) -> Option<usize> {
+    /// The code token after `at`.
+    pub fn next_code(&self, at: usize) -> Option<usize> {
         (at + 1..self.toks.len()).find(|&j| !self.toks[j].formatting())
     }
 
     /// puppet-lint's `next_token_of` / `prev_token_of`: skips whole blocks.
-    fn token_of(&self, at: usize, forward: bool, wanted: &dyn Fn(&Tok) -> bool) -> Option<usize> {
+    pub fn token_of(&self, at: usize, forward: bool, wanted: &dyn Fn(&Tok) -> bool) -> Option<usize> {
         let step = |j: usize| if forward { j.checked_add(1) } else { j.checked_sub(1) };
         let mut j = step(at)?;
         while j < self.toks.len() {
@@ -162,13 +196,14 @@ impl Fixer {
     }
 
     /// Retypes the token at `at` as a single-quoted string.
-    fn make_sstring(&mut self, at: usize) {
+    pub fn make_sstring(&mut self, at: usize) {
         let t = &mut self.toks[at];
         t.kind = LintKind::SString;
         t.text = format!("'{}'", t.value);
     }
 
-    fn remove(&mut self, at: usize) -> Tok {
+    /// Removes the token at `at`.
+    pub fn remove(&mut self, at: usize) -> Tok {
         self.toks.remove(at)
     }
 }
@@ -204,7 +239,14 @@ fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
 /// ignored ones skipped) to the manifest, in check order. `None` when the
 /// manifest is one puppet-lint would not write back (a syntax error).
 pub fn apply(m: &Manifest, problems: &[Problem]) -> Option<Fixed> {
-    apply_only(m, problems, &FIXABLE)
+    apply_only(m, problems, &fixable())
+}
+
+/// Every check with a fix: puppet-lint's, in its order, then the plugin
+/// checks', in registry order.
+pub fn fixable() -> Vec<&'static str> {
+    let own = super::registry().iter().filter(|r| r.fix.is_some()).map(|r| r.name);
+    FIXABLE.into_iter().chain(own).collect()
 }
 
 /// [`apply`] for the fixes of `only` checks.
@@ -353,6 +395,26 @@ fn apply_only(m: &Manifest, problems: &[Problem], only: &[&str]) -> Option<Fixed
                 fixed[k] = true;
                 if !checks.contains(&check) {
                     checks.push(check);
+                }
+            }
+        }
+    }
+    for rule in super::registry().iter().filter(|r| only.contains(&r.name)) {
+        let Some(fix) = rule.fix else { continue };
+        for (k, p) in problems.iter().enumerate() {
+            if p.check != rule.name || p.ignored.is_some() {
+                continue;
+            }
+            let at = FixAt {
+                ctx: &ctx,
+                lt,
+                problem: p,
+                token: token_at(p, &[]),
+            };
+            if (fix.apply)(&mut f, &at).is_ok() {
+                fixed[k] = true;
+                if !checks.contains(&rule.name) {
+                    checks.push(rule.name);
                 }
             }
         }

@@ -31,8 +31,13 @@ impl std::fmt::Display for Refused {
 /// changes the fixes mean to make are allowed for.
 pub fn verify(original: &Manifest, problems: &[Problem], fixed: &Fixed) -> Result<(), Refused> {
     let mut before = original.pn().map_err(|_| Refused::OriginalDoesNotParse)?;
+    let own = super::super::registry()
+        .iter()
+        .filter(|r| r.fix.is_some_and(|f| f.changes_meaning))
+        .map(|r| r.name);
     let mut meant: Vec<&str> = MEANING_CHANGING
         .into_iter()
+        .chain(own)
         .filter(|c| fixed.checks.contains(c))
         .collect();
     if meant.iter().any(|c| *c != "slash_comments") && fixed.checks.contains(&"variables_not_enclosed") {

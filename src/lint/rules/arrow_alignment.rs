@@ -32,6 +32,8 @@ use crate::lint::{resources, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "arrow_alignment",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("arrow_alignment.rs"),
     check,
 };

@@ -26,6 +26,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "arrow_on_right_operand_line",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("arrow_on_right_operand_line.rs"),
     check,
 };

@@ -28,6 +28,8 @@ use std::path::{Component, Path, PathBuf};
 pub const RULE: Rule = Rule {
     name: "autoloader_layout",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("autoloader_layout.rs"),
     check,
 };

@@ -30,6 +30,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "case_without_default",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("case_without_default.rs"),
     check,
 };

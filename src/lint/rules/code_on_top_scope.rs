@@ -25,6 +25,8 @@ use crate::lint::{lint_definitions, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "code_on_top_scope",
     enabled_by_default: false,
+    plugin: None,
+    fix: None,
     doc: include_str!("code_on_top_scope.rs"),
     check,
 };

@@ -26,6 +26,8 @@ use crate::lint::{definitions, Context, Kind, Problem, Rule};
 pub const DASH: Rule = Rule {
     name: "names_containing_dash",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("definition_names.rs"),
     check: check_dash,
 };
@@ -34,6 +36,8 @@ pub const DASH: Rule = Rule {
 pub const UPPERCASE: Rule = Rule {
     name: "names_containing_uppercase",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("definition_names.rs"),
     check: check_uppercase,
 };

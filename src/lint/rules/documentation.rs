@@ -27,6 +27,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "documentation",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("documentation.rs"),
     check,
 };

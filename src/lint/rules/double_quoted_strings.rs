@@ -25,6 +25,8 @@ use crate::lint::{string_value, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "double_quoted_strings",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("double_quoted_strings.rs"),
     check,
 };

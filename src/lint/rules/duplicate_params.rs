@@ -33,6 +33,8 @@ use std::collections::{HashMap, HashSet};
 pub const RULE: Rule = Rule {
     name: "duplicate_params",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("duplicate_params.rs"),
     check,
 };

@@ -30,6 +30,8 @@ use crate::lint::{resources, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "ensure_first_param",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("ensure_first_param.rs"),
     check,
 };

@@ -28,6 +28,8 @@ use crate::lint::{resources, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "ensure_not_symlink_target",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("ensure_not_symlink_target.rs"),
     check,
 };

@@ -33,6 +33,8 @@ use crate::lint::{resources, Context, Kind, Problem, Rule};
 pub const UNQUOTED: Rule = Rule {
     name: "unquoted_file_mode",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("file_mode.rs"),
     check: check_unquoted,
 };
@@ -41,6 +43,8 @@ pub const UNQUOTED: Rule = Rule {
 pub const FORMAT: Rule = Rule {
     name: "file_mode",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("file_mode.rs"),
     check: check_format,
 };

@@ -23,6 +23,8 @@ use crate::lint::{Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "hard_tabs",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("hard_tabs.rs"),
     check,
 };

@@ -27,6 +27,8 @@ use crate::lint::{definitions, Context, Kind, Problem, Rule};
 pub const ACROSS_NAMESPACES: Rule = Rule {
     name: "inherits_across_namespaces",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("inheritance.rs"),
     check: check_across,
 };
@@ -35,6 +37,8 @@ pub const ACROSS_NAMESPACES: Rule = Rule {
 pub const FROM_PARAMS: Rule = Rule {
     name: "class_inherits_from_params_class",
     enabled_by_default: false,
+    plugin: None,
+    fix: None,
     doc: include_str!("inheritance.rs"),
     check: check_params,
 };

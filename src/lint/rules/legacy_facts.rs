@@ -31,6 +31,8 @@ use std::sync::OnceLock;
 pub const RULE: Rule = Rule {
     name: "legacy_facts",
     enabled_by_default: false,
+    plugin: None,
+    fix: None,
     doc: include_str!("legacy_facts.rs"),
     check,
 };

@@ -27,6 +27,8 @@ use crate::lint::{Context, Kind, Problem, Rule};
 pub const CHARS_140: Rule = Rule {
     name: "140chars",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("line_length.rs"),
     check: check_140,
 };
@@ -35,6 +37,8 @@ pub const CHARS_140: Rule = Rule {
 pub const CHARS_80: Rule = Rule {
     name: "80chars",
     enabled_by_default: false,
+    plugin: None,
+    fix: None,
     doc: include_str!("line_length.rs"),
     check: check_80,
 };

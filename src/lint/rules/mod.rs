@@ -35,6 +35,7 @@ mod unquoted_resource_title;
 mod variable_names;
 mod variable_scope;
 mod variables_not_enclosed;
+pub mod voxpupuli;
 
 use super::Rule;
 

@@ -27,6 +27,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "nested_classes_or_defines",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("nested_classes_or_defines.rs"),
     check,
 };

@@ -25,6 +25,8 @@ use crate::lint::{Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "only_variable_string",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("only_variable_string.rs"),
     check,
 };

@@ -31,6 +31,8 @@ use crate::lint::{lint_definitions, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "parameter_order",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("parameter_order.rs"),
     check,
 };

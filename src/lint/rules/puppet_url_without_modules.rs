@@ -24,6 +24,8 @@ use crate::lint::{string_value, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "puppet_url_without_modules",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("puppet_url_without_modules.rs"),
     check,
 };

@@ -23,6 +23,8 @@ use crate::lint::{string_value, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "quoted_booleans",
     enabled_by_default: false,
+    plugin: None,
+    fix: None,
     doc: include_str!("quoted_booleans.rs"),
     check,
 };

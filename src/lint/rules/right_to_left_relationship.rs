@@ -24,6 +24,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "right_to_left_relationship",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("right_to_left_relationship.rs"),
     check,
 };

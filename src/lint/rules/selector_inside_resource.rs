@@ -35,6 +35,8 @@ use crate::lint::{resources, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "selector_inside_resource",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("selector_inside_resource.rs"),
     check,
 };

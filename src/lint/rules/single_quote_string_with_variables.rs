@@ -25,6 +25,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "single_quote_string_with_variables",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("single_quote_string_with_variables.rs"),
     check,
 };

@@ -26,6 +26,8 @@ use crate::lint::{Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "slash_comments",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("slash_comments.rs"),
     check,
 };

@@ -32,6 +32,8 @@ use crate::lint::{resources, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "space_before_arrow",
     enabled_by_default: false,
+    plugin: None,
+    fix: None,
     doc: include_str!("space_before_arrow.rs"),
     check,
 };

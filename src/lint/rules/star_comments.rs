@@ -26,6 +26,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "star_comments",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("star_comments.rs"),
     check,
 };

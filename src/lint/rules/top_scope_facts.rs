@@ -35,6 +35,8 @@ use crate::lint::{Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "top_scope_facts",
     enabled_by_default: false,
+    plugin: None,
+    fix: None,
     doc: include_str!("top_scope_facts.rs"),
     check,
 };

@@ -23,6 +23,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "trailing_whitespace",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("trailing_whitespace.rs"),
     check,
 };

@@ -27,6 +27,8 @@ use crate::lint::{Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "2sp_soft_tabs",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("two_space_soft_tabs.rs"),
     check,
 };

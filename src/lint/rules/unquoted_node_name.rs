@@ -24,6 +24,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "unquoted_node_name",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("unquoted_node_name.rs"),
     check,
 };

@@ -28,6 +28,8 @@ use crate::lint::{title_tokens, Context, Kind, Problem, Rule};
 pub const RULE: Rule = Rule {
     name: "unquoted_resource_title",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("unquoted_resource_title.rs"),
     check,
 };

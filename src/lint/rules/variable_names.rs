@@ -30,6 +30,8 @@ use crate::puppet::lexer::TokenKind;
 pub const LOWERCASE: Rule = Rule {
     name: "variable_is_lowercase",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("variable_names.rs"),
     check: check_lowercase,
 };
@@ -38,6 +40,8 @@ pub const LOWERCASE: Rule = Rule {
 pub const DASH: Rule = Rule {
     name: "variable_contains_dash",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("variable_names.rs"),
     check: check_dash,
 };

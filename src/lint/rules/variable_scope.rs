@@ -36,6 +36,8 @@ use std::collections::{HashMap, HashSet};
 pub const RULE: Rule = Rule {
     name: "variable_scope",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("variable_scope.rs"),
     check,
 };

@@ -25,6 +25,8 @@ use crate::puppet::lexer::TokenKind;
 pub const RULE: Rule = Rule {
     name: "variables_not_enclosed",
     enabled_by_default: true,
+    plugin: None,
+    fix: None,
     doc: include_str!("variables_not_enclosed.rs"),
     check,
 };

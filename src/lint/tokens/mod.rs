@@ -10,6 +10,7 @@
 //! use this view; every token keeps its offset in the source, which is where
 //! puppet-lint puts its line and column.
 
+use super::Compat;
 use crate::puppet::lexer::{self, Token, TokenKind};
 
 /// A token kind as puppet-lint's lexer names it (punctuation and keywords are
@@ -108,11 +109,21 @@ pub struct LintTokens<'a> {
 impl<'a> LintTokens<'a> {
     /// puppet-lint's tokens for `src` (lexed by us as `tokens`), or where
     /// puppet-lint's lexer stops on it (it then reports a syntax error).
-    pub fn new(src: &'a str, tokens: &[Token]) -> Result<Self, LexError> {
+    pub fn new(src: &'a str, tokens: &[Token], compat: Compat) -> Result<Self, LexError> {
         let mut out = Vec::new();
         match slash_comments_as_hashes(src, tokens) {
             Some(patched) => convert_all(src, 0, &patched, &mut out)?,
             None => convert_all(src, 0, tokens, &mut out)?,
+        }
+        if compat == Compat::V5 {
+            // puppet-lint 5's lexer knows more data types: a reference
+            // starting with one of them is its TYPE token.
+            for t in out.iter_mut().filter(|t| t.kind == LintKind::ClassRef) {
+                let word = t.value.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next();
+                if word.is_some_and(|w| LATER_TYPES.contains(&w)) {
+                    t.kind = LintKind::Type;
+                }
+            }
         }
         let mut next_code = vec![None; out.len()];
         let mut prev_code = vec![None; out.len()];
@@ -221,6 +232,18 @@ const TYPES: [&str; 28] = [
     "Undef",
     "Default",
     "Sensitive",
+];
+
+/// The data types puppet-lint's lexer learnt after 3.0.1 (5.x knows these too).
+const LATER_TYPES: [&str; 8] = [
+    "Binary",
+    "Error",
+    "Iterable",
+    "Iterator",
+    "RichData",
+    "ScalarData",
+    "SemVer",
+    "SemVerRange",
 ];
 
 /// puppet-lint's reserved words.
@@ -584,7 +607,7 @@ mod tests {
 
     fn kinds(src: &str) -> Vec<(LintKind, &str)> {
         let lexed = lexer::lex(src);
-        let lt = LintTokens::new(src, &lexed.tokens).expect("lexes");
+        let lt = LintTokens::new(src, &lexed.tokens, Compat::V3).expect("lexes");
         lt.tokens
             .iter()
             .filter(|t| !t.kind.is_formatting())
@@ -668,8 +691,8 @@ mod tests {
     #[test]
     fn lexer_errors_give_nothing() {
         let lexed = lexer::lex("$a = `x`");
-        assert!(LintTokens::new("$a = `x`", &lexed.tokens).is_err());
+        assert!(LintTokens::new("$a = `x`", &lexed.tokens, Compat::V3).is_err());
         let lexed = lexer::lex("$a = \"x");
-        assert!(LintTokens::new("$a = \"x", &lexed.tokens).is_err());
+        assert!(LintTokens::new("$a = \"x", &lexed.tokens, Compat::V3).is_err());
     }
 }
