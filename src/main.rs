@@ -337,7 +337,10 @@ fn lint(args: &[String]) -> ExitCode {
     let settings = lint::Settings {
         relative: opts.relative,
         compat: opts.compat,
+        top_scope_variables: opts.top_scope_variables.clone().into(),
     };
+    // puppet-lint 4.3 and later lint Hiera data for legacy facts too.
+    let yaml = opts.compat == lint::Compat::V5 && opts.enabled("legacy_facts");
     // One manifest's text (or why it cannot be read) to its problems; `fix`
     // says what --fix does with the fixed text.
     let lint_one = |name: String, read: Result<String, Box<puppetlift::Diagnostic>>, fix: FixWith| {
@@ -347,13 +350,25 @@ fn lint(args: &[String]) -> ExitCode {
         });
         match read {
             Ok(text) => {
+                if yaml && lint::yaml::is_yaml(Path::new(&name)) {
+                    // Hiera data: only legacy_facts reads it, and has no fix there.
+                    let m = Manifest::unparsed(name.clone(), text.clone());
+                    let found = lint::yaml::run(&m, &enabled).into_iter().map(|p| (p, false)).collect();
+                    return Linted {
+                        name,
+                        text,
+                        found,
+                        warnings: Vec::new(),
+                        unreadable: false,
+                    };
+                }
                 // The checks read tokens only; --fix compares programs.
                 let m = if opts.fix {
                     Manifest::parse_file(name.clone(), text.clone())
                 } else {
                     Manifest::unparsed(name.clone(), text.clone())
                 };
-                let (found, mut warnings) = lint::run_with(&m, &enabled, settings);
+                let (found, mut warnings) = lint::run_with(&m, &enabled, &settings);
                 let mut found: Vec<_> = found.into_iter().map(|p| (p, false)).collect();
                 if opts.fix {
                     warnings.extend(fix(&m, &mut found));
@@ -378,7 +393,10 @@ fn lint(args: &[String]) -> ExitCode {
     if opts.stdin {
         return lint_stdin(&opts, lint_one);
     }
-    let (files, problems) = files::manifest_paths(&opts.paths);
+    let (mut files, problems) = files::manifest_paths(&opts.paths);
+    if yaml {
+        files.extend(files::yaml_paths(&opts.paths));
+    }
     for p in &problems {
         eprintln!("{}", p.one_line(None));
     }

@@ -600,3 +600,41 @@ fn voxpupuli_plugin_fixtures() {
         );
     }
 }
+
+/// puppet-lint 4.3 and later lint Hiera data under a directory for legacy
+/// facts read by interpolation (`--compat 5`, the default); 3.0.1 does not.
+/// Hidden files, YAML that does not load, and `--fix` leave it alone.
+#[test]
+fn hiera_data_is_linted_for_legacy_facts() {
+    let lint = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint"))
+            .args(["lint", "--no-config", "--only-checks", "legacy_facts"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let found = lint(&["--show-ignored", "hiera"]);
+    insta::assert_snapshot!(found);
+    assert_eq!(lint(&["--compat", "3", "hiera"]), "");
+}
+
+#[test]
+fn top_scope_variables_are_allowed_as_named() {
+    let o = opts(&["--top-scope-variables", "role,zone"]).unwrap();
+    assert_eq!(o.top_scope_variables, ["role", "zone"]);
+    let m = Manifest::parse("t.pp", "class t {\n  notify { [$::role, $::roles, $::tier]: }\n}\n");
+    let rule = lint::rule("top_scope_facts").unwrap();
+    let settings = lint::Settings {
+        top_scope_variables: o.top_scope_variables.into(),
+        ..Default::default()
+    };
+    let found: Vec<usize> = lint::run_with(&m, &[rule], &settings)
+        .0
+        .iter()
+        .map(|p| p.column)
+        .collect();
+    // A name starting with an allowed one is allowed (puppet-lint's pattern is a prefix).
+    assert_eq!(found, [32]);
+}

@@ -9,6 +9,7 @@ pub mod fix;
 pub mod options;
 pub mod rules;
 pub mod tokens;
+pub mod yaml;
 
 use tokens::{LexError, LintKind, LintTokens};
 
@@ -92,6 +93,8 @@ pub struct Context<'a> {
     pub relative: bool,
     /// Which puppet-lint the checks behave as.
     pub compat: Compat,
+    /// `--top-scope-variables`: top-scope variables `top_scope_facts` allows.
+    pub top_scope_variables: std::sync::Arc<[String]>,
 }
 
 /// Which puppet-lint `lint` behaves as (`--compat`): its default checks, its
@@ -126,13 +129,16 @@ impl Compat {
 const LATER_DEFAULTS: [&str; 3] = ["legacy_facts", "top_scope_facts", "space_before_arrow"];
 
 /// How the checks run (the command line's say in them).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// `--relative`: `autoloader_layout` expects `manifests/...` only, not
     /// `MODULE/manifests/...`.
     pub relative: bool,
     /// `--compat`.
     pub compat: Compat,
+    /// `--top-scope-variables`: the top-scope variables (besides the facts
+    /// puppet-lint allows) `top_scope_facts` leaves alone.
+    pub top_scope_variables: std::sync::Arc<[String]>,
 }
 
 impl<'a> Context<'a> {
@@ -168,6 +174,7 @@ impl<'a> Context<'a> {
             resources: std::cell::OnceCell::new(),
             relative: false,
             compat: Compat::default(),
+            top_scope_variables: std::sync::Arc::from(Vec::new()),
         }
     }
 
@@ -266,14 +273,15 @@ pub fn string_value<'a>(ctx: &Context<'a>, t: &Token) -> Option<(&'a str, bool)>
 /// Runs the `enabled` rules (in registry order, as puppet-lint reports) on one
 /// manifest, control comments applied. Also returns the control comment warnings.
 pub fn run(manifest: &Manifest, enabled: &[&Rule]) -> (Vec<Problem>, Vec<String>) {
-    run_with(manifest, enabled, Settings::default())
+    run_with(manifest, enabled, &Settings::default())
 }
 
 /// [`run`] with settings from the command line.
-pub fn run_with(manifest: &Manifest, enabled: &[&Rule], settings: Settings) -> (Vec<Problem>, Vec<String>) {
+pub fn run_with(manifest: &Manifest, enabled: &[&Rule], settings: &Settings) -> (Vec<Problem>, Vec<String>) {
     let mut ctx = Context::new(manifest);
     ctx.relative = settings.relative;
     ctx.compat = settings.compat;
+    ctx.top_scope_variables = settings.top_scope_variables.clone();
     if let Some(e) = ctx.lint_error() {
         // puppet-lint's lexer stops: a syntax error, then only the checks that
         // read lines have anything to say (control comments unread).

@@ -61,6 +61,8 @@ pub struct LintOptions {
     /// `--plugins voxpupuli`: the Vox Pupuli plugin checks run, as when
     /// `voxpupuli-puppet-lint-plugins` is installed.
     pub plugins: bool,
+    /// `--top-scope-variables`: top-scope variables `top_scope_facts` allows.
+    pub top_scope_variables: Vec<String>,
     /// The paths (arguments that are not options).
     pub paths: Vec<PathBuf>,
     /// `--stdin`: lint the manifest read from standard input (with `--fix`,
@@ -91,6 +93,7 @@ impl Default for LintOptions {
             checks: registry().iter().map(|r| (r.name, None)).collect(),
             compat: Compat::default(),
             plugins: false,
+            top_scope_variables: Vec::new(),
             paths: Vec::new(),
             stdin: false,
             stdin_filename: None,
@@ -144,8 +147,9 @@ impl std::fmt::Display for OptError {
 }
 
 /// The long options that take a value.
-const WITH_VALUE: [&str; 10] = [
+const WITH_VALUE: [&str; 11] = [
     "compat",
+    "top-scope-variables",
     "plugins",
     "config",
     "error-level",
@@ -420,6 +424,7 @@ fn with_value(o: &mut LintOptions, name: &str, value: &str) -> Result<(), OptErr
             }
         },
         "ignore-paths" => o.ignore_paths = value.split(',').map(str::to_string).collect(),
+        "top-scope-variables" => o.top_scope_variables = value.split(',').map(str::to_string).collect(),
         _ => unreachable!("every option that takes a value is handled"),
     }
     Ok(())
@@ -526,6 +531,7 @@ Option:
     Checks:
         --only-checks CHECKS         A comma separated list of checks that should be run
         --ignore-paths PATHS         A comma separated list of patterns to ignore
+        --top-scope-variables VARS   A comma separated list of allowed top scope variables
         --no-CHECK-check             Skip the CHECK check.
         --CHECK-check                Enable the CHECK check.
 

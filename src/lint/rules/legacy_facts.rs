@@ -1,7 +1,9 @@
 //! ## What it does
 //! Finds legacy facts: `$::osfamily`, `$facts['osfamily']`, `"${::fqdn}"`,
 //! `$::ipaddress_eth0`... (puppet-lint 4.x's `legacy_facts`; on by default
-//! there, off here so a default run matches puppet-lint 3.0.1: `--legacy_facts-check`). `--fix` rewrites each to the structured fact that replaced
+//! there and here, off with `--compat 3` as in puppet-lint 3.0.1). In Hiera
+//! data (the YAML files linted with the manifests) it finds the same facts
+//! read by interpolation, `%{::osfamily}`. `--fix` rewrites each in a manifest to the structured fact that replaced
 //! it (`$facts['os']['family']`, `$facts['networking']['interfaces']['eth0']['ip']`),
 //! except the few no structured fact holds (`memoryfree_mb`, `sshfp_rsa`...),
 //! which are reported and left. The tables are in `legacy_facts.toml`.

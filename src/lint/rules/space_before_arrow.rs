@@ -2,8 +2,8 @@
 //! In a resource whose `=>` arrows are all on one line, finds an arrow not
 //! preceded by exactly one space (`foo  => 'bar'`, `foo=> 'bar'`). Resources
 //! with arrows on several lines are `arrow_alignment`'s business.
-//! puppet-lint's `space_before_arrow` (after 3.0.1); off by default here so a
-//! default run matches puppet-lint 3.0.1 (`--space_before_arrow-check`).
+//! puppet-lint's `space_before_arrow` (after 3.0.1); on by default there and
+//! here, off with `--compat 3` as in puppet-lint 3.0.1.
 //!
 //! ## Why is this bad?
 //! One space before `=>` is the style guide's layout; extra or missing blanks

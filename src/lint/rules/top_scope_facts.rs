@@ -3,8 +3,9 @@
 //! `$facts` hash (`$facts['kernel']`). Top-scope variables that are not facts
 //! (`$::role`) are flagged too; legacy fact names (`$::osfamily`) are left to
 //! `legacy_facts`, namespaced variables (`$::apache::params::user`) are not
-//! top-scope facts. puppet-lint 4.x's `top_scope_facts`; off by default here so
-//! a default run matches puppet-lint 3.0.1 (`--top_scope_facts-check`).
+//! top-scope facts, nor are the names `--top-scope-variables a,b` allows (a
+//! name starting with one of them). puppet-lint 4.x's `top_scope_facts`; on
+//! by default there and here, off with `--compat 3` as in puppet-lint 3.0.1.
 //!
 //! ## Why is this bad?
 //! A top-scope variable can be shadowed by anything assigned at top scope
@@ -144,7 +145,10 @@ fn check(ctx: &Context) -> Vec<Problem> {
         return Vec::new();
     };
     (0..lt.tokens.len())
-        .filter(|&i| top_scope_name(lt, i).is_some())
+        .filter(|&i| {
+            top_scope_name(lt, i)
+                .is_some_and(|name| !ctx.top_scope_variables.iter().any(|v| name.starts_with(v.as_str())))
+        })
         .map(|i| {
             ctx.problem(
                 RULE.name,

@@ -15,6 +15,7 @@ mod config;
 mod eyaml;
 mod keys;
 mod yaml;
+pub(crate) use yaml::{loaded_as, Loaded};
 
 use crate::diagnostic::{Diagnostic, Span};
 use yaml::Node;

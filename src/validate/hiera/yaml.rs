@@ -226,6 +226,38 @@ fn refused(node: &Node) -> Result<(), LoadError> {
     }
 }
 
+/// What a scalar becomes when Ruby's `YAML.safe_load` reads it with Symbols
+/// permitted (as puppet-lint reads Hiera data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loaded {
+    /// A `String`.
+    String,
+    /// A `Symbol` (`:name`).
+    Symbol,
+    /// A class safe loading refuses (`Date`, `Time`, `!ruby/...`): the load fails.
+    Refused,
+    /// Anything else (`nil`, booleans, numbers).
+    Other,
+}
+
+/// [`Loaded`] for a scalar written `plain` or not, with its tag.
+pub(crate) fn loaded_as(value: &str, plain: bool, tag: Option<&str>) -> Loaded {
+    match tag {
+        Some("tag:yaml.org,2002:str") | Some("!str") => Loaded::String,
+        Some("!ruby/symbol") | Some("!ruby/sym") => Loaded::Symbol,
+        Some("tag:yaml.org,2002:timestamp") => Loaded::Refused,
+        Some(t) if t.starts_with("!ruby/") => Loaded::Refused,
+        Some(_) => Loaded::Other,
+        None if !plain => Loaded::String,
+        None => match resolve_plain(value) {
+            Plain::String => Loaded::String,
+            Plain::Symbol => Loaded::Symbol,
+            Plain::Date | Plain::Time => Loaded::Refused,
+            Plain::Null | Plain::Bool(_) | Plain::Other => Loaded::Other,
+        },
+    }
+}
+
 /// What Psych's scalar scanner makes of a plain scalar, as far as Hiera's
 /// checks care.
 #[derive(Debug, PartialEq)]
