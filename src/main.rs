@@ -512,6 +512,7 @@ fn report_lint(
     let structured = opts.json || opts.sarif;
     let mut json_files: Vec<serde_json::Value> = Vec::new();
     let mut sarif_entries: Vec<Entry> = Vec::new();
+    let mut climate_entries: Vec<Entry> = Vec::new();
     for file in results {
         for w in &file.warnings {
             eprintln!("{w}");
@@ -538,6 +539,9 @@ fn report_lint(
                 };
             if !shown {
                 continue;
+            }
+            if opts.codeclimate_report_file.is_some() {
+                climate_entries.push(e);
             }
             if structured {
                 let context = opts
@@ -581,6 +585,13 @@ fn report_lint(
         let _ = writeln!(out, "{}", formats::ruby_pretty(&serde_json::Value::Array(json_files)));
     }
     let _ = out.flush();
+    if let Some(file) = &opts.codeclimate_report_file {
+        let report = formats::ruby_pretty(&formats::codeclimate(&climate_entries)) + "\n";
+        if let Err(e) = files::write_atomically(Path::new(file), report.as_bytes(), None) {
+            eprintln!("puppetlift lint: cannot write {file}: {e}");
+            failed = true;
+        }
+    }
     if failed {
         ExitCode::FAILURE
     } else {

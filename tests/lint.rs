@@ -638,3 +638,23 @@ fn top_scope_variables_are_allowed_as_named() {
     // A name starting with an allowed one is allowed (puppet-lint's pattern is a prefix).
     assert_eq!(found, [32]);
 }
+
+/// `--codeclimate-report-file`: puppet-lint 4+'s Code Climate report, next to
+/// the usual output (fingerprints ours: puppet-lint's hash Ruby's Marshal).
+#[test]
+fn codeclimate_report_file() {
+    let dir = std::env::temp_dir().join(format!("puppetlift-codeclimate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint/fix.pp");
+    std::fs::copy(fixture, dir.join("fix.pp")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_puppetlift"))
+        .current_dir(&dir)
+        .args(["lint", "--no-config", "--codeclimate-report-file", "cc.json", "fix.pp"])
+        .output()
+        .unwrap();
+    assert!(!out.stdout.is_empty(), "the usual report is printed too");
+    let report = std::fs::read_to_string(dir.join("cc.json")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    insta::assert_snapshot!(report);
+}

@@ -63,6 +63,8 @@ pub struct LintOptions {
     pub plugins: bool,
     /// `--top-scope-variables`: top-scope variables `top_scope_facts` allows.
     pub top_scope_variables: Vec<String>,
+    /// `--codeclimate-report-file`: where to write a Code Climate report too.
+    pub codeclimate_report_file: Option<String>,
     /// The paths (arguments that are not options).
     pub paths: Vec<PathBuf>,
     /// `--stdin`: lint the manifest read from standard input (with `--fix`,
@@ -94,6 +96,7 @@ impl Default for LintOptions {
             compat: Compat::default(),
             plugins: false,
             top_scope_variables: Vec::new(),
+            codeclimate_report_file: None,
             paths: Vec::new(),
             stdin: false,
             stdin_filename: None,
@@ -147,8 +150,9 @@ impl std::fmt::Display for OptError {
 }
 
 /// The long options that take a value.
-const WITH_VALUE: [&str; 11] = [
+const WITH_VALUE: [&str; 12] = [
     "compat",
+    "codeclimate-report-file",
     "top-scope-variables",
     "plugins",
     "config",
@@ -424,6 +428,7 @@ fn with_value(o: &mut LintOptions, name: &str, value: &str) -> Result<(), OptErr
             }
         },
         "ignore-paths" => o.ignore_paths = value.split(',').map(str::to_string).collect(),
+        "codeclimate-report-file" => o.codeclimate_report_file = Some(value.to_string()),
         "top-scope-variables" => o.top_scope_variables = value.split(',').map(str::to_string).collect(),
         _ => unreachable!("every option that takes a value is handled"),
     }
@@ -514,6 +519,8 @@ Option:
                                      %{message}  - The message.
         --json                       Log output as JSON
         --sarif                      Log output as SARIF
+        --codeclimate-report-file FILE
+                                     Save a code climate compatible report to this file
         --list-checks                List available check names.
         --stdin                      Lint the manifest on standard input; with --fix,
                                      write the fixed manifest to standard output

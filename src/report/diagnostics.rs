@@ -128,7 +128,7 @@ pub fn codeclimate(found: &[Found]) -> Value {
 }
 
 /// FNV-1a (128 bits, hex) of the parts: stable, and unique enough to tell findings apart.
-fn fingerprint(parts: &[&str]) -> String {
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
     let mut h: u128 = 0x6c62272e07bb014262b821756295c58d;
     for part in parts {
         for b in part.bytes().chain(std::iter::once(0)) {

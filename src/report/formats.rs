@@ -141,6 +141,42 @@ pub fn json_problem(e: &Entry, context: Option<&str>) -> Value {
     Value::Object(m)
 }
 
+/// puppet-lint 4+'s Code Climate report (`--codeclimate-report-file`): an
+/// issue per warning or error shown (not fixed, not ignored), with the check's
+/// description and help page when puppet-lint has them. puppet-lint's
+/// fingerprint is an MD5 of Ruby's `Marshal` of the issue; this one hashes
+/// the path, check, message and line: as stable, not equal.
+pub fn codeclimate(entries: &[Entry]) -> Value {
+    let issues = entries
+        .iter()
+        .filter(|e| matches!(e.kind(), "warning" | "error"))
+        .map(|e| {
+            let p = e.problem;
+            let line = p.line.to_string();
+            let mut issue = json!({
+                "type": "issue",
+                "check_name": p.check,
+                "description": p.message,
+                "categories": ["Style"],
+                "severity": if e.kind() == "error" { "major" } else { "minor" },
+                "location": { "path": e.path, "lines": { "begin": p.line, "end": p.line } },
+                "fingerprint": super::diagnostics::fingerprint(&[e.path, p.check, &p.message, &line]),
+            });
+            // puppet-lint links an empty page when the check has no help URI.
+            if let Some((description, help)) = descriptions::describe(p.check) {
+                let help = help.unwrap_or_default();
+                issue["content"] = Value::String(format!(
+                    "{}. See [this page]({help}) for more information about the `{}` check.",
+                    description.strip_suffix('.').unwrap_or(description),
+                    p.check
+                ));
+            }
+            issue
+        })
+        .collect();
+    Value::Array(issues)
+}
+
 /// puppet-lint's SARIF report: `base` is the first path's directory (the path
 /// itself when it is one), made absolute.
 pub fn sarif(entries: &[Entry], base: &str) -> Value {
