@@ -2,7 +2,7 @@
 //! the YAML files under a directory linted, or named, are loaded as Ruby's
 //! `YAML.safe_load` loads them (aliases followed, Symbols permitted), and
 //! every string in them, keys included, is searched for a legacy fact read
-//! by interpolation: `%{::osfamily}`, `%{ipaddress_eth0}`.
+//! by interpolation: `%{::osfamily}`, `%{ipaddress_eth0}`, `%{facts.fqdn}`.
 //!
 //! Where puppet-lint places it: line of the first line of the file holding
 //! the whole string (1 when none does, as for a folded string), column 1.
@@ -66,35 +66,26 @@ pub fn run(m: &Manifest, enabled: &[&Rule]) -> Vec<Problem> {
     problems
 }
 
-/// The names puppet-lint's pattern `%{(?:(?:::?)?|facts\.)(\w+)(?!\.[a-zA-Z])`
-/// captures in `s`, in order. Its backtracking is kept: a name followed by
-/// `.` and a letter loses its last character (`%{facts.os}` reads `fact`), so
-/// a dotted interpolation never names a legacy fact.
+/// The names puppet-lint's pattern `%{(?:(?:::?)?|facts\.)(\w+)(?!\.[a-zA-Z])}`
+/// captures in `s`, in order: a name alone in `%{...}`, after `::`, `:` or
+/// `facts.` (`%{facts.os.family}` names nothing).
 pub fn interpolated_facts(s: &str) -> Vec<&str> {
     let b = s.as_bytes();
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(k) = s[i..].find("%{") {
         let open = i + k + 2;
         i = open;
-        // `::`, `:` or nothing, longest first; then the name.
-        for prefix in [2, 1, 0] {
-            if b.get(open..open + prefix).is_none_or(|p| p.iter().any(|&c| c != b':')) {
+        for prefix in ["::", ":", "", "facts."] {
+            if !s[open..].starts_with(prefix) {
                 continue;
             }
-            let start = open + prefix;
-            let mut end = start;
-            while end < b.len() && word(b[end]) {
-                end += 1;
-            }
-            let dotted = b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
-            if dotted {
-                end -= 1;
-            }
-            if end > start {
+            let start = open + prefix.len();
+            let end = start + b[start..].iter().take_while(|c| word(c)).count();
+            if end > start && b.get(end) == Some(&b'}') {
                 out.push(&s[start..end]);
-                i = end;
+                i = end + 1;
                 break;
             }
         }
@@ -196,14 +187,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_pattern_backtracks_as_rubys_does() {
+    fn the_pattern_is_puppet_lints() {
         assert_eq!(
             interpolated_facts("%{::osfamily} %{:fqdn} %{hostname}"),
             ["osfamily", "fqdn", "hostname"]
         );
-        assert_eq!(interpolated_facts("%{facts.os.family}"), ["fact"]);
-        assert_eq!(interpolated_facts("%{::a.b} %{lookup('x')}"), ["lookup"]);
-        assert!(interpolated_facts("%{}").is_empty());
+        assert_eq!(interpolated_facts("%{facts.hostname} %{facts.os.family}"), ["hostname"]);
+        assert!(interpolated_facts("%{::a.b} %{lookup('x')} %{} %{:::x}").is_empty());
     }
 
     #[test]
