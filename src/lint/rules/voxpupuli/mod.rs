@@ -8,5 +8,12 @@
 
 use crate::lint::Rule;
 
+mod trailing_comma;
+mod unquoted_string;
+
 /// Every plugin check, in puppet-lint's order.
-pub static ALL: &[Rule] = &[];
+pub static ALL: &[Rule] = &[
+    trailing_comma::RULE,
+    unquoted_string::IN_CASE,
+    unquoted_string::IN_SELECTOR,
+];
