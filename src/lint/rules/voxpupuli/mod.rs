@@ -8,5 +8,14 @@
 
 use crate::lint::Rule;
 
+mod strict_indent;
+mod trailing_comma;
+mod unquoted_string;
+
 /// Every plugin check, in puppet-lint's order.
-pub static ALL: &[Rule] = &[];
+pub static ALL: &[Rule] = &[
+    strict_indent::RULE,
+    trailing_comma::RULE,
+    unquoted_string::IN_CASE,
+    unquoted_string::IN_SELECTOR,
+];
