@@ -6,7 +6,21 @@
 //! `ALL` is in the order puppet-lint loads and runs them once installed: by
 //! gem name, then by file in the gem, then in the file's order.
 
+mod anchor;
+mod exec_idempotency;
+mod file_ensure;
+mod leading_zero;
+mod package_ensure;
+mod version_comparison;
+
 use crate::lint::Rule;
 
 /// Every plugin check, in puppet-lint's order.
-pub static ALL: &[Rule] = &[];
+pub static ALL: &[Rule] = &[
+    anchor::RULE,
+    exec_idempotency::RULE,
+    file_ensure::RULE,
+    leading_zero::RULE,
+    package_ensure::RULE,
+    version_comparison::RULE,
+];
