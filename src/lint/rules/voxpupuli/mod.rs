@@ -6,28 +6,40 @@
 //! `ALL` is in the order puppet-lint loads and runs them once installed: by
 //! gem name, then by file in the gem, then in the file's order.
 
+mod absolute_classname;
 mod anchor;
 mod exec_idempotency;
 mod file_ensure;
 mod leading_zero;
 mod package_ensure;
+mod resource_reference_syntax;
 mod strict_indent;
+mod topscope_variable;
 mod trailing_comma;
 mod unquoted_string;
+mod variable_contains_upcase;
 mod version_comparison;
 
 use crate::lint::Rule;
 
 /// Every plugin check, in puppet-lint's order.
 pub static ALL: &[Rule] = &[
+    absolute_classname::INCLUSION,
+    absolute_classname::REFERENCE,
     anchor::RULE,
     exec_idempotency::RULE,
     file_ensure::RULE,
     leading_zero::RULE,
     package_ensure::RULE,
+    resource_reference_syntax::CHAIN_WITHOUT_WHITESPACE,
+    resource_reference_syntax::WITH_UNQUOTED_TITLE,
+    resource_reference_syntax::WITHOUT_TITLE_CAPITAL,
+    resource_reference_syntax::WITHOUT_WHITESPACE,
     strict_indent::RULE,
+    topscope_variable::RULE,
     trailing_comma::RULE,
     unquoted_string::IN_CASE,
     unquoted_string::IN_SELECTOR,
+    variable_contains_upcase::RULE,
     version_comparison::RULE,
 ];
