@@ -323,8 +323,10 @@ pub fn run_with(manifest: &Manifest, enabled: &[&Rule], settings: &Settings) -> 
     (problems, warnings)
 }
 
-/// The checks that read puppet-lint's resource bodies (its `resource_indexes`).
-const RESOURCE_CHECKS: [&str; 7] = [
+/// The checks that read puppet-lint's resource bodies (its `resource_indexes`,
+/// which raises the syntax error that replaces every finding when a body
+/// cannot be read), the plugins' too.
+const RESOURCE_CHECKS: [&str; 14] = [
     "selector_inside_resource",
     "duplicate_params",
     "ensure_first_param",
@@ -332,6 +334,13 @@ const RESOURCE_CHECKS: [&str; 7] = [
     "file_mode",
     "unquoted_file_mode",
     "arrow_alignment",
+    "anchor_resource",
+    "exec_idempotency",
+    "file_ensure",
+    "package_ensure",
+    "resource_reference_with_unquoted_title",
+    "resource_reference_without_title_capital",
+    "resource_reference_without_whitespace",
 ];
 
 /// The checks that read lines, not tokens.
