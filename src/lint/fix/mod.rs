@@ -158,8 +158,24 @@ impl Fixer {
         self.toks.iter().map(|t| t.text.as_str()).collect()
     }
 
-    /// Where original token `i` is now.
+    /// Where original token `i` is now. The original tokens mostly keep
+    /// their order (fixes add and remove around them): a binary search over
+    /// them, then a scan for a token a fix moved.
     pub fn pos(&self, i: usize) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.toks.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            // The first original token at or after `mid`.
+            let Some(m) = (mid..hi).find(|&k| self.toks[k].orig.is_some()) else {
+                hi = mid;
+                continue;
+            };
+            match self.toks[m].orig.cmp(&Some(i)) {
+                std::cmp::Ordering::Equal => return Some(m),
+                std::cmp::Ordering::Less => lo = m + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
         self.toks.iter().position(|t| t.orig == Some(i))
     }
 
@@ -218,13 +234,10 @@ pub struct Fixed {
     pub checks: Vec<&'static str>,
 }
 
-/// Byte offset of a 1-based line and character column.
-fn offset_of(src: &str, line: usize, column: usize) -> Option<usize> {
-    let start = if line <= 1 {
-        0
-    } else {
-        src.match_indices('\n').nth(line - 2)?.0 + 1
-    };
+/// Byte offset of a 1-based line and character column, `lines` the offsets
+/// where the lines of `src` start.
+fn offset_of(src: &str, lines: &[usize], line: usize, column: usize) -> Option<usize> {
+    let start = *lines.get(line.max(1) - 1)?;
     let rest = &src[start..];
     Some(
         start
@@ -261,11 +274,15 @@ fn apply_only(m: &Manifest, problems: &[Problem], only: &[&str]) -> Option<Fixed
     let mut fixed = vec![false; problems.len()];
     let mut checks = Vec::new();
     // The original token a problem points at.
+    let lines: Vec<usize> = std::iter::once(0)
+        .chain(src.match_indices('\n').map(|(k, _)| k + 1))
+        .collect();
     let token_at = |p: &Problem, kinds: &[LintKind]| -> Option<usize> {
-        let at = offset_of(src, p.line, p.column)?;
-        lt.tokens
-            .iter()
-            .position(|t| t.start == at && (kinds.is_empty() || kinds.contains(&t.kind)))
+        let at = offset_of(src, &lines, p.line, p.column)?;
+        let first = lt.tokens.partition_point(|t| t.start < at);
+        (first..lt.tokens.len())
+            .take_while(|&k| lt.tokens[k].start == at)
+            .find(|&k| kinds.is_empty() || kinds.contains(&lt.tokens[k].kind))
     };
     let misaligned = if problems.iter().any(|p| p.check == "arrow_alignment") {
         arrow_alignment::misaligned(&ctx)
