@@ -26,7 +26,7 @@
 //! The `puppet-lint-optional_default-check` gem (3.0.0), part of
 //! voxpupuli-puppet-lint-plugins.
 
-use super::params::{default_value, has_call, params, type_tokens};
+use super::params::{has_call, read};
 use crate::lint::tokens::LintKind;
 use crate::lint::{lint_definitions, Context, Kind, Problem, Rule};
 
@@ -45,11 +45,12 @@ fn check(ctx: &Context) -> Vec<Problem> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for d in lint_definitions(ctx) {
-        let Some(list) = d.params.clone() else { continue };
+    let defs = lint_definitions(ctx);
+    for (d, params) in defs.iter().zip(read(lt, &defs)) {
         let define = lt.get(d.start).value == "define";
-        for var in params(lt, list, false) {
-            let optional = type_tokens(lt, var).is_some_and(|ty| {
+        for p in params {
+            let var = p.var;
+            let optional = p.ty.is_some_and(|ty| {
                 let first = lt.get(*ty.start());
                 first.kind == LintKind::Type && first.value == "Optional"
             });
@@ -57,7 +58,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
                 continue;
             }
             let at = lt.get(var).start;
-            match default_value(lt, var) {
+            match p.default {
                 Some(value) => {
                     let first = lt.get(*value.start());
                     if !has_call(lt, &value) && !first.is("undef") && first.kind != LintKind::Variable {

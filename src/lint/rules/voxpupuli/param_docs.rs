@@ -145,10 +145,12 @@ fn docs<'a>(lt: &LintTokens<'a>) -> Vec<(usize, Doc<'a>)> {
         if t.kind != LintKind::Comment {
             continue;
         }
-        if is_api_private(t.value) {
+        // puppet-lint's comment ends before a carriage return.
+        let value = t.value.strip_suffix('\r').unwrap_or(t.value);
+        if is_api_private(value) {
             out.push((i, Doc::Private));
-        } else if let Some(param) = documented_param(t.value) {
-            out.push((i, Doc::Param(param, t.start + 1 + lead_len(t.value))));
+        } else if let Some(param) = documented_param(value) {
+            out.push((i, Doc::Param(param, t.start + 1 + lead_len(value))));
         }
     }
     out

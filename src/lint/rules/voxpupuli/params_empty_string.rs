@@ -24,7 +24,7 @@
 //! The `puppet-lint-params_empty_string-check` gem (3.0.0), part of
 //! voxpupuli-puppet-lint-plugins.
 
-use super::params::{default_value, params, type_tokens};
+use super::params::read;
 use crate::lint::tokens::LintKind;
 use crate::lint::{lint_definitions, Context, Kind, Problem, Rule};
 
@@ -43,10 +43,11 @@ fn check(ctx: &Context) -> Vec<Problem> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for d in lint_definitions(ctx) {
-        let Some(list) = d.params.clone() else { continue };
-        for var in params(lt, list, false) {
-            let (Some(ty), Some(value)) = (type_tokens(lt, var), default_value(lt, var)) else {
+    let defs = lint_definitions(ctx);
+    for params in read(lt, &defs) {
+        for p in params {
+            let var = p.var;
+            let (Some(ty), Some(value)) = (p.ty, p.default.clone()) else {
                 continue;
             };
             let ty = lt.get(*ty.start());
