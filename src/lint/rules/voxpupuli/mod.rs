@@ -11,7 +11,14 @@ mod anchor;
 mod exec_idempotency;
 mod file_ensure;
 mod leading_zero;
+mod lookup_in_parameter;
+mod optional_default;
 mod package_ensure;
+mod param_docs;
+mod param_types;
+mod params;
+mod params_empty_string;
+mod params_not_optional_with_undef;
 mod resource_reference_syntax;
 mod strict_indent;
 mod topscope_variable;
@@ -30,7 +37,13 @@ pub static ALL: &[Rule] = &[
     exec_idempotency::RULE,
     file_ensure::RULE,
     leading_zero::RULE,
+    lookup_in_parameter::RULE,
+    optional_default::RULE,
     package_ensure::RULE,
+    param_docs::RULE,
+    param_types::RULE,
+    params_empty_string::RULE,
+    params_not_optional_with_undef::RULE,
     resource_reference_syntax::CHAIN_WITHOUT_WHITESPACE,
     resource_reference_syntax::WITH_UNQUOTED_TITLE,
     resource_reference_syntax::WITHOUT_TITLE_CAPITAL,
