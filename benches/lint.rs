@@ -3,7 +3,8 @@
 //! one typical 200-line manifest (`fixtures/bench/typical.pp`, ceph's
 //! `manifests/rgw.pp`), and generated manifests of 512 to 4,096 resources
 //! (the time should grow linearly). Reading plus puppet-lint's default checks,
-//! one core.
+//! one core; then the corpus and the 4,096 resources with the Vox Pupuli
+//! plugin checks on too (`--plugins voxpupuli`).
 //!
 //!     cargo bench --bench lint
 
@@ -77,6 +78,26 @@ fn bench(c: &mut Criterion) {
             b.iter(|| lint(&rules, "bench/manifests/init.pp", text))
         });
     }
+    g.finish();
+    // As `puppetlift lint --plugins voxpupuli`: puppet-lint 5's default checks and the plugins'.
+    let with_plugins: Vec<&Rule> = lint::registry()
+        .iter()
+        .filter(|r| match r.plugin {
+            Some(_) => r.enabled_by_default,
+            None => lint::Compat::V5.on_by_default(r),
+        })
+        .collect();
+    let mut g = c.benchmark_group("lint_with_plugins");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("corpus", |b| {
+        b.iter(|| files.iter().map(|(p, t)| lint(&with_plugins, p, t)).sum::<usize>())
+    });
+    let text = generated(4096);
+    g.throughput(Throughput::Elements(4096));
+    g.bench_function("generated_resources_4096", |b| {
+        b.iter(|| lint(&with_plugins, "bench/manifests/init.pp", &text))
+    });
     g.finish();
 }
 
