@@ -12,6 +12,12 @@ mod exec_idempotency;
 mod file_ensure;
 mod leading_zero;
 mod lookup_in_parameter;
+mod manifest_whitespace;
+mod manifest_whitespace_arrows;
+mod manifest_whitespace_class;
+mod manifest_whitespace_closing;
+mod manifest_whitespace_lines;
+mod manifest_whitespace_opening;
 mod optional_default;
 mod package_ensure;
 mod param_docs;
@@ -38,6 +44,22 @@ pub static ALL: &[Rule] = &[
     file_ensure::RULE,
     leading_zero::RULE,
     lookup_in_parameter::RULE,
+    manifest_whitespace_arrows::ARROWS_SINGLE_SPACE_AFTER,
+    manifest_whitespace_class::INHERITS_NAME_SINGLE_SPACE_BEFORE,
+    manifest_whitespace_class::CLASS_NAME_SINGLE_SPACE_BEFORE,
+    manifest_whitespace_class::CLASS_NAME_SINGLE_SPACE_AFTER,
+    manifest_whitespace_closing::CLOSING_BRACE_BEFORE,
+    manifest_whitespace_closing::CLOSING_BRACE_AFTER,
+    manifest_whitespace_closing::CLOSING_BRACKET_BEFORE,
+    manifest_whitespace_closing::CLOSING_BRACKET_AFTER,
+    manifest_whitespace_lines::TWO_EMPTY_LINES,
+    manifest_whitespace_lines::NEWLINE_BEGINNING_OF_FILE,
+    manifest_whitespace_lines::MISSING_NEWLINE_END_OF_FILE,
+    manifest_whitespace_lines::DOUBLE_NEWLINE_END_OF_FILE,
+    manifest_whitespace_opening::OPENING_BRACE_BEFORE,
+    manifest_whitespace_opening::OPENING_BRACE_AFTER,
+    manifest_whitespace_opening::OPENING_BRACKET_BEFORE,
+    manifest_whitespace_opening::OPENING_BRACKET_AFTER,
     optional_default::RULE,
     package_ensure::RULE,
     param_docs::RULE,
