@@ -660,3 +660,25 @@ fn codeclimate_report_file() {
     let _ = std::fs::remove_dir_all(&dir);
     insta::assert_snapshot!(report);
 }
+
+/// `legacy_facts` and `top_scope_facts` both fix `$::sshdsakey`: the legacy
+/// fact's structured replacement is kept (puppet-lint 4.3.0 writes
+/// `$facts['facts']['ssh']['dsa']['key']`, undef on any Facter), in code and
+/// in strings.
+#[test]
+fn fact_fixes_compose_on_one_variable() {
+    let text =
+        "class k {\n  if $::sshdsakey {\n    notify { \"key ${::sshdsakey}\": message => \"$::sshrsakey\" }\n  }\n}\n";
+    let m = Manifest::parse_file("k.pp", text);
+    let rules: Vec<&lint::Rule> = ["legacy_facts", "top_scope_facts", "variables_not_enclosed"]
+        .iter()
+        .map(|n| lint::rule(n).unwrap())
+        .collect();
+    let found: Vec<_> = lint::run(&m, &rules).0.into_iter().map(|p| (p, false)).collect();
+    let fixed = lint::fix::checked(&m, &found).unwrap().unwrap();
+    assert_eq!(
+        fixed.text,
+        "class k {\n  if $facts['ssh']['dsa']['key'] {\n    notify { \"key ${facts['ssh']['dsa']['key']}\": message => \"${facts['ssh']['rsa']['key']}\" }\n  }\n}\n"
+    );
+    assert!(fixed.fixed.iter().all(|&f| f), "every problem is fixed");
+}

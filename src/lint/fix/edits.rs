@@ -56,6 +56,12 @@ pub(super) fn top_scope_fact(f: &mut Fixer, lt: &LintTokens, i: usize) -> Result
     };
     let value = format!("facts['{fact}']{rest}");
     let at = f.pos(i).ok_or(NoFix)?;
+    if !f.toks[at].value.starts_with("::") {
+        // `legacy_facts` has made it the structured fact already, which
+        // fixes this problem too: the legacy name under `$facts` would be
+        // undef on Facter 4 (puppet-lint writes `$facts['facts']['ssh']['dsa']['key']`).
+        return Ok(());
+    }
     set_variable(f, at, value);
     Ok(())
 }
