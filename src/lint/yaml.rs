@@ -38,16 +38,19 @@ pub fn run(m: &Manifest, enabled: &[&Rule]) -> Vec<Problem> {
         return Vec::new();
     };
     let lines: Vec<&str> = text.split('\n').collect();
+    // puppet-lint's line: the first holding the whole string (1 if none).
+    let line_of = |s: &str| lines.iter().position(|l| l.contains(s)).map_or(1, |i| i + 1);
     let ctx = Context::new(m);
     // Comments count where puppet-lint's lexer reads the file as Puppet.
     let overrides = ctx.lint_error().is_none().then(|| control::Overrides::parse(&ctx).0);
     let mut problems = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for s in &strings {
         for name in interpolated_facts(s) {
             if !is_legacy(name) {
                 continue;
             }
-            let line = lines.iter().position(|l| l.contains(s.as_str())).map_or(1, |i| i + 1);
+            let line = *seen.entry(s.as_str()).or_insert_with(|| line_of(s));
             let mut p = Problem {
                 check: "legacy_facts",
                 kind: Kind::Warning,
@@ -113,6 +116,8 @@ pub fn strings(text: &str) -> Option<Vec<String>> {
         anchor: Option<(String, usize)>,
     }
     let mut stack: Vec<Open> = Vec::new();
+    // What aliases may copy in all, in bytes.
+    let mut budget = text.len().saturating_mul(16).max(1 << 20);
     loop {
         let event = crate::yaml::as_given(parser.parse().ok()?, text);
         // Whether this node is a mapping key, and inside one.
@@ -151,7 +156,11 @@ pub fn strings(text: &str) -> Option<Vec<String>> {
             }
             EventData::Alias { anchor } => {
                 if !in_key || is_key {
-                    out.extend(anchors.get(&anchor).cloned().unwrap_or_default());
+                    let copied = anchors.get(&anchor).map_or(&[][..], Vec::as_slice);
+                    // Aliases of aliases grow exponentially (a "billion
+                    // laughs"): beyond what the text could spell out, give up.
+                    budget = budget.checked_sub(copied.iter().map(|s| s.len() + 1).sum::<usize>())?;
+                    out.extend_from_slice(copied);
                 }
                 closes_item(&mut stack);
             }
@@ -217,5 +226,14 @@ mod tests {
         );
         assert_eq!(strings("d: 2024-01-01\n"), None, "a Date is refused");
         assert_eq!(strings("a: [\n"), None);
+        // Nested aliases that would copy billions of strings are given up.
+        let mut bomb = String::from("a: &a [\"%{::fqdn}\", \"x\"]\n");
+        for k in 0..30 {
+            bomb.push_str(&format!(
+                "b{k}: &b{k} [*{p}, *{p}, *{p}]\n",
+                p = if k == 0 { "a".to_string() } else { format!("b{}", k - 1) }
+            ));
+        }
+        assert_eq!(strings(&bomb), None);
     }
 }

@@ -3,9 +3,9 @@
 //! - `resource_reference_chain_without_whitespace`: a blank between a data
 //!   type name and its `[` (`Class ['site'] -> Class ['app']`).
 //! - `resource_reference_without_whitespace`: the same after any other
-//!   capitalised reference (`Package ['nginx']`); reported once for each
-//!   resource body in the manifest, as upstream does, and only where there is
-//!   one.
+//!   capitalised reference (`Package ['nginx']`), in a manifest with a
+//!   resource body, as upstream; reported once (upstream repeats it for each
+//!   resource body of the manifest).
 //! - `resource_reference_with_unquoted_title`: a bare-word title in a
 //!   reference given to `require`, `subscribe`, `notify`, `before`, `consume`
 //!   or `export` (`require => File[motd]`).
@@ -131,20 +131,23 @@ fn without_whitespace(ctx: &Context) -> Vec<Problem> {
     let Ok(bodies) = bodies(lt) else {
         return Vec::new();
     };
-    let found = spaced_references(lt, LintKind::ClassRef);
-    // Upstream reports every one once per resource body of the manifest.
-    let mut out = Vec::with_capacity(found.len() * bodies.len());
-    for _ in &bodies {
-        out.extend(found.iter().map(|&i| {
+    if bodies.is_empty() {
+        return Vec::new();
+    }
+    // Upstream reports each one again for every resource body of the
+    // manifest (its loop over the bodies never looks at them): a duplicate
+    // per body, which grows as references times bodies. Once each here.
+    spaced_references(lt, LintKind::ClassRef)
+        .into_iter()
+        .map(|i| {
             ctx.problem(
                 WITHOUT_WHITESPACE.name,
                 Kind::Error,
                 WHITESPACE_MESSAGE,
                 lt.get(i).start,
             )
-        }));
-    }
-    out
+        })
+        .collect()
 }
 
 fn with_unquoted_title(ctx: &Context) -> Vec<Problem> {

@@ -95,33 +95,32 @@ fn check_selector(ctx: &Context) -> Vec<Problem> {
 /// The stretches of a `case`'s (or selector's) tokens at its body's first
 /// brace level, as the plugin cuts them: from the keyword (or from the `}`
 /// closing a nested block) to the next `{` opening a nested block, and the
-/// last one to the `}` that brings the brace count back to zero.
-fn stretches(lt: &LintTokens, from: usize, out: &mut Vec<(usize, usize)>) {
+/// last one to the `}` that brings the brace count back to zero. `braces`
+/// are the indexes of the `{` and `}` tokens. Where a `}` comes before the
+/// body opens (the count goes below zero) the search ends: upstream reads on
+/// through the rest of the manifest, which only costs time on code no case
+/// or selector is written like.
+fn stretches(lt: &LintTokens, braces: &[usize], from: usize, out: &mut Vec<(usize, usize)>) {
     let mut depth = 0i64;
     let mut start = from;
-    for idx in from + 1..lt.tokens.len() {
-        let t = lt.get(idx);
-        if t.kind != LintKind::Punct {
-            continue;
-        }
-        match t.value {
-            "{" => {
-                depth += 1;
-                if depth == 2 {
-                    out.push((start, idx));
-                }
+    for &idx in &braces[braces.partition_point(|&b| b <= from)..] {
+        if lt.get(idx).value == "{" {
+            depth += 1;
+            if depth == 2 {
+                out.push((start, idx));
             }
-            "}" => {
-                if depth == 2 {
-                    start = idx;
-                }
-                depth -= 1;
-                if depth == 0 {
-                    out.push((start, idx));
-                    return;
-                }
+        } else {
+            if depth == 2 {
+                start = idx;
             }
-            _ => {}
+            depth -= 1;
+            if depth == 0 {
+                out.push((start, idx));
+                return;
+            }
+            if depth < 0 {
+                return;
+            }
         }
     }
 }
@@ -130,20 +129,30 @@ fn find(ctx: &Context, check: &'static str, kind: LintKind, opener: &str, sep: &
     let Some(lt) = ctx.lint() else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let braces: Vec<usize> = (0..lt.tokens.len())
+        .filter(|&i| lt.get(i).kind == LintKind::Punct && matches!(lt.get(i).value, "{" | "}"))
+        .collect();
     let mut parts = Vec::new();
     for (i, t) in lt.tokens.iter().enumerate() {
         if t.kind == kind && t.value == opener {
-            stretches(lt, i, &mut parts);
+            stretches(lt, &braces, i, &mut parts);
         }
     }
+    // Upstream walks back from every separator to the line's start or the
+    // nearest `{`, reporting each bare word on the way: a word before several
+    // separators of one line is reported once per separator, which grows as
+    // the square of a one-line selector. Each word is reported once here (the
+    // first time upstream reports it), and no token is walked twice.
+    let mut reported = vec![false; lt.tokens.len()];
+    let mut out = Vec::new();
     for &(start, end) in &parts {
+        // The last separator walked back from in this stretch.
+        let mut walked: Option<usize> = None;
         for r in start..=end {
             let t = lt.get(r);
             if t.kind != LintKind::Punct || t.value != sep {
                 continue;
             }
-            // Back to the line's start or the nearest `{`.
             let mut s = r;
             while let Some(p) = s.checked_sub(1) {
                 s = p;
@@ -151,10 +160,16 @@ fn find(ctx: &Context, check: &'static str, kind: LintKind, opener: &str, sep: &
                 if t.kind == LintKind::Newline || t.is("{") && t.kind == LintKind::Punct {
                     break;
                 }
-                if t.kind == LintKind::Name || t.kind == LintKind::ClassRef && !t.value.contains("::") {
+                if (t.kind == LintKind::Name || t.kind == LintKind::ClassRef && !t.value.contains("::"))
+                    && !std::mem::replace(&mut reported[s], true)
+                {
                     out.push(ctx.problem(check, Kind::Warning, message, t.start));
                 }
+                if walked.is_some_and(|w| s <= w) {
+                    break;
+                }
             }
+            walked = Some(r);
         }
     }
     out
