@@ -77,7 +77,16 @@ fn inclusion(ctx: &Context) -> Vec<Problem> {
     };
     let mut found = Vec::new();
     let n = lt.tokens.len();
+    // Upstream reads from each `include` to the end of its line, from each
+    // `class {` to the next `:`: a second one inside what the first read is
+    // read again, and its names reported again (`include ::a include ::b`
+    // reports `::b` twice), in time that grows as the square of such a line.
+    // Read once here: a trigger inside what an earlier one read is skipped.
+    let mut read_to = 0;
     for (i, t) in lt.tokens.iter().enumerate() {
+        if i < read_to {
+            continue;
+        }
         if matches!(t.kind, LintKind::Name | LintKind::FunctionName)
             && matches!(t.value, "include" | "contain" | "require")
         {
@@ -103,6 +112,7 @@ fn inclusion(ctx: &Context) -> Vec<Problem> {
                 }
                 s += 1;
             }
+            read_to = s;
         } else if t.kind == LintKind::Keyword && t.value == "class" {
             let Some(first) = lt.next_code(i).filter(|&k| lt.get(k).is("{")) else {
                 continue;
@@ -114,6 +124,7 @@ fn inclusion(ctx: &Context) -> Vec<Problem> {
                 }
                 s += 1;
             }
+            read_to = s;
         } else if t.kind == LintKind::Keyword && t.value == "inherits" {
             if let Some(s) = lt.next_code(i).filter(|&k| absolute(lt, k, &[LintKind::Name])) {
                 found.push(lt.get(s).start);
@@ -139,8 +150,11 @@ fn reference(ctx: &Context) -> Vec<Problem> {
     };
     let mut found = Vec::new();
     let n = lt.tokens.len();
+    // A `Class[` inside what an earlier one read (to its `]`) is not read
+    // again (upstream reads and reports it again).
+    let mut read_to = 0;
     for (i, t) in lt.tokens.iter().enumerate() {
-        if t.kind != LintKind::Type || t.value != "Class" {
+        if i < read_to || t.kind != LintKind::Type || t.value != "Class" {
             continue;
         }
         let Some(first) = lt
@@ -161,6 +175,7 @@ fn reference(ctx: &Context) -> Vec<Problem> {
             }
             s += 1;
         }
+        read_to = s;
     }
     found
 }

@@ -6,9 +6,11 @@
 //! `$name:: text` and the old rdoc `[*name*]`. A definition marked
 //! `@api private` is not required to document its parameters.
 //!
-//! Like the upstream gem, every `#` comment from the top of the file to the
-//! definition is read, not only the block right above it: in a file with
-//! several definitions, a later one sees the earlier ones' documentation.
+//! The comments read are those between the definition before it (or the
+//! top of the file) and the definition. The upstream gem reads every `#`
+//! comment from the top of the file, so in a file of several definitions a
+//! later one is told of the earlier ones' `@param`s (and `@api private`),
+//! reports that grow as the square of the definitions: not copied.
 //!
 //! ## Why is this bad?
 //! Parameters are a module's interface; Puppet Strings (and the reference
@@ -64,19 +66,27 @@ fn check(ctx: &Context) -> Vec<Problem> {
     };
     let docs = docs(lt);
     let mut out = Vec::new();
-    for d in lint_definitions(ctx) {
+    let defs = lint_definitions(ctx);
+    let mut starts: Vec<usize> = defs.iter().map(|d| d.start).collect();
+    starts.sort_unstable();
+    for d in defs {
         let define = lt.get(d.start).value == "define";
         let what = if define { "defined type" } else { "class" };
         let name = lt.get(d.name).value;
         // The comments before the keyword, nearest first: the nearest
         // documentation of a name counts, the others are duplicates.
         let before = docs.partition_point(|(i, _)| *i < d.start);
+        // From the definition before it (upstream reads from the top of the
+        // file: every later definition is told again of the earlier ones'
+        // documentation, findings that grow as the square of the definitions).
+        let previous = starts[..starts.partition_point(|&k| k < d.start)].last().copied();
+        let first = previous.map_or(0, |p| docs.partition_point(|(i, _)| *i < p));
         let mut private = false;
         let mut found: Vec<(&str, usize)> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut duplicates: Vec<(&str, Vec<usize>)> = Vec::new();
         let mut dup_index: HashMap<&str, usize> = HashMap::new();
-        for (_, doc) in docs[..before].iter().rev() {
+        for (_, doc) in docs[first..before].iter().rev() {
             let (param, at) = match doc {
                 Doc::Private => {
                     private = true;

@@ -66,18 +66,20 @@ fn punct(lt: &LintTokens, i: usize, p: &str) -> bool {
     t.kind == LintKind::Punct && t.value == p
 }
 
-/// puppet-lint 4.3's `classref?`: walking back over code tokens, a
-/// capitalised reference comes before any bare word.
-fn classref_before(lt: &LintTokens, i: usize) -> bool {
-    let mut at = i;
-    while let Some(p) = lt.prev_code(at) {
-        match lt.get(p).kind {
-            LintKind::ClassRef => return true,
-            LintKind::Name => return false,
-            _ => at = p,
+/// puppet-lint 4.3's `classref?` for every token: walking back over code
+/// tokens, a capitalised reference comes before any bare word (one pass).
+fn classref_before(lt: &LintTokens) -> Vec<bool> {
+    let mut out = Vec::with_capacity(lt.tokens.len());
+    let mut last = false;
+    for t in &lt.tokens {
+        out.push(last);
+        match t.kind {
+            LintKind::ClassRef => last = true,
+            LintKind::Name => last = false,
+            _ => {}
         }
     }
-    false
+    out
 }
 
 /// puppet-lint 4.3's `resource_indexes`: the end of each resource body, or
@@ -85,12 +87,13 @@ fn classref_before(lt: &LintTokens, i: usize) -> bool {
 fn resource_ends(lt: &LintTokens) -> Result<Vec<usize>, usize> {
     let mut out = Vec::new();
     let mut marker = 0;
+    let classref = classref_before(lt);
     for colon in (0..lt.tokens.len()).filter(|&i| punct(lt, i, ":")) {
         match lt.next_code(colon) {
             Some(n) if !punct(lt, n, "{") => {}
             _ => continue,
         }
-        if classref_before(lt, colon) {
+        if classref[colon] {
             continue;
         }
         if colon < marker {
