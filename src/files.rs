@@ -57,11 +57,12 @@ pub fn manifest_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 /// The YAML files (`.yaml`, `.yml`) under the directories of `paths`, as
 /// Ruby's `Dir.glob("DIR/**/*.{yaml,yml}")` finds them: sorted, no hidden
 /// file or directory below DIR (`.github/`, `.travis.yml`), no link followed
-/// below it. For puppet-lint 4.3+'s lint of Hiera data.
+/// below DIR (DIR itself may be one). For puppet-lint 4.3+'s lint of Hiera
+/// data; what cannot be read is left to the manifests' walk to report.
 pub fn yaml_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for p in paths.iter().filter(|p| p.is_dir()) {
-        let walk = walkdir::WalkDir::new(p).follow_root_links(false).sort_by_file_name();
+        let walk = walkdir::WalkDir::new(p).sort_by_file_name();
         let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
         files.extend(
             walk.into_iter()

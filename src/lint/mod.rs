@@ -59,7 +59,9 @@ pub struct Problem {
 pub struct Rule {
     /// The name puppet-lint uses (`--no-NAME-check`, `lint:ignore:NAME`).
     pub name: &'static str,
-    /// Whether it runs unless disabled (a plugin's: once its set is on).
+    /// Whether puppet-lint 3.0.1 runs it unless disabled (a plugin's: once
+    /// its set is on). puppet-lint 4 and later turn on a few more:
+    /// [`Compat::on_by_default`].
     pub enabled_by_default: bool,
     /// The plugin gem that brings the check upstream (`None`: puppet-lint's
     /// own). A plugin's check is off unless its set is turned on
@@ -109,14 +111,6 @@ pub enum Compat {
 }
 
 impl Compat {
-    /// The major version (`3`, `5`).
-    pub fn major(self) -> u8 {
-        match self {
-            Compat::V3 => 3,
-            Compat::V5 => 5,
-        }
-    }
-
     /// Whether a check is on by default under this compatibility: puppet-lint
     /// 4 and later turn on the checks it took in from plugins.
     pub fn on_by_default(self, rule: &Rule) -> bool {

@@ -1,5 +1,6 @@
-//! puppet-lint 3.0.1's other outputs: `--with-context`, `--json`, `--sarif`
-//! and its GitHub Actions annotations, byte for byte as it prints them.
+//! puppet-lint's other outputs: `--with-context`, `--json`, `--sarif`, its
+//! GitHub Actions annotations (byte for byte as 3.0.1 prints them) and 4+'s
+//! Code Climate report.
 
 use crate::lint::{descriptions, Problem};
 use serde_json::{json, Map, Value};

@@ -69,7 +69,7 @@ pub(super) fn top_scope_fact(f: &mut Fixer, lt: &LintTokens, i: usize) -> Result
 /// Gives the variable token at `at` a new value (puppet-lint's `to_manifest`:
 /// `$value`, or the bare value as an interpolation's first token, or `${value}`
 /// where a fix enclosed it).
-fn set_variable(f: &mut Fixer, at: usize, value: String) {
+pub fn set_variable(f: &mut Fixer, at: usize, value: String) {
     let in_interpolation = f.prev_code(at).is_some_and(|p| {
         matches!(
             f.toks[p].kind,

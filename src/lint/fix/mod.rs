@@ -1,4 +1,4 @@
-//! `--fix`: puppet-lint 3.0.1's fixes, made safer.
+//! `--fix`: puppet-lint's fixes and the plugin checks', made safer.
 //!
 //! puppet-lint finds every check's problems on the manifest as written, then
 //! runs each check's `fix` in check order on one shared token list, and
@@ -17,6 +17,7 @@ use super::rules::arrow_alignment;
 use super::tokens::{LintKind, LintTokens};
 use super::{resources, Context, Problem};
 use crate::puppet::Manifest;
+pub use edits::set_variable;
 use edits::*;
 use std::path::Path;
 pub use verify::{verify, Refused};
@@ -56,8 +57,9 @@ const MEANING_CHANGING: [&str; 3] = ["slash_comments", "legacy_facts", "top_scop
 pub struct Fix {
     /// Edits the token list for one problem of the check.
     pub apply: fn(&mut Fixer, &FixAt) -> Result<(), NoFix>,
-    /// Whether the fix means to change the program (`include ::x` to
-    /// `include x` does not; `ensure => present` to `ensure => file` does):
+    /// Whether the fix means to change the program's AST (whitespace and
+    /// commas do not; `ensure => present` to `ensure => file`, `include ::x`
+    /// to `include x` or a bare word quoted do):
     /// the safety net then compares with the original where only such fixes
     /// are made.
     pub changes_meaning: bool,

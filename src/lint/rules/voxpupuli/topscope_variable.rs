@@ -26,7 +26,7 @@
 //! The `puppet-lint-topscope-variable-check` gem (3.0.0), part of Vox Pupuli's
 //! plugin set.
 
-use super::variable_contains_upcase::set_variable;
+use crate::lint::fix::set_variable;
 use crate::lint::fix::{Fix, FixAt, Fixer, NoFix};
 use crate::lint::tokens::LintKind;
 use crate::lint::{lint_definitions, Context, Kind, Problem, Rule};

@@ -26,7 +26,7 @@
 //! The `puppet-lint-variable_contains_upcase` gem (3.0.0), part of Vox
 //! Pupuli's plugin set.
 
-use crate::lint::fix::{Fix, FixAt, Fixer, NoFix};
+use crate::lint::fix::{set_variable, Fix, FixAt, Fixer, NoFix};
 use crate::lint::tokens::LintKind;
 use crate::lint::{Context, Kind, Problem, Rule};
 
@@ -94,25 +94,4 @@ fn fix(f: &mut Fixer, at: &FixAt) -> Result<(), NoFix> {
     let value = f.toks[pos].value.to_lowercase();
     set_variable(f, pos, value);
     Ok(())
-}
-
-/// Gives the variable token at `at` a new value, written as upstream writes a
-/// variable back: `$value`; inside an interpolation the bare name, unless it
-/// was written `${$name}` (upstream then keeps the text as it was).
-pub(super) fn set_variable(f: &mut Fixer, at: usize, value: String) {
-    let in_interpolation = f.prev_code(at).is_some_and(|p| {
-        matches!(
-            f.toks[p].kind,
-            LintKind::DqPre | LintKind::DqMid | LintKind::HeredocPre | LintKind::HeredocMid
-        )
-    });
-    let t = &mut f.toks[at];
-    if t.text.starts_with("${") && t.text.ends_with('}') {
-        t.text = format!("${{{value}}}");
-    } else if t.kind == LintKind::UnencVariable || !in_interpolation {
-        t.text = format!("${value}");
-    } else if !t.text.starts_with('$') {
-        t.text = value.clone();
-    }
-    t.value = value;
 }
