@@ -54,7 +54,9 @@ struct RegexFact {
 
 struct Facts {
     table: Table,
-    regexes: Vec<regex::Regex>,
+    /// Byte regexes without Unicode: compiled in a quarter of the time (this
+    /// check runs by default; an editor's lint of a buffer pays it each time).
+    regexes: Vec<regex::bytes::Regex>,
 }
 
 fn facts() -> &'static Facts {
@@ -64,7 +66,12 @@ fn facts() -> &'static Facts {
         let regexes = table
             .regex
             .iter()
-            .map(|r| regex::Regex::new(&r.pattern).expect("legacy_facts.toml's patterns are valid"))
+            .map(|r| {
+                regex::bytes::RegexBuilder::new(&r.pattern)
+                    .unicode(false)
+                    .build()
+                    .expect("legacy_facts.toml's patterns are valid")
+            })
             .collect();
         Facts { table, regexes }
     })
@@ -75,7 +82,7 @@ pub fn is_legacy(name: &str) -> bool {
     let f = facts();
     f.table.easy.contains_key(name)
         || f.table.unconvertible.iter().any(|u| u == name)
-        || f.regexes.iter().any(|r| r.is_match(name))
+        || f.regexes.iter().any(|r| r.is_match(name.as_bytes()))
 }
 
 /// Whether `name` is one of the names `top_scope_facts` leaves to this check.
@@ -92,10 +99,11 @@ pub fn replacement(name: &str) -> Option<String> {
         return Some(format!("facts{keys}"));
     }
     f.table.regex.iter().zip(&f.regexes).find_map(|(r, re)| {
-        let caps = re.captures(name)?;
+        let caps = re.captures(name.as_bytes())?;
         let mut out = r.fix.clone();
         for group in re.capture_names().flatten() {
-            let value = caps.name(group).map_or("", |m| m.as_str());
+            // The groups end at ASCII characters of the patterns: whole characters.
+            let value = caps.name(group).map_or("", |m| &name[m.range()]);
             out = out.replace(&format!("{{{group}|sub:address}}"), &value.replacen("address", "", 1));
             out = out.replace(&format!("{{{group}}}"), value);
         }
