@@ -248,7 +248,12 @@ fn main() -> ExitCode {
     // The parser needs stack in proportion to a file's size at worst (see
     // `puppet::parser`); large reserved stacks cost nothing until touched, and a
     // stack grown per file would (fresh pages).
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(1 << 30).build_global();
+    // `lint --stdin` (an editor, on every keystroke) reads one buffer on this
+    // thread: workers would only be started and then spin beside it.
+    let one_buffer = matches!(&cli.command, Command::Lint { args } if args.iter().any(|a| a == "--stdin"));
+    if !one_buffer {
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(1 << 30).build_global();
+    }
     match cli.command {
         Command::Parse { pn, paths } => parse(pn, &paths),
         Command::Lint { args } => lint(&args),
