@@ -529,7 +529,7 @@ pub fn resources_error(ctx: &Context) -> Option<Option<usize>> {
 
 fn resources_in(ctx: &Context) -> Result<Vec<Resource>, Option<usize>> {
     let lt = ctx.lint().ok_or(None)?;
-    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
+    let is_punct = |i: usize, p: &str| lt.punct(i, p);
     let mut out = Vec::new();
     // The end of the last body: a colon before it stops the search.
     let mut marker = 0;
@@ -580,7 +580,7 @@ pub fn title_tokens(ctx: &Context) -> Vec<usize> {
     let Some(lt) = ctx.lint() else {
         return Vec::new();
     };
-    let is_punct = |i: usize, p: &str| lt.get(i).kind == LintKind::Punct && lt.get(i).value == p;
+    let is_punct = |i: usize, p: &str| lt.punct(i, p);
     let last_lbrack = (0..lt.tokens.len()).rev().find(|&i| is_punct(i, "["));
     let mut out = Vec::new();
     for colon in (1..lt.tokens.len()).filter(|&i| is_punct(i, ":")) {

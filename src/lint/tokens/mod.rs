@@ -153,6 +153,13 @@ impl<'a> LintTokens<'a> {
         &self.tokens[i]
     }
 
+    /// Whether token `i` is the punctuation `p` (false past the end).
+    pub fn punct(&self, i: usize, p: &str) -> bool {
+        self.tokens
+            .get(i)
+            .is_some_and(|t| t.kind == LintKind::Punct && t.value == p)
+    }
+
     /// The next token that is not formatting.
     pub fn next_code(&self, i: usize) -> Option<usize> {
         self.next_code.get(i).copied().flatten()

@@ -9,11 +9,6 @@ use crate::lint::tokens::{LintKind, LintTokens};
 use crate::lint::LintDefinition;
 use std::ops::{Range, RangeInclusive};
 
-fn punct(lt: &LintTokens, i: usize, p: &str) -> bool {
-    let t = lt.get(i);
-    t.kind == LintKind::Punct && t.value == p
-}
-
 /// The variables that start a parameter, in order: the first variable of the
 /// list, then the first after each comma outside brackets. `(` and `[` count as
 /// brackets, and `{` too when `braces` (the older copies of the helper do not
@@ -109,14 +104,14 @@ pub fn read(lt: &LintTokens, defs: &[LintDefinition]) -> Vec<Vec<Param>> {
             ty.insert(i, stop.and_then(|s| span(lt.next_code(s), lt.prev_code(i))));
             next_var.next();
         }
-        if punct(lt, i, "(") {
+        if lt.punct(i, "(") {
             // Kept increasing in depth from the bottom: an older entry with a
             // count no lower is never the nearest answer again.
             while opens.last().is_some_and(|&(d, _)| d >= at) {
                 opens.pop();
             }
             opens.push((at, i));
-        } else if punct(lt, i, ",") {
+        } else if lt.punct(i, ",") {
             commas.insert(at, i);
         }
     }
@@ -126,7 +121,7 @@ pub fn read(lt: &LintTokens, defs: &[LintDefinition]) -> Vec<Vec<Param>> {
     // variable's count: the count after the token, plus one for a `)`.
     let mut last_equals = vec![None; n + 1];
     for i in 0..n {
-        last_equals[i + 1] = if punct(lt, i, "=") { Some(i) } else { last_equals[i] };
+        last_equals[i + 1] = if lt.punct(i, "=") { Some(i) } else { last_equals[i] };
     }
     let mut stops: Vec<(i64, usize)> = Vec::new();
     let mut next_var = vars.iter().rev().peekable();
@@ -141,9 +136,9 @@ pub fn read(lt: &LintTokens, defs: &[LintDefinition]) -> Vec<Vec<Param>> {
             default.insert(i, value);
             next_var.next();
         }
-        let key = if punct(lt, i, ")") {
+        let key = if lt.punct(i, ")") {
             depth[i + 1] + 1
-        } else if punct(lt, i, ",") {
+        } else if lt.punct(i, ",") {
             depth[i + 1]
         } else {
             continue;
@@ -178,5 +173,5 @@ fn span(first: Option<usize>, last: Option<usize>) -> Option<RangeInclusive<usiz
 
 /// Whether a default holds a `.` or a `(` (a function or method call).
 pub fn has_call(lt: &LintTokens, value: &RangeInclusive<usize>) -> bool {
-    value.clone().any(|i| punct(lt, i, ".") || punct(lt, i, "("))
+    value.clone().any(|i| lt.punct(i, ".") || lt.punct(i, "("))
 }

@@ -89,12 +89,6 @@ pub const WITHOUT_WHITESPACE: Rule = Rule {
 
 const WHITESPACE_MESSAGE: &str = "whitespce between reference type and title";
 
-fn punct(lt: &LintTokens, i: usize, p: &str) -> bool {
-    lt.tokens
-        .get(i)
-        .is_some_and(|t| t.kind == LintKind::Punct && t.value == p)
-}
-
 /// The tokens of `kind` directly followed by blanks, then (as the next code
 /// token) a `[`.
 fn spaced_references(lt: &LintTokens, kind: LintKind) -> Vec<usize> {
@@ -102,7 +96,7 @@ fn spaced_references(lt: &LintTokens, kind: LintKind) -> Vec<usize> {
         .filter(|&i| {
             lt.get(i).kind == kind
                 && lt.tokens.get(i + 1).is_some_and(|t| t.kind == LintKind::Whitespace)
-                && lt.next_code(i).is_some_and(|n| punct(lt, n, "["))
+                && lt.next_code(i).is_some_and(|n| lt.punct(n, "["))
         })
         .collect()
 }
@@ -191,7 +185,7 @@ fn titles(ctx: &Context, kind: LintKind, check: &'static str, message: &str) -> 
             let stop = body.params.get(k + 1).map_or(body.end + 1, |&p| p.min(body.end + 1));
             for c in arrow + 1..stop.min(lt.tokens.len()) {
                 if lt.get(c).kind == LintKind::ClassRef
-                    && punct(lt, c + 1, "[")
+                    && lt.punct(c + 1, "[")
                     && lt.tokens.get(c + 2).is_some_and(|t| t.kind == kind)
                 {
                     out.push(ctx.problem(check, Kind::Error, message, lt.get(c + 2).start));
@@ -228,16 +222,16 @@ fn bodies(lt: &LintTokens) -> Result<Vec<Body>, usize> {
         if matches!(t.kind, LintKind::Name | LintKind::ClassRef) {
             word = Some(t.kind);
         }
-        if punct(lt, i, "{") && lt.prev_code(i).is_none_or(|p| !punct(lt, p, "?")) {
+        if lt.punct(i, "{") && lt.prev_code(i).is_none_or(|p| !lt.punct(p, "?")) {
             lbrace = Some(i);
         }
         last_lbrace.push(lbrace);
     }
     let mut out = Vec::new();
     let mut marker = 0;
-    for colon in (0..n).filter(|&i| punct(lt, i, ":")) {
+    for colon in (0..n).filter(|&i| lt.punct(i, ":")) {
         match lt.next_code(colon) {
-            Some(k) if !punct(lt, k, "{") => {}
+            Some(k) if !lt.punct(k, "{") => {}
             _ => continue,
         }
         if last_word.get(colon).copied().flatten() == Some(LintKind::ClassRef) {
@@ -259,7 +253,7 @@ fn bodies(lt: &LintTokens) -> Result<Vec<Body>, usize> {
             if name > end {
                 break;
             }
-            if lt.next_code(name).is_some_and(|k| punct(lt, k, "=>")) {
+            if lt.next_code(name).is_some_and(|k| lt.punct(k, "=>")) {
                 params.push(name);
             }
             at = name;

@@ -61,11 +61,6 @@ pub const RULE: Rule = Rule {
 
 const MESSAGE: &str = "missing trailing comma after last element";
 
-fn punct(lt: &LintTokens, i: usize, p: &str) -> bool {
-    let t = lt.get(i);
-    t.kind == LintKind::Punct && t.value == p
-}
-
 /// puppet-lint 4.3's `classref?` for every token: walking back over code
 /// tokens, a capitalised reference comes before any bare word (one pass).
 fn classref_before(lt: &LintTokens) -> Vec<bool> {
@@ -88,9 +83,9 @@ fn resource_ends(lt: &LintTokens) -> Result<Vec<usize>, usize> {
     let mut out = Vec::new();
     let mut marker = 0;
     let classref = classref_before(lt);
-    for colon in (0..lt.tokens.len()).filter(|&i| punct(lt, i, ":")) {
+    for colon in (0..lt.tokens.len()).filter(|&i| lt.punct(i, ":")) {
         match lt.next_code(colon) {
-            Some(n) if !punct(lt, n, "{") => {}
+            Some(n) if !lt.punct(n, "{") => {}
             _ => continue,
         }
         if classref[colon] {
@@ -134,8 +129,8 @@ fn check(ctx: &Context) -> Vec<Problem> {
         Err(at) => return vec![ctx.problem("syntax", Kind::Error, "Syntax error", at)],
     };
     let kind_is = |i: usize, k: LintKind| lt.get(i).kind == k;
-    let next_rbrack = first_from(lt, |i| punct(lt, i, "]"));
-    let next_rbrace = first_from(lt, |i| punct(lt, i, "}"));
+    let next_rbrack = first_from(lt, |i| lt.punct(i, "]"));
+    let next_rbrace = first_from(lt, |i| lt.punct(i, "}"));
     // The plugin's end of a scan from `i` that finds nothing: the last token
     // (or, for the last token itself, the first one).
     let end_after = |found: &Vec<Option<usize>>, i: usize| {
@@ -147,7 +142,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
     };
     // Each list as (end token, the kind of token that may end it empty).
     let mut lists: Vec<(usize, &str)> = resources.into_iter().map(|e| (e, ":")).collect();
-    for i in (0..n).filter(|&i| punct(lt, i, "[")) {
+    for i in (0..n).filter(|&i| lt.punct(i, "[")) {
         let Some(end) = end_after(&next_rbrack, i) else {
             continue;
         };
@@ -163,15 +158,15 @@ fn check(ctx: &Context) -> Vec<Problem> {
     let mut close = vec![n - 1; n];
     let mut open = Vec::new();
     for i in 0..n {
-        if punct(lt, i, "{") {
+        if lt.punct(i, "{") {
             open.push(i);
-        } else if punct(lt, i, "}") {
+        } else if lt.punct(i, "}") {
             if let Some(o) = open.pop() {
                 close[o] = i;
             }
         }
     }
-    for i in (0..n).filter(|&i| punct(lt, i, "{")) {
+    for i in (0..n).filter(|&i| lt.punct(i, "{")) {
         let after = lt.prev_code(i).is_some_and(|p| {
             let t = lt.get(p);
             t.kind == LintKind::Punct && matches!(t.value, "=" | "==" | "=>" | "(")
@@ -181,7 +176,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
         }
     }
     for i in (0..n).filter(|&i| kind_is(i, LintKind::ClassRef)) {
-        let defaults = lt.next_code(i).is_some_and(|x| punct(lt, x, "{"))
+        let defaults = lt.next_code(i).is_some_and(|x| lt.punct(x, "{"))
             && lt.prev_code(i).is_some_and(|p| {
                 let t = lt.get(p);
                 !(t.kind == LintKind::Punct && matches!(t.value, ">>" | "=~" | "!~"))
@@ -206,7 +201,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
         }
         let t = lt.get(lbo);
         let ends_empty = t.kind == LintKind::Punct && t.value == except;
-        if ends_empty || punct(lt, end, ";") || punct(lt, lbo, ",") {
+        if ends_empty || lt.punct(end, ";") || lt.punct(lbo, ",") {
             continue;
         }
         if lbo + 1 < n && kind_is(lbo + 1, LintKind::Newline) {
