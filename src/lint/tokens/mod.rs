@@ -153,6 +153,14 @@ impl<'a> LintTokens<'a> {
         &self.tokens[i]
     }
 
+    /// Whether token `i` is puppet-lint's INDENT: blanks right after a line
+    /// break (its WHITESPACE otherwise).
+    pub fn is_indent(&self, i: usize) -> bool {
+        i > 0
+            && self.tokens.get(i).is_some_and(|t| t.kind == LintKind::Whitespace)
+            && self.tokens[i - 1].kind == LintKind::Newline
+    }
+
     /// Whether token `i` is the punctuation `p` (false past the end).
     pub fn punct(&self, i: usize, p: &str) -> bool {
         self.tokens

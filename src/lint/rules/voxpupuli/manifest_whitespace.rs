@@ -131,10 +131,7 @@ impl<'c, 'a> View<'c, 'a> {
             .tokens
             .iter()
             .enumerate()
-            .map(|(i, tok)| {
-                let indent = i > 0 && lt.tokens[i - 1].kind == LintKind::Newline;
-                kind_of(tok.kind, tok.value, indent)
-            })
+            .map(|(i, tok)| kind_of(tok.kind, tok.value, lt.is_indent(i)))
             .collect();
         Some(View { ctx, lt, t })
     }

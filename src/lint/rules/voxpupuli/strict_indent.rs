@@ -80,11 +80,6 @@ fn closer(lt: &LintTokens, i: usize) -> bool {
     is(lt, i, "}") || is(lt, i, "]") || is(lt, i, ")")
 }
 
-/// puppet-lint's INDENT: blanks right after a line break.
-fn indent_token(lt: &LintTokens, i: usize) -> bool {
-    lt.get(i).kind == LintKind::Whitespace && i > 0 && lt.get(i - 1).kind == LintKind::Newline
-}
-
 /// Ruby's `\s`.
 fn ruby_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
@@ -199,7 +194,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
         let mut p = k.checked_sub(1);
         while let Some(q) = p {
             let t = lt.get(q);
-            if (t.kind == LintKind::Whitespace && !indent_token(lt, q)) || t.kind == LintKind::Comment {
+            if (t.kind == LintKind::Whitespace && !lt.is_indent(q)) || t.kind == LintKind::Comment {
                 p = q.checked_sub(1);
             } else {
                 break;
@@ -236,7 +231,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
                 }
             } else if is(lt, j, ";")
                 && colon_indent.is_some()
-                && (lt.get(j - 1).kind == LintKind::Newline || indent_token(lt, j - 1))
+                && (lt.get(j - 1).kind == LintKind::Newline || lt.is_indent(j - 1))
                 && (j + 1 == n || lt.get(j + 1).kind == LintKind::Newline)
             {
                 temp -= 1;
@@ -250,9 +245,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
             break;
         }
         let actual = match t.kind {
-            LintKind::Whitespace if indent_token(lt, next) => {
-                Some(t.value.trim_end_matches('\r').chars().count() as i64)
-            }
+            LintKind::Whitespace if lt.is_indent(next) => Some(t.value.trim_end_matches('\r').chars().count() as i64),
             LintKind::Heredoc => heredoc_tail(src, t.start, end_line_start(src, lt, next), true),
             LintKind::HeredocPre => {
                 let mut j = next;
