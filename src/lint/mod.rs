@@ -509,6 +509,25 @@ pub struct Resource {
     pub params: Vec<usize>,
 }
 
+impl Resource {
+    /// The first `name =>` anywhere in the body's tokens (nested ones
+    /// included, as the plugins read them): the index of its name.
+    pub fn attribute(&self, lt: &LintTokens, name: &str) -> Option<usize> {
+        (self.colon..=self.end).find(|&i| {
+            let t = lt.get(i);
+            t.kind == LintKind::Name && t.value == name && lt.next_code(i).is_some_and(|n| lt.punct(n, "=>"))
+        })
+    }
+
+    /// The value of [`Resource::attribute`] `name` when it is the word or plain
+    /// string `wanted` (`present`, `'present'`, `"present"`): its index.
+    pub fn attribute_is(&self, lt: &LintTokens, name: &str, wanted: &str) -> Option<usize> {
+        let value = lt.next_code(lt.next_code(self.attribute(lt, name)?)?)?;
+        let t = lt.get(value);
+        (t.value == wanted && matches!(t.kind, LintKind::Name | LintKind::String | LintKind::SString)).then_some(value)
+    }
+}
+
 /// puppet-lint's resource bodies (`ctx.lint()` holds their tokens). `None`
 /// where puppet-lint gives up on the manifest with a syntax error (its lexer
 /// fails, a body never ends, a colon has no `{` before it): a check using them

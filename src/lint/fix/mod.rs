@@ -213,6 +213,17 @@ impl Fixer {
         None
     }
 
+    /// Gives the word or plain string at `at` another word, quoted as it was.
+    pub fn set_word(&mut self, at: usize, word: &str) {
+        let t = &mut self.toks[at];
+        t.value = word.to_string();
+        t.text = match t.kind {
+            LintKind::SString => format!("'{word}'"),
+            LintKind::String => format!("\"{word}\""),
+            _ => word.to_string(),
+        };
+    }
+
     /// Retypes the token at `at` as a single-quoted string.
     pub fn make_sstring(&mut self, at: usize) {
         let t = &mut self.toks[at];

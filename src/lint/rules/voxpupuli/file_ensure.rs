@@ -30,8 +30,7 @@
 //! The `puppet-lint-file_ensure-check` gem (Vox Pupuli), check `file_ensure`.
 
 use crate::lint::fix::{Fix, FixAt, Fixer, NoFix};
-use crate::lint::tokens::{LintKind, LintTokens};
-use crate::lint::{resources, Context, Kind, Problem, Resource, Rule};
+use crate::lint::{resources, Context, Kind, Problem, Rule};
 
 /// `file_ensure`.
 pub const RULE: Rule = Rule {
@@ -53,7 +52,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
     resources
         .iter()
         .filter(|r| lt.get(r.type_token).value == "file")
-        .filter_map(|r| ensure_value(lt, r, "present"))
+        .filter_map(|r| r.attribute_is(lt, "ensure", "present"))
         .map(|v| {
             ctx.problem(
                 RULE.name,
@@ -63,21 +62,6 @@ fn check(ctx: &Context) -> Vec<Problem> {
             )
         })
         .collect()
-}
-
-/// The value of a body's first `ensure =>` (anywhere in its tokens, nested
-/// ones included), when it is the word or plain string `wanted`.
-fn ensure_value(lt: &LintTokens, r: &Resource, wanted: &str) -> Option<usize> {
-    let ensure = (r.colon..=r.end).find(|&i| attribute(lt, i, "ensure"))?;
-    let value = lt.next_code(lt.next_code(ensure)?)?;
-    let t = lt.get(value);
-    (t.value == wanted && matches!(t.kind, LintKind::Name | LintKind::String | LintKind::SString)).then_some(value)
-}
-
-/// Whether token `i` is the word `name` followed by `=>`.
-fn attribute(lt: &LintTokens, i: usize, name: &str) -> bool {
-    let t = lt.get(i);
-    t.kind == LintKind::Name && t.value == name && lt.next_code(i).is_some_and(|n| lt.get(n).is("=>"))
 }
 
 fn fix(f: &mut Fixer, at: &FixAt) -> Result<(), NoFix> {
@@ -90,14 +74,8 @@ fn fix(f: &mut Fixer, at: &FixAt) -> Result<(), NoFix> {
         .and_then(|k| resources.get(k))
         .filter(|r| i <= r.end)
         .ok_or(NoFix)?;
-    let target = (r.colon..=r.end).any(|j| attribute(at.lt, j, "target"));
+    let target = r.attribute(at.lt, "target").is_some();
     let p = f.pos(i).ok_or(NoFix)?;
-    let t = &mut f.toks[p];
-    t.value = if target { "link" } else { "file" }.to_string();
-    t.text = match t.kind {
-        LintKind::SString => format!("'{}'", t.value),
-        LintKind::String => format!("\"{}\"", t.value),
-        _ => t.value.clone(),
-    };
+    f.set_word(p, if target { "link" } else { "file" });
     Ok(())
 }

@@ -30,8 +30,7 @@
 //! `package_ensure`.
 
 use crate::lint::fix::{Fix, FixAt, Fixer, NoFix};
-use crate::lint::tokens::{LintKind, LintTokens};
-use crate::lint::{resources, Context, Kind, Problem, Resource, Rule};
+use crate::lint::{resources, Context, Kind, Problem, Rule};
 
 /// `package_ensure`.
 pub const RULE: Rule = Rule {
@@ -53,7 +52,7 @@ fn check(ctx: &Context) -> Vec<Problem> {
     resources
         .iter()
         .filter(|r| lt.get(r.type_token).value == "package")
-        .filter_map(|r| latest(lt, r))
+        .filter_map(|r| r.attribute_is(lt, "ensure", "latest"))
         .map(|v| {
             ctx.problem(
                 RULE.name,
@@ -65,26 +64,8 @@ fn check(ctx: &Context) -> Vec<Problem> {
         .collect()
 }
 
-/// The value of a body's first `ensure =>` (anywhere in its tokens, nested
-/// ones included), when it is the word or plain string `latest`.
-fn latest(lt: &LintTokens, r: &Resource) -> Option<usize> {
-    let ensure = (r.colon..=r.end).find(|&i| {
-        let t = lt.get(i);
-        t.kind == LintKind::Name && t.value == "ensure" && lt.next_code(i).is_some_and(|n| lt.get(n).is("=>"))
-    })?;
-    let value = lt.next_code(lt.next_code(ensure)?)?;
-    let t = lt.get(value);
-    (t.value == "latest" && matches!(t.kind, LintKind::Name | LintKind::String | LintKind::SString)).then_some(value)
-}
-
 fn fix(f: &mut Fixer, at: &FixAt) -> Result<(), NoFix> {
     let p = f.pos(at.token.ok_or(NoFix)?).ok_or(NoFix)?;
-    let t = &mut f.toks[p];
-    t.value = "installed".to_string();
-    t.text = match t.kind {
-        LintKind::SString => "'installed'".to_string(),
-        LintKind::String => "\"installed\"".to_string(),
-        _ => t.value.clone(),
-    };
+    f.set_word(p, "installed");
     Ok(())
 }
