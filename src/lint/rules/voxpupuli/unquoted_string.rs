@@ -92,36 +92,92 @@ fn check_selector(ctx: &Context) -> Vec<Problem> {
     )
 }
 
+/// The `{` and `}` tokens by brace level: a `{` under the level it opens, a
+/// `}` under the level it closes (a level's list alternates, in order).
+struct Levels {
+    /// For each token, the brace depth before it.
+    depth: Vec<i64>,
+    /// Level (shifted by `shift` to be an index) to brace token indexes.
+    by_level: Vec<Vec<usize>>,
+    shift: i64,
+}
+
+impl Levels {
+    fn new(lt: &LintTokens) -> Levels {
+        let mut depth = Vec::with_capacity(lt.tokens.len());
+        let mut d = 0i64;
+        let mut events = Vec::new();
+        for (i, t) in lt.tokens.iter().enumerate() {
+            depth.push(d);
+            if t.kind != LintKind::Punct {
+                continue;
+            }
+            match t.value {
+                "{" => {
+                    d += 1;
+                    events.push((d, i));
+                }
+                "}" => {
+                    events.push((d, i));
+                    d -= 1;
+                }
+                _ => {}
+            }
+        }
+        let shift = 1 - events.iter().map(|e| e.0).min().unwrap_or(1);
+        let top = events.iter().map(|e| e.0).max().unwrap_or(0);
+        let mut by_level = vec![Vec::new(); (top + shift + 1).max(0) as usize];
+        for (level, i) in events {
+            by_level[(level + shift) as usize].push(i);
+        }
+        Levels { depth, by_level, shift }
+    }
+
+    /// The brace tokens of `level` after token `after`.
+    fn after(&self, level: i64, after: usize) -> &[usize] {
+        let Some(list) = usize::try_from(level + self.shift)
+            .ok()
+            .and_then(|l| self.by_level.get(l))
+        else {
+            return &[];
+        };
+        &list[list.partition_point(|&k| k <= after)..]
+    }
+}
+
 /// The stretches of a `case`'s (or selector's) tokens at its body's first
 /// brace level, as the plugin cuts them: from the keyword (or from the `}`
 /// closing a nested block) to the next `{` opening a nested block, and the
-/// last one to the `}` that brings the brace count back to zero. `braces`
-/// are the indexes of the `{` and `}` tokens. Where a `}` comes before the
-/// body opens (the count goes below zero) the search ends: upstream reads on
-/// through the rest of the manifest, which only costs time on code no case
-/// or selector is written like.
-fn stretches(lt: &LintTokens, braces: &[usize], from: usize, out: &mut Vec<(usize, usize)>) {
-    let mut depth = 0i64;
+/// last one to the `}` that brings the brace count back to zero. Where a `}`
+/// comes before the body opens (the count goes below zero) there is none:
+/// upstream reads on through the rest of the manifest, which only costs time
+/// on code no case or selector is written like. Read by brace level, so that
+/// nested cases do not each walk the blocks inside them.
+fn stretches(levels: &Levels, from: usize, out: &mut Vec<(usize, usize)>) {
+    let base = levels.depth[from];
+    // The body's `{` (the first at the next level), unless a `}` closing the
+    // opener's own level comes first.
+    let Some(&open) = levels.after(base + 1, from).first() else {
+        return;
+    };
+    if levels.after(base, from).first().is_some_and(|&close| close < open) {
+        return;
+    }
+    let close = levels.after(base + 1, open).first().copied();
     let mut start = from;
-    for &idx in &braces[braces.partition_point(|&b| b <= from)..] {
-        if lt.get(idx).value == "{" {
-            depth += 1;
-            if depth == 2 {
-                out.push((start, idx));
-            }
-        } else {
-            if depth == 2 {
-                start = idx;
-            }
-            depth -= 1;
-            if depth == 0 {
-                out.push((start, idx));
-                return;
-            }
-            if depth < 0 {
-                return;
-            }
+    for &idx in levels.after(base + 2, open) {
+        if close.is_some_and(|c| idx > c) {
+            break;
         }
+        // A level's braces alternate: `{` opens a nested block, `}` ends it.
+        if levels.depth[idx] == base + 1 {
+            out.push((start, idx));
+        } else {
+            start = idx;
+        }
+    }
+    if let Some(close) = close {
+        out.push((start, close));
     }
 }
 
@@ -129,13 +185,11 @@ fn find(ctx: &Context, check: &'static str, kind: LintKind, opener: &str, sep: &
     let Some(lt) = ctx.lint() else {
         return Vec::new();
     };
-    let braces: Vec<usize> = (0..lt.tokens.len())
-        .filter(|&i| lt.get(i).kind == LintKind::Punct && matches!(lt.get(i).value, "{" | "}"))
-        .collect();
+    let levels = Levels::new(lt);
     let mut parts = Vec::new();
     for (i, t) in lt.tokens.iter().enumerate() {
         if t.kind == kind && t.value == opener {
-            stretches(lt, &braces, i, &mut parts);
+            stretches(&levels, i, &mut parts);
         }
     }
     // Upstream walks back from every separator to the line's start or the
